@@ -1,13 +1,13 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/helpers/node-environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
     // three's EXR exporter ships as ES modules only; compile it to CommonJS for jest.
-    '^.+/node_modules/three/examples/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
+    '^.+/node_modules/three/(examples|src)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!three/examples/)'],
+  transformIgnorePatterns: ['/node_modules/(?!three/(examples|src)/)'],
   testTimeout: 60000,
 };

@@ -1,0 +1,75 @@
+/**
+ * Writes linear HDR images: OpenEXR (half float, like the seed) through three's
+ * maintained EXRExporter; Radiance RGBE (.hdr) and PFM, which are a header plus
+ * a plain pixel array, by hand.
+ */
+import { EXRExporter, ZIP_COMPRESSION } from 'three/examples/jsm/exporters/EXRExporter.js';
+import { FloatType, HalfFloatType, RGBAFormat } from 'three/src/constants.js';
+import type { DataTexture } from 'three';
+import type { RgbImage } from '../core/image';
+
+export const HDR_FORMATS = ['exr', 'hdr', 'pfm'] as const;
+export type HdrFormat = (typeof HDR_FORMATS)[number];
+
+export async function encodeHdr(image: RgbImage, format: HdrFormat): Promise<Uint8Array> {
+  switch (format) {
+    case 'exr':
+      return encodeExr(image);
+    case 'hdr':
+      return encodeRgbe(image);
+    case 'pfm':
+      return encodePfm(image);
+  }
+}
+
+/** Half-float RGBA EXR (alpha = 1), ZIP-compressed. */
+async function encodeExr({ width, height, data }: RgbImage): Promise<Uint8Array> {
+  // The exporter takes texture rows bottom-up (GL order) and writes them top-down.
+  const rgba = new Float32Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const src = y * width * 3;
+    const dst = (height - 1 - y) * width * 4;
+    for (let x = 0; x < width; x++) {
+      rgba[dst + 4 * x] = data[src + 3 * x];
+      rgba[dst + 4 * x + 1] = data[src + 3 * x + 1];
+      rgba[dst + 4 * x + 2] = data[src + 3 * x + 2];
+      rgba[dst + 4 * x + 3] = 1;
+    }
+  }
+  // A structural DataTexture: the exporter reads only these fields, and this
+  // avoids loading three's whole renderer bundle.
+  const texture = { isDataTexture: true, image: { width, height, data: rgba }, type: FloatType, format: RGBAFormat } as unknown as DataTexture;
+  return new EXRExporter().parse(texture, { type: HalfFloatType, compression: ZIP_COMPRESSION });
+}
+
+/** Radiance RGBE, flat (uncompressed) scanlines, top row first. */
+function encodeRgbe({ width, height, data }: RgbImage): Uint8Array {
+  const header = new TextEncoder().encode(`#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y ${height} +X ${width}\n`);
+  const out = new Uint8Array(header.length + width * height * 4);
+  out.set(header);
+  for (let p = 0, o = header.length; p < width * height; p++, o += 4) {
+    const r = Math.max(0, data[3 * p]), g = Math.max(0, data[3 * p + 1]), b = Math.max(0, data[3 * p + 2]);
+    const m = Math.max(r, g, b);
+    if (m < 1e-32) continue; // (0,0,0,0)
+    const e = Math.floor(Math.log2(m)) + 1;
+    const scale = 256 / 2 ** e;
+    out[o] = Math.min(255, Math.floor(r * scale));
+    out[o + 1] = Math.min(255, Math.floor(g * scale));
+    out[o + 2] = Math.min(255, Math.floor(b * scale));
+    out[o + 3] = e + 128;
+  }
+  return out;
+}
+
+/** PFM: 32-bit little-endian floats (negative scale), rows bottom-up as the format defines. */
+function encodePfm({ width, height, data }: RgbImage): Uint8Array {
+  const header = new TextEncoder().encode(`PF\n${width} ${height}\n-1.0\n`);
+  const out = new Uint8Array(header.length + width * height * 12);
+  out.set(header);
+  const view = new DataView(out.buffer, header.length);
+  for (let y = 0; y < height; y++) {
+    const src = (height - 1 - y) * width * 3;
+    for (let i = 0; i < width * 3; i++) view.setFloat32((y * width * 3 + i) * 4, data[src + i], true);
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+/**
+ * `hdr-reconstruct predict`: the seed's `hdrcnn_predict.py` on the shared core.
+ * Per frame: `%06d_in.png`, `%06d_out.png` (previews at −3 stops) and
+ * `%06d_out.<format>` (linear HDR). Unreadable images warn and the run goes on.
+ */
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { InferenceBackend } from '../core/backend';
+import { predictionSize } from '../core/crop';
+import { saturatedFraction, type HdrcnnSettings } from '../core/hdrcnn';
+import type { RgbImage } from '../core/image';
+import { previewBytes } from '../core/preview';
+import { reconstruct } from '../core/reconstruct';
+import type { TileSettings } from '../core/tile-plan';
+import { createOrtNodeBackend } from '../runtime/ort-node';
+import { modelFromFile } from '../weights/load-model';
+import { encodeHdr, type HdrFormat } from './hdr-output';
+import { readImage } from './image-input';
+import { tileProgress } from './progress';
+
+export interface PredictOptions {
+  readonly params: string;
+  readonly imDir: string;
+  readonly outDir: string;
+  readonly width: number;
+  readonly height: number;
+  readonly fullRes: boolean;
+  readonly format: HdrFormat;
+  readonly settings: HdrcnnSettings;
+  readonly tiles: TileSettings;
+  readonly threads?: number;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** The files to process: `imDir` itself, or the files in it, sorted by name (as the seed). */
+async function listFrames(imDir: string): Promise<string[]> {
+  if (!(await stat(imDir)).isDirectory()) return [imDir];
+  const names = (await readdir(imDir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  return names.map((n) => path.join(imDir, n));
+}
+
+async function writePreview(image: RgbImage, linear: boolean, file: string): Promise<void> {
+  await sharp(previewBytes(image, linear), { raw: { width: image.width, height: image.height, channels: 3 } }).png().toFile(file);
+}
+
+/** Runs the whole prediction; returns the HDR files written. */
+export async function predict(options: PredictOptions, log: Logger): Promise<string[]> {
+  const size = { width: predictionSize(options.width), height: predictionSize(options.height) };
+  if (!options.fullRes && (size.width !== options.width || size.height !== options.height)) {
+    log.warn(`prediction size has been changed from ${options.width}x${options.height} pixels to ${size.width}x${size.height} pixels, to comply with autoencoder pooling and up-sampling.`);
+  }
+  const frames = await listFrames(options.imDir);
+  const backend: InferenceBackend = await createOrtNodeBackend(modelFromFile(await readFile(options.params)), { threads: options.threads });
+  await mkdir(options.outDir, { recursive: true });
+  const written: string[] = [];
+  try {
+    for (const [i, frame] of frames.entries()) {
+      log.info(`Frame ${i}: '${frame}'`);
+      let decoded;
+      try {
+        decoded = await readImage(frame, options.fullRes ? undefined : size);
+      } catch (e) {
+        log.warn(`Failed reading LDR image: ${(e as Error).message}`);
+        continue;
+      }
+      const x = decoded.image;
+      log.info(`\t${x.width}x${x.height} (Saturation: ${(100 * saturatedFraction(x.data, options.settings.scaling)).toFixed(2)}%)`);
+      const started = Date.now();
+      const result = await reconstruct(x, backend, { settings: options.settings, tiles: options.tiles, onProgress: tileProgress() });
+      log.info(`\tinference ${((Date.now() - started) / 1000).toFixed(2)} s, ${result.computedTiles}/${result.tiles} tiles computed`);
+      const k = String(written.length + 1).padStart(6, '0');
+      const hdrFile = path.join(options.outDir, `${k}_out.${options.format}`);
+      await writePreview(x, false, path.join(options.outDir, `${k}_in.png`));
+      await writePreview(result.image, true, path.join(options.outDir, `${k}_out.png`));
+      await writeFile(hdrFile, await encodeHdr(result.image, options.format));
+      written.push(hdrFile);
+    }
+  } finally {
+    await backend.dispose();
+  }
+  return written;
+}

@@ -1,0 +1,56 @@
+/**
+ * HDRCNN's pre- and post-processing around the network, per pixel, exactly as
+ * `hdrcnn_predict.py` and `network.get_final` define them (HDRCNN.md):
+ *
+ *   x  = min(1, scaling·ldr)                    (scaling > 1 only)
+ *   x' = x^(1/gamma)                            network input
+ *   α  = clamp((max_c x' − 0.95) / 0.05, 0, 1)  highlight mask
+ *   y  = (1 − α)·x'² + α·(exp(net(x')) − 1/255)
+ *   out = max(y, 0)^gamma
+ */
+
+export interface HdrcnnSettings {
+  /** `y = f(x^(1/g))^g`: above 1 brightens reconstructed highlights (1.1–1.3 suggested). */
+  readonly gamma: number;
+  /** Pre-scaling followed by clipping, to remove compression artefacts near highlights (≥ 1). */
+  readonly scaling: number;
+}
+
+export const DEFAULT_SETTINGS: HdrcnnSettings = { gamma: 1, scaling: 1 };
+
+/** Where the highlight mask starts: pixels whose brightest channel is below this are `x²` exactly. */
+export const ALPHA_THRESHOLD = 0.95;
+
+export function checkSettings(settings: HdrcnnSettings): HdrcnnSettings {
+  const { gamma, scaling } = settings;
+  if (!Number.isFinite(gamma) || gamma <= 0 || gamma > 10) throw new RangeError(`gamma must be in (0, 10], got ${gamma}`);
+  if (!Number.isFinite(scaling) || scaling < 1 || scaling > 1000) throw new RangeError(`scaling must be in [1, 1000], got ${scaling}`);
+  return settings;
+}
+
+/** The network's input value for one display-referred sample. */
+export function networkValue(ldr: number, settings: HdrcnnSettings): number {
+  const x = settings.scaling > 1 ? Math.min(1, settings.scaling * ldr) : ldr;
+  const clamped = x > 0 ? x : 0;
+  return settings.gamma === 1 ? clamped : clamped ** (1 / settings.gamma);
+}
+
+export function highlightAlpha(r: number, g: number, b: number): number {
+  const a = (Math.max(r, g, b) - ALPHA_THRESHOLD) / (1 - ALPHA_THRESHOLD);
+  return a <= 0 ? 0 : a >= 1 ? 1 : a;
+}
+
+/** Final linear HDR value of one sample from the network input `x` and log output `y`. */
+export function blendSample(x: number, logHdr: number, alpha: number, gamma: number): number {
+  const linear = alpha === 0 ? x * x : (1 - alpha) * x * x + alpha * (Math.exp(logHdr) - 1 / 255);
+  const y = linear > 0 ? linear : 0;
+  return gamma === 1 ? y : y ** gamma;
+}
+
+/** Share of samples at or above 1 after scaling, as the seed script reports it. */
+export function saturatedFraction(data: Float32Array, scaling = 1): number {
+  if (data.length === 0) return 0;
+  let n = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] * scaling >= 1) n++;
+  return n / data.length;
+}

@@ -1,0 +1,30 @@
+/**
+ * InferenceBackend on onnxruntime-node (CPU): the CLI's and the benchmark's runtime.
+ * The only file that imports onnxruntime-node.
+ */
+import * as ort from 'onnxruntime-node';
+import { MODEL_INPUT, MODEL_OUTPUT, type InferenceBackend, type PlanarTile } from '../core/backend';
+
+export interface OrtNodeOptions {
+  /** Intra-op threads; default: onnxruntime's choice (all cores). */
+  readonly threads?: number;
+}
+
+export async function createOrtNodeBackend(model: Uint8Array, options: OrtNodeOptions = {}): Promise<InferenceBackend> {
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+  });
+  return {
+    name: 'onnxruntime-node (cpu)',
+    async run(tile: PlanarTile): Promise<Float32Array> {
+      const input = new ort.Tensor('float32', tile.data, [1, 3, tile.height, tile.width]);
+      const result = await session.run({ [MODEL_INPUT]: input });
+      const output = result[MODEL_OUTPUT];
+      input.dispose();
+      return output.data as Float32Array;
+    },
+    dispose: () => session.release(),
+  };
+}

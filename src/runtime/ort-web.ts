@@ -1,0 +1,39 @@
+/**
+ * InferenceBackend on onnxruntime-web: WebGPU when asked and available, else
+ * WASM. Runs in browsers (the engine page) and in Node (WASM, for tests and the
+ * benchmark). The only file that imports onnxruntime-web; settings are passed
+ * in, nothing is sniffed or set at import time.
+ */
+import * as ort from 'onnxruntime-web';
+import { MODEL_INPUT, MODEL_OUTPUT, type InferenceBackend, type PlanarTile } from '../core/backend';
+
+export type WebProvider = 'webgpu' | 'wasm';
+
+export interface OrtWebOptions {
+  readonly provider: WebProvider;
+  /** WASM threads (needs cross-origin isolation in browsers); default 1. */
+  readonly threads?: number;
+  /** Where ort-wasm-*.{mjs,wasm} are served from, in browsers. */
+  readonly wasmPaths?: string;
+}
+
+export async function createOrtWebBackend(model: Uint8Array, options: OrtWebOptions): Promise<InferenceBackend> {
+  ort.env.wasm.numThreads = options.threads ?? 1;
+  if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: [options.provider],
+    graphOptimizationLevel: 'all',
+  });
+  return {
+    name: `onnxruntime-web (${options.provider}${options.provider === 'wasm' ? `, ${ort.env.wasm.numThreads} thread(s)` : ''})`,
+    async run(tile: PlanarTile): Promise<Float32Array> {
+      const input = new ort.Tensor('float32', tile.data, [1, 3, tile.height, tile.width]);
+      const result = await session.run({ [MODEL_INPUT]: input });
+      const output = result[MODEL_OUTPUT];
+      const data = (await output.getData(true)) as Float32Array;
+      input.dispose();
+      return data;
+    },
+    dispose: () => session.release(),
+  };
+}

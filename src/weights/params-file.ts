@@ -1,0 +1,40 @@
+/**
+ * Reads the official HDRCNN weights file (`hdrcnn_params.npz`): a zip whose member
+ * `params.npy` is a 1-D object array of float32 arrays, pickled. Checks only that
+ * it is a list of float32 arrays; the HDRCNN structure is checked by the graph builder.
+ */
+import { WeightsFormatError } from './errors';
+import { readNpyHeader } from './npy';
+import { readNpz } from './npz';
+import { unpickle } from './unpickle';
+
+/** One parameter array, C order. */
+export interface ParamArray {
+  shape: number[];
+  data: Float32Array;
+}
+
+export function readParamsFile(bytes: Uint8Array): ParamArray[] {
+  if (String.fromCharCode(...bytes.subarray(0, 6)) === '\x93NUMPY') {
+    throw new WeightsFormatError('this is a bare .npy file; expected the .npz weights file (hdrcnn_params.npz)');
+  }
+  const members = readNpz(bytes);
+  const npy = members.get('params');
+  if (!npy) {
+    throw new WeightsFormatError(`the .npz has no 'params' member (has: ${[...members.keys()].join(', ') || 'none'})`);
+  }
+  const header = readNpyHeader(npy);
+  if (header.descr !== '|O' || header.fortranOrder || header.shape.length !== 1) {
+    throw new WeightsFormatError(
+      `params.npy holds a '${header.descr}' array of shape (${header.shape}); expected a 1-D object array ('|O') of arrays`,
+    );
+  }
+  const array = unpickle(header.body);
+  if (array.data instanceof Float32Array || array.shape.length !== 1 || array.shape[0] !== header.shape[0]) {
+    throw new WeightsFormatError(
+      `params.npy pickle holds a ${array.data instanceof Float32Array ? 'float32' : 'object'} array of shape ` +
+        `(${array.shape}), the header declares an object array of shape (${header.shape})`,
+    );
+  }
+  return array.data;
+}

@@ -1,0 +1,101 @@
+/**
+ * Test helper: writes pickle opcodes, .npy headers and .npz files, so that the
+ * hostile-input tests can build exactly the malformed file they need.
+ */
+import { zipSync } from 'fflate';
+
+const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+export class PickleWriter {
+  private readonly out: number[] = [];
+
+  /** Appends raw bytes; a string is taken char by char (opcodes, latin-1). */
+  raw(data: string | Uint8Array | number[]): this {
+    for (const b of typeof data === 'string' ? latin1(data) : data) this.out.push(b);
+    return this;
+  }
+  private uint(value: number, size: number): this {
+    for (let i = 0; i < size; i++) this.out.push(Math.floor(value / 256 ** i) % 256);
+    return this;
+  }
+  proto(version: number): this {
+    return this.raw([0x80, version]);
+  }
+  global(module: string, name: string): this {
+    return this.raw(`c${module}\n${name}\n`);
+  }
+  int(n: number): this {
+    return n >= 0 && n < 256 ? this.raw([0x4b, n]) : this.raw('J').uint(n >>> 0, 4);
+  }
+  unicode(s: string): this {
+    const utf8 = new TextEncoder().encode(s);
+    return this.raw('X').uint(utf8.length, 4).raw(utf8);
+  }
+  /** BINBYTES, or Python 2's BINSTRING with op 'T'. */
+  bytes(data: Uint8Array, op: 'B' | 'T' = 'B'): this {
+    return this.raw(op).uint(data.length, 4).raw(data);
+  }
+  /** An opcode with a 4-byte length that need not match what follows. */
+  lengthOp(op: string, length: number): this {
+    return this.raw(op).uint(length, 4);
+  }
+  tuple(items: number[]): this {
+    this.raw('(');
+    for (const n of items) this.int(n);
+    return this.raw('t');
+  }
+  finish(): Uint8Array {
+    return Uint8Array.from(this.out);
+  }
+}
+
+export interface ArraySpec {
+  shape: number[];
+  data: Uint8Array;
+  descr?: string; // dtype code given to numpy.dtype, default 'f4'
+  order?: string; // byte order in the dtype state, default '<'
+  fortran?: boolean;
+}
+
+export const f4 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
+
+/** numpy.dtype(descr) with its BUILD state, as NumPy pickles it. */
+function dtype(w: PickleWriter, descr: string, order: string, flags: number): void {
+  w.global('numpy', 'dtype').unicode(descr).raw('\x89\x88\x87R(').int(3).unicode(order);
+  w.raw('NNN').int(-1).int(-1).int(flags).raw('tb');
+}
+
+/** _reconstruct(ndarray, (0,), b'b') followed by BUILD with the array state. */
+export function writeArray(w: PickleWriter, a: ArraySpec): PickleWriter {
+  w.global('numpy.core.multiarray', '_reconstruct').global('numpy', 'ndarray').int(0).raw('\x85C\x01b\x87R(').int(1);
+  w.tuple(a.shape);
+  dtype(w, a.descr ?? 'f4', a.order ?? '<', 0);
+  return w.raw(a.fortran ? '\x88' : '\x89').bytes(a.data).raw('tb');
+}
+
+/** Pickle (protocol 3) of a 1-D object array holding the given arrays, as in params.npy. */
+export function objectArrayPickle(arrays: ArraySpec[], length = arrays.length): Uint8Array {
+  const w = new PickleWriter().proto(3);
+  w.global('numpy.core.multiarray', '_reconstruct').global('numpy', 'ndarray').int(0).raw('\x85C\x01b\x87R(').int(1);
+  w.tuple([length]);
+  dtype(w, 'O8', '|', 63);
+  w.raw('\x89](');
+  for (const a of arrays) writeArray(w, a);
+  return w.raw('etb.').finish();
+}
+
+/** A version 1.0 .npy file with the given header dict text and body. */
+export function npyFile(header: string, body: Uint8Array): Uint8Array {
+  const text = header + ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  return Uint8Array.from([...latin1('\x93NUMPY\x01\x00'), text.length % 256, text.length >> 8, ...latin1(text), ...body]);
+}
+
+export function npzFile(members: Record<string, Uint8Array>): Uint8Array {
+  return zipSync(members, { level: 0 });
+}
+
+/** A complete weights file holding the given arrays. */
+export function paramsNpz(arrays: ArraySpec[], length = arrays.length): Uint8Array {
+  const header = `{'descr': '|O', 'fortran_order': False, 'shape': (${length},), }`;
+  return npzFile({ 'params.npy': npyFile(header, objectArrayPickle(arrays, length)) });
+}
