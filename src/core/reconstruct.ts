@@ -1,17 +1,18 @@
 /**
- * HDR reconstruction of a whole image, tile by tile: the one entry point that
- * the CLI, the engine page and the benchmarks share.
+ * HDR reconstruction, tile by tile: the one loop that the CLI, the plugin and
+ * the benchmarks share. Pixels come from a {@link PixelSource} and go to a
+ * {@link PixelSink} one tile at a time, so memory is one window in flight, not
+ * the image: the plugin streams from Photoshop, the CLI reads an array.
  *
- * Memory is the input and output images plus one window in flight. Tiles whose
- * core has no pixel inside the highlight mask are never sent to the network:
- * their output is `x²` exactly (HDRCNN.md), whatever the network would say.
+ * Tiles whose core has no pixel inside the highlight mask are never sent to
+ * the network: their output is `x²` exactly (HDRCNN.md), whatever it would say.
  */
 import type { InferenceBackend } from './backend';
 import { throwIfCancelled, type Cancellation } from './cancellation';
 import { blendSample, checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, type HdrcnnSettings } from './hdrcnn';
 import { createRgbImage, type RgbImage } from './image';
-import { DEFAULT_TILE_SETTINGS, planTiles, type Rect, type Tile, type TileSettings } from './tile-plan';
-import { readWindow } from './window';
+import { DEFAULT_TILE_SETTINGS, planTiles, type Rect, type TileSettings } from './tile-plan';
+import { readWindow, sourceRect, type ImagePatch } from './window';
 
 export interface ReconstructProgress {
   /** Tiles finished so far (computed or skipped). */
@@ -28,60 +29,106 @@ export interface ReconstructOptions {
   readonly onProgress?: (progress: ReconstructProgress) => void;
 }
 
-export interface ReconstructResult {
-  readonly image: RgbImage;
+/** Display-referred RGB in [0, 1] of an image, read a rectangle at a time. */
+export interface PixelSource {
+  readonly width: number;
+  readonly height: number;
+  read(rect: Rect): Promise<RgbImage> | RgbImage;
+}
+
+/** Receives the linear HDR result, a tile core at a time; cores partition the image. */
+export interface PixelSink {
+  write(rect: Rect, pixels: RgbImage): Promise<void> | void;
+}
+
+export interface TileCounts {
   readonly tiles: number;
   readonly computedTiles: number;
 }
 
-/** Whether any pixel of `rect` reaches into the highlight mask. */
-export function hasHighlight(image: RgbImage, rect: Rect, settings: HdrcnnSettings): boolean {
-  const d = image.data;
+export interface ReconstructResult extends TileCounts {
+  readonly image: RgbImage;
+}
+
+/** Whether any pixel of `rect` (in `patch` coordinates of the image) reaches into the highlight mask. */
+function hasHighlight(patch: ImagePatch, rect: Rect, settings: HdrcnnSettings): boolean {
+  const { pixels } = patch;
   for (let y = rect.top; y < rect.top + rect.height; y++) {
-    for (let i = (y * image.width + rect.left) * 3, end = i + rect.width * 3; i < end; i += 3) {
-      const m = Math.max(d[i], d[i + 1], d[i + 2]);
+    let i = ((y - patch.rect.top) * pixels.width + rect.left - patch.rect.left) * 3;
+    for (const end = i + rect.width * 3; i < end; i += 3) {
+      const m = Math.max(pixels.data[i], pixels.data[i + 1], pixels.data[i + 2]);
       if (highlightAlpha(networkValue(m, settings), 0, 0) > 0) return true;
     }
   }
   return false;
 }
 
-/** Writes the final HDR values of `tile.core`; `logHdr` is the network's output over `tile.window`, if it ran. */
-function writeCore(out: RgbImage, image: RgbImage, tile: Tile, settings: HdrcnnSettings, logHdr?: Float32Array): void {
-  const { core, window } = tile;
-  const plane = window.width * window.height;
+/** Final HDR values of `core`; `net` is the network's log output over its window, if it ran. */
+function blendCore(patch: ImagePatch, core: Rect, settings: HdrcnnSettings, net?: { window: Rect; logHdr: Float32Array }): RgbImage {
+  const out = createRgbImage(core.width, core.height);
+  const { pixels } = patch;
+  const plane = net ? net.window.width * net.window.height : 0;
+  let o = 0;
   for (let y = core.top; y < core.top + core.height; y++) {
-    for (let x = core.left; x < core.left + core.width; x++) {
-      const i = (y * image.width + x) * 3;
-      const r = networkValue(image.data[i], settings);
-      const g = networkValue(image.data[i + 1], settings);
-      const b = networkValue(image.data[i + 2], settings);
-      const alpha = logHdr ? highlightAlpha(r, g, b) : 0;
-      const j = (y - window.top) * window.width + (x - window.left);
-      out.data[i] = blendSample(r, alpha && logHdr![j], alpha, settings.gamma);
-      out.data[i + 1] = blendSample(g, alpha && logHdr![j + plane], alpha, settings.gamma);
-      out.data[i + 2] = blendSample(b, alpha && logHdr![j + 2 * plane], alpha, settings.gamma);
+    for (let x = core.left; x < core.left + core.width; x++, o += 3) {
+      const i = ((y - patch.rect.top) * pixels.width + x - patch.rect.left) * 3;
+      const r = networkValue(pixels.data[i], settings);
+      const g = networkValue(pixels.data[i + 1], settings);
+      const b = networkValue(pixels.data[i + 2], settings);
+      const alpha = net ? highlightAlpha(r, g, b) : 0;
+      const j = net && alpha > 0 ? (y - net.window.top) * net.window.width + (x - net.window.left) : 0;
+      out.data[o] = blendSample(r, alpha && net!.logHdr[j], alpha, settings.gamma);
+      out.data[o + 1] = blendSample(g, alpha && net!.logHdr[j + plane], alpha, settings.gamma);
+      out.data[o + 2] = blendSample(b, alpha && net!.logHdr[j + 2 * plane], alpha, settings.gamma);
     }
   }
+  return out;
 }
 
-export async function reconstruct(image: RgbImage, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<ReconstructResult> {
+export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
   const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
-  const plan = planTiles(image.width, image.height, options.tiles ?? DEFAULT_TILE_SETTINGS);
-  const out = createRgbImage(image.width, image.height);
+  const { width, height } = source;
+  const plan = planTiles(width, height, options.tiles ?? DEFAULT_TILE_SETTINGS);
   let computed = 0;
   for (let t = 0; t < plan.length; t++) {
     throwIfCancelled(options.cancel);
-    const tile = plan[t];
-    if (hasHighlight(image, tile.core, settings)) {
-      const logHdr = await backend.run(readWindow(image, tile.window, settings));
+    const { window, core } = plan[t];
+    const rect = sourceRect(window, width, height);
+    const patch: ImagePatch = { rect, pixels: await source.read(rect), imageWidth: width, imageHeight: height };
+    throwIfCancelled(options.cancel);
+    let net;
+    if (hasHighlight(patch, core, settings)) {
+      net = { window, logHdr: await backend.run(readWindow(patch, window, settings)) };
       throwIfCancelled(options.cancel);
-      writeCore(out, image, tile, settings, logHdr);
       computed++;
-    } else {
-      writeCore(out, image, tile, settings);
     }
+    await sink.write(core, blendCore(patch, core, settings, net));
     options.onProgress?.({ done: t + 1, total: plan.length, computed });
   }
-  return { image: out, tiles: plan.length, computedTiles: computed };
+  return { tiles: plan.length, computedTiles: computed };
+}
+
+/** Copies `rect` of an in-memory image. */
+export function cropImage(image: RgbImage, rect: Rect): RgbImage {
+  const out = createRgbImage(rect.width, rect.height);
+  for (let y = 0; y < rect.height; y++) {
+    const start = ((rect.top + y) * image.width + rect.left) * 3;
+    out.data.set(image.data.subarray(start, start + rect.width * 3), y * rect.width * 3);
+  }
+  return out;
+}
+
+/** Writes `pixels` into `image` at `rect`. */
+export function pasteImage(image: RgbImage, rect: Rect, pixels: RgbImage): void {
+  for (let y = 0; y < rect.height; y++) {
+    image.data.set(pixels.data.subarray(y * rect.width * 3, (y + 1) * rect.width * 3), ((rect.top + y) * image.width + rect.left) * 3);
+  }
+}
+
+/** Reconstructs an in-memory image. */
+export async function reconstruct(image: RgbImage, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<ReconstructResult> {
+  const out = createRgbImage(image.width, image.height);
+  const source: PixelSource = { width: image.width, height: image.height, read: (rect) => cropImage(image, rect) };
+  const counts = await reconstructTiles(source, { write: (rect, pixels) => pasteImage(out, rect, pixels) }, backend, options);
+  return { image: out, ...counts };
 }

@@ -65,22 +65,30 @@ function dtype(w: PickleWriter, descr: string, order: string, flags: number): vo
   w.raw('NNN').int(-1).int(-1).int(flags).raw('tb');
 }
 
-/** _reconstruct(ndarray, (0,), b'b') followed by BUILD with the array state. */
-export function writeArray(w: PickleWriter, a: ArraySpec): PickleWriter {
-  w.global('numpy.core.multiarray', '_reconstruct').global('numpy', 'ndarray').int(0).raw('\x85C\x01b\x87R(').int(1);
-  w.tuple(a.shape);
-  dtype(w, a.descr ?? 'f4', a.order ?? '<', 0);
-  return w.raw(a.fortran ? '\x88' : '\x89').bytes(a.data).raw('tb');
+/** _reconstruct(ndarray, (0,), b'b'): the empty array that BUILD fills. */
+export function reconstruct(w: PickleWriter): PickleWriter {
+  return w.global('numpy.core.multiarray', '_reconstruct').global('numpy', 'ndarray').int(0).raw('\x85C\x01b\x87R');
 }
 
-/** Pickle (protocol 3) of a 1-D object array holding the given arrays, as in params.npy. */
-export function objectArrayPickle(arrays: ArraySpec[], length = arrays.length): Uint8Array {
-  const w = new PickleWriter().proto(3);
-  w.global('numpy.core.multiarray', '_reconstruct').global('numpy', 'ndarray').int(0).raw('\x85C\x01b\x87R(').int(1);
-  w.tuple([length]);
+/** The state tuple (1, shape, dtype, is_fortran, data) of a float32 array. */
+export function arrayState(w: PickleWriter, a: ArraySpec): PickleWriter {
+  w.raw('(').int(1).tuple(a.shape);
+  dtype(w, a.descr ?? 'f4', a.order ?? '<', 0);
+  return w.raw(a.fortran ? '\x88' : '\x89').bytes(a.data).raw('t');
+}
+
+export const writeArray = (w: PickleWriter, a: ArraySpec) => arrayState(reconstruct(w), a).raw('b');
+
+/**
+ * Pickle (protocol 3) of a 1-D object array holding the given arrays, as in
+ * params.npy; `extra` writes further list entries, `length` overrides the shape.
+ */
+export function objectArrayPickle(arrays: ArraySpec[], length = arrays.length, extra?: (w: PickleWriter) => void): Uint8Array {
+  const w = reconstruct(new PickleWriter().proto(3)).raw('(').int(1).tuple([length]);
   dtype(w, 'O8', '|', 63);
   w.raw('\x89](');
   for (const a of arrays) writeArray(w, a);
+  extra?.(w);
   return w.raw('etb.').finish();
 }
 
@@ -94,8 +102,11 @@ export function npzFile(members: Record<string, Uint8Array>): Uint8Array {
   return zipSync(members, { level: 0 });
 }
 
-/** A complete weights file holding the given arrays. */
-export function paramsNpz(arrays: ArraySpec[], length = arrays.length): Uint8Array {
+/** A weights file whose params.npy has an object-array header of the given length and this pickle. */
+export function pickleNpz(pickle: Uint8Array, length: number): Uint8Array {
   const header = `{'descr': '|O', 'fortran_order': False, 'shape': (${length},), }`;
-  return npzFile({ 'params.npy': npyFile(header, objectArrayPickle(arrays, length)) });
+  return npzFile({ 'params.npy': npyFile(header, pickle) });
 }
+
+/** A complete weights file holding the given arrays. */
+export const paramsNpz = (arrays: ArraySpec[]) => pickleNpz(objectArrayPickle(arrays), arrays.length);

@@ -1,0 +1,175 @@
+/**
+ * The plugin ⇄ engine-page protocol: every message both sides exchange, in
+ * one place that both import. Messages are plain JSON-safe objects (the UXP
+ * webview bridge documents no binary transfer), so pixel payloads travel as
+ * base64 of little-endian float32 (see ./payload). Every message names the
+ * protocol version it speaks; {@link parseRequest} and {@link parseResponse}
+ * validate whatever arrives and throw {@link ProtocolError} for anything else.
+ *
+ * Flow: the plugin sends `init` once (the engine answers `model-status` and
+ * `progress` while it provisions the model, then `ready` or `error`), then one
+ * `run-tile` per network window (answered by `result` or `error`). `cancel`
+ * names the id of a pending request. The plugin drives the tiling loop of the
+ * shared core; the engine only runs the network.
+ */
+import type { EncodedFloat32 } from './payload';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Which official weights: clean inputs, or trained with JPEG artefacts. */
+export type WeightsVariant = 'clean' | 'jpeg';
+export type Provider = 'webgpu' | 'wasm';
+
+export type ModelChoice =
+  /** `model/hdrcnn.onnx` shipped in the plugin, if the build had one; else the official download. */
+  | { readonly kind: 'bundled'; readonly variant: WeightsVariant }
+  /** The official weights, downloaded once and cached by the engine page. */
+  | { readonly kind: 'download'; readonly variant: WeightsVariant }
+  /** A `.npz` or `.onnx` file the user picked, as base64. */
+  | { readonly kind: 'file'; readonly name: string; readonly base64: string };
+
+export type Request =
+  | {
+      readonly type: 'init';
+      readonly id: number;
+      readonly version: number;
+      readonly model: ModelChoice;
+      /** 'auto': WebGPU when the page has an adapter, else WASM. */
+      readonly provider: Provider | 'auto';
+    }
+  | { readonly type: 'run-tile'; readonly id: number; readonly version: number; readonly width: number; readonly height: number; readonly input: EncodedFloat32 }
+  | { readonly type: 'cancel'; readonly id: number; readonly version: number; readonly target: number };
+
+export type ModelState = 'bundled' | 'cached' | 'downloading' | 'converting' | 'ready' | 'failed';
+
+export type ErrorCode = 'bad-message' | 'version' | 'not-ready' | 'model' | 'download' | 'inference' | 'cancelled';
+
+export type Response =
+  | { readonly type: 'model-status'; readonly id: number; readonly version: number; readonly state: ModelState; readonly message: string }
+  | { readonly type: 'progress'; readonly id: number; readonly version: number; readonly stage: 'download' | 'convert'; readonly loaded: number; readonly total: number }
+  | {
+      readonly type: 'ready';
+      readonly id: number;
+      readonly version: number;
+      readonly provider: Provider;
+      /** Why this provider, e.g. "no WebGPU adapter". */
+      readonly reason: string;
+      /** Where the model came from, for the panel's model line. */
+      readonly model: string;
+    }
+  | {
+      readonly type: 'result';
+      readonly id: number;
+      readonly version: number;
+      readonly width: number;
+      readonly height: number;
+      readonly output: EncodedFloat32;
+      readonly provider: Provider;
+      /** Set when the engine changed provider while running this tile (e.g. GPU device lost). */
+      readonly notice?: string;
+    }
+  | { readonly type: 'error'; readonly id: number; readonly version: number; readonly code: ErrorCode; readonly message: string };
+
+export class ProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+function object(v: unknown, what: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ProtocolError(`${what} must be an object`);
+  return v as Obj;
+}
+
+function field<T>(o: Obj, key: string, check: (v: unknown) => v is T, expected: string): T {
+  const v = o[key];
+  if (!check(v)) throw new ProtocolError(`'${String(o.type)}' message: '${key}' must be ${expected}, got ${JSON.stringify(v)?.slice(0, 40)}`);
+  return v;
+}
+
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const isSize = (v: unknown): v is number => isInt(v) && v > 0 && v <= 65536;
+const isCount = (v: unknown): v is number => isInt(v) && v >= 0;
+const isString = (v: unknown): v is string => typeof v === 'string';
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (v: unknown): v is T =>
+    values.includes(v as T);
+const isEncoded = (v: unknown): v is EncodedFloat32 => {
+  const o = v as Obj;
+  return typeof v === 'object' && v !== null && o.encoding === 'base64-f32le' && isCount(o.length) && isString(o.data);
+};
+
+/** The parts every message has; checks the version before anything else. */
+function envelope(raw: unknown, types: readonly string[]): Obj {
+  const o = object(raw, 'a message');
+  if (!types.includes(o.type as string)) throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)}`);
+  if (o.version !== PROTOCOL_VERSION) throw new ProtocolError(`protocol version ${JSON.stringify(o.version)} is not ${PROTOCOL_VERSION}: reload the plugin`);
+  field(o, 'id', isCount, 'a non-negative integer');
+  return o;
+}
+
+function checkTilePayload(o: Obj, key: 'input' | 'output'): void {
+  const width = field(o, 'width', isSize, 'a size in pixels');
+  const height = field(o, 'height', isSize, 'a size in pixels');
+  const payload = field(o, key, isEncoded, 'base64 float32 data');
+  if (payload.length !== 3 * width * height) throw new ProtocolError(`'${String(o.type)}' message: ${payload.length} samples for a ${width}×${height} RGB tile`);
+}
+
+export function parseRequest(raw: unknown): Request {
+  const o = envelope(raw, ['init', 'run-tile', 'cancel']);
+  switch (o.type) {
+    case 'init': {
+      const model = object(o.model, "'init' message: 'model'");
+      field(model, 'kind', oneOf('bundled', 'download', 'file'), "'bundled', 'download' or 'file'");
+      if (model.kind === 'file') {
+        field(model, 'name', isString, 'a file name');
+        field(model, 'base64', isString, 'base64 text');
+      } else {
+        field(model, 'variant', oneOf('clean', 'jpeg'), "'clean' or 'jpeg'");
+      }
+      field(o, 'provider', oneOf('auto', 'webgpu', 'wasm'), "'auto', 'webgpu' or 'wasm'");
+      break;
+    }
+    case 'run-tile':
+      checkTilePayload(o, 'input');
+      break;
+    case 'cancel':
+      field(o, 'target', isCount, 'the id of a request');
+      break;
+  }
+  return o as unknown as Request;
+}
+
+export function parseResponse(raw: unknown): Response {
+  const o = envelope(raw, ['model-status', 'progress', 'ready', 'result', 'error']);
+  switch (o.type) {
+    case 'model-status':
+      field(o, 'state', oneOf('bundled', 'cached', 'downloading', 'converting', 'ready', 'failed'), 'a model state');
+      field(o, 'message', isString, 'text');
+      break;
+    case 'progress':
+      field(o, 'stage', oneOf('download', 'convert'), "'download' or 'convert'");
+      field(o, 'loaded', isCount, 'a byte count');
+      field(o, 'total', isCount, 'a byte count');
+      break;
+    case 'ready':
+      field(o, 'provider', oneOf('webgpu', 'wasm'), "'webgpu' or 'wasm'");
+      field(o, 'reason', isString, 'text');
+      field(o, 'model', isString, 'text');
+      break;
+    case 'result':
+      checkTilePayload(o, 'output');
+      field(o, 'provider', oneOf('webgpu', 'wasm'), "'webgpu' or 'wasm'");
+      if (o.notice !== undefined) field(o, 'notice', isString, 'text');
+      break;
+    case 'error':
+      field(o, 'code', oneOf('bad-message', 'version', 'not-ready', 'model', 'download', 'inference', 'cancelled'), 'an error code');
+      field(o, 'message', isString, 'text');
+      break;
+  }
+  return o as unknown as Response;
+}
