@@ -244,7 +244,7 @@ export function composite(doc: DocState): PixelBuf {
       if (!layer.visible) continue;
       const op = opacity * layer.opacity / 100;
       if (layer.children) {
-        if (layer.blendMode !== 'passThrough' && layer.blendMode !== 'normal') notModelledBlend(layer);
+        if (layer.blendMode !== B.PASSTHROUGH && layer.blendMode !== B.NORMAL) notModelledBlend(layer);
         paint(layer.children, op);
         continue;
       }
@@ -252,7 +252,7 @@ export function composite(doc: DocState): PixelBuf {
         throw simError('not-modelled', `simulator: composite with a visible adjustment layer ("${layer.name}")`);
       }
       if (!layer.pixels) continue;
-      if (layer.blendMode !== 'normal') notModelledBlend(layer);
+      if (layer.blendMode !== B.NORMAL) notModelledBlend(layer);
       over(layer.pixels, out, op, max);
     }
   };
@@ -260,6 +260,8 @@ export function composite(doc: DocState): PixelBuf {
   if (doc.depth !== 32) for (let i = 0; i < out.data.length; i++) out.data[i] = Math.round(out.data[i]);
   return out;
 }
+
+const B = constants.BlendMode;
 
 function notModelledBlend(layer: LayerState): never {
   throw simError('not-modelled', `simulator: composite with blend mode "${layer.blendMode}" ("${layer.name}")`);

@@ -31,7 +31,7 @@ describe('globals', () => {
     refusePickle(p3().global('os', 'system').unicode('echo pwned').raw('\x85R.'), /pickle byte 2: global "os.system" is not allowed/);
     refusePickle(new PickleWriter().proto(2).global('__builtin__', 'eval'), /"__builtin__.eval" is not allowed/);
     const stackGlobal = new PickleWriter().proto(4).raw('\x8c\x08builtins\x94\x8c\x04eval\x94\x93');
-    refusePickle(stackGlobal.unicode('1').raw('\x85R.'), /pickle byte 24: global "builtins.eval" is not allowed/);
+    refusePickle(stackGlobal.unicode('1').raw('\x85R.'), /pickle byte 20: global "builtins.eval" is not allowed/);
     refusePickle(p3().global('numpy', 'load'), /"numpy.load"/);
     // Names that exist on every JS object are not looked up either.
     refusePickle(p3().global('__proto__', 'constructor'), /"__proto__.constructor" is not allowed/);
@@ -199,9 +199,10 @@ describe('the zip container', () => {
 
   it('refuses unsupported compression and sizes that do not match the data', () => {
     refuse(patchCentral(valid, { method: 12 }), /unsupported compression method 12/);
-    const stored = patchCentral(valid, { size: 10, originalSize: 10 });
-    refuse(stored, /./); // member shortened: the .npy is cut
     const compressed = fixture('compressed.npz');
-    refuse(patchCentral(compressed, { originalSize: 700 }), /extracted 700 bytes, header declares 700|extracted \d+ bytes, header declares 700|not a valid/);
+    refuse(patchCentral(compressed, { originalSize: 900 }), /zip member 0 \("params.npy"\): extracted 791 bytes, header declares 900/);
+    // Sizes smaller than the data cut the member (fflate checks no CRC): the .npy parser notices.
+    refuse(patchCentral(compressed, { originalSize: 700 }), /pickle byte \d+: /);
+    refuse(patchCentral(valid, { size: 100, originalSize: 100 }), /.npy header byte 8: header length 118 runs past/);
   });
 });

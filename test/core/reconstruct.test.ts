@@ -1,0 +1,102 @@
+import type { InferenceBackend, PlanarTile } from '../../src/core/backend';
+import { CancelledError } from '../../src/core/cancellation';
+import { createRgbImage, type RgbImage } from '../../src/core/image';
+import { reconstruct } from '../../src/core/reconstruct';
+import { planTiles, wholeImageSettings } from '../../src/core/tile-plan';
+import { createOrtNodeBackend } from '../../src/runtime/ort-node';
+import { tinyModelBytes } from '../helpers/fixture';
+import { fixtureInput, mirrorTile, seamErrors } from '../helpers/images';
+
+/** A stand-in network that predicts log-HDR = 3 everywhere and records its calls. */
+function constantBackend(): InferenceBackend & { calls: PlanarTile[] } {
+  const calls: PlanarTile[] = [];
+  return {
+    name: 'constant',
+    calls,
+    run: async (tile) => (calls.push(tile), new Float32Array(tile.data.length).fill(3)),
+    dispose: async () => undefined,
+  };
+}
+
+function gradient(width: number, height: number, max: number): RgbImage {
+  return createRgbImage(width, height, Float32Array.from({ length: width * height * 3 }, (_, i) => (max * (i % (width * 3))) / (width * 3)));
+}
+
+describe('reconstruct', () => {
+  it('skips the network where nothing is near clipping: output is x² exactly', async () => {
+    const backend = constantBackend();
+    const image = gradient(100, 70, 0.9);
+    const { image: out, computedTiles } = await reconstruct(image, backend, { settings: { gamma: 1.3 }, tiles: { tileSize: 64, margin: 32 } });
+    expect(computedTiles).toBe(0);
+    expect(backend.calls).toHaveLength(0);
+    // f(u) = u² there, so f(x^(1/g))^g = x² whatever the gamma.
+    const worst = out.data.reduce((m, v, i) => Math.max(m, Math.abs(v - image.data[i] ** 2)), 0);
+    expect(worst).toBeLessThan(1e-6);
+  });
+
+  it('sends only tiles whose core holds a highlight, and blends the prediction there', async () => {
+    const backend = constantBackend();
+    const image = gradient(200, 150, 0.5);
+    image.data.set([1, 1, 1], (140 * 200 + 190) * 3); // one clipped pixel near the bottom-right corner
+    const tiles = { tileSize: 64, margin: 32 };
+    const { image: out, tiles: total, computedTiles } = await reconstruct(image, backend, { tiles });
+    expect(total).toBe(planTiles(200, 150, tiles).length);
+    expect(computedTiles).toBe(1);
+    expect(out.data[(140 * 200 + 190) * 3]).toBeCloseTo(Math.exp(3) - 1 / 255, 4);
+    expect(out.data[0]).toBe(0);
+  });
+
+  it('reports progress per tile and stops between tiles when cancelled', async () => {
+    const backend = constantBackend();
+    const image = createRgbImage(256, 256, new Float32Array(256 * 256 * 3).fill(1));
+    const cancel = { aborted: false };
+    const seen: number[] = [];
+    const run = reconstruct(image, backend, {
+      tiles: { tileSize: 64, margin: 32 },
+      cancel,
+      onProgress: ({ done }) => {
+        seen.push(done);
+        if (done === 2) cancel.aborted = true;
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(seen).toEqual([1, 2]);
+    expect(backend.calls).toHaveLength(2);
+  });
+
+  it('refuses bad settings before any work', async () => {
+    const backend = constantBackend();
+    await expect(reconstruct(gradient(32, 32, 1), backend, { settings: { gamma: 0 } })).rejects.toThrow(/gamma/);
+    await expect(reconstruct(gradient(32, 32, 1), backend, { settings: { scaling: 0.5 } })).rejects.toThrow(/scaling/);
+    expect(backend.calls).toHaveLength(0);
+  });
+});
+
+describe('tiled against whole-image inference (fixture weights)', () => {
+  let backend: InferenceBackend;
+  beforeAll(async () => {
+    backend = await createOrtNodeBackend(tinyModelBytes());
+  });
+  afterAll(() => backend.dispose());
+
+  // Bounds from measurements on this image (bench prints the same for full-width weights).
+  it('agrees within the seam bound on a 384×256 image in 320-pixel windows', async () => {
+    const image = mirrorTile(await fixtureInput(), 4, 4);
+    const whole = await reconstruct(image, backend, { tiles: wholeImageSettings(image.width, image.height) });
+    const tiled = await reconstruct(image, backend, { tiles: { tileSize: 64, margin: 128 } });
+    expect(tiled.tiles).toBeGreaterThan(1);
+    const { median, p99 } = seamErrors(tiled.image, whole.image, image);
+    expect(median).toBeLessThan(0.01);
+    expect(p99).toBeLessThan(0.05);
+  });
+
+  it('matches whole-image inference exactly for odd sizes that fit one window (reflection padding)', async () => {
+    const image = mirrorTile(await fixtureInput(), 1, 1);
+    const odd = createRgbImage(83, 61);
+    for (let y = 0; y < 61; y++) odd.data.set(image.data.subarray(y * 96 * 3, (y * 96 + 83) * 3), y * 83 * 3);
+    const a = await reconstruct(odd, backend, { tiles: { tileSize: 64, margin: 32 } });
+    const b = await reconstruct(odd, backend, { tiles: wholeImageSettings(83, 61) });
+    expect(a.image.data).toEqual(b.image.data);
+    expect(a.computedTiles).toBe(1);
+  });
+});
