@@ -6,8 +6,8 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
     // three's EXR exporter ships as ES modules only; compile it to CommonJS for jest.
-    '^.+/node_modules/three/(examples|src)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
+    '^.+/node_modules/three/(examples|src|build)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!three/(examples|src)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!three/(examples|src|build)/)'],
   testTimeout: 60000,
 };

@@ -21,7 +21,8 @@ export function readParamsFile(bytes: Uint8Array): ParamArray[] {
   const members = readNpz(bytes);
   const npy = members.get('params');
   if (!npy) {
-    throw new WeightsFormatError(`the .npz has no 'params' member (has: ${[...members.keys()].join(', ') || 'none'})`);
+    const names = [...members.keys()].map((name) => name.slice(0, 80)).join(', ');
+    throw new WeightsFormatError(`the .npz has no 'params' member (has: ${names || 'none'})`);
   }
   const header = readNpyHeader(npy);
   if (header.descr !== '|O' || header.fortranOrder || header.shape.length !== 1) {

@@ -136,7 +136,8 @@ export function unpickle(pickle: Uint8Array): PickledArray {
         return { kind: 'ndarray' };
       }
       case 'dtype': {
-        const descr = a.length === 3 ? text(a[0], 'dtype code') : '';
+        if (a.length !== 3) throw fail('numpy.dtype arguments are not (code, align, copy)');
+        const descr = text(a[0], 'dtype code');
         if (descr === 'f4') return { kind: 'dtype', descr };
         if (descr === 'O8' || descr === 'O4') return { kind: 'dtype', descr: 'O' };
         throw fail(`dtype ${JSON.stringify(descr)} is not allowed (only float32 'f4' arrays)`);

@@ -49,6 +49,8 @@ describe('globals', () => {
     const encode = () => new PickleWriter().proto(2).global('_codecs', 'encode');
     refusePickle(encode().unicode('\u20ac').unicode('latin1').raw('\x86R'), /not latin-1 encodable/);
     refusePickle(encode().unicode('abc').unicode('utf8').raw('\x86R'), /_codecs.encode arguments/);
+    refusePickle(p3().global('numpy', 'dtype').unicode('f4').raw('\x85R'), /numpy.dtype arguments are not/);
+    refusePickle(p3().global('numpy', 'dtype').raw('NR'), /REDUCE argument is not a tuple/);
     refusePickle(p3().raw('NNR'), /not an allowed callable/);
     refusePickle(p3().raw('NNb'), /BUILD of an object that is not a dtype or array/);
   });

@@ -1,0 +1,269 @@
+/**
+ * createPhotoshopSimulator(): an in-memory stand-in for the documented parts of the
+ * `photoshop` and `uxp` modules that the plugin uses, plus `sim`, the test-only
+ * controls. A TEST HELPER: it lives under test/ and product code never imports it.
+ * See README.md in this folder for what is modelled and how tests install it.
+ */
+import type { BlendModeValue, DocumentModeValue, LayerKindValue } from './constants';
+import { ADJUSTMENT_KINDS, constants } from './constants';
+import { ActionsPanel } from './actions';
+import type { PhotoshopSubset } from './api-types';
+import { SimApp, SimDocument, SimLayer, addDocState } from './dom';
+import { createImaging } from './imaging';
+import { Modal } from './modal';
+import type { Depth, DocState, LayerState, PixelBuf } from './store';
+import { MAX_VALUE, allLayers, colorComponents, composite, emptyPixels, locateLayer, pixelBounds } from './store';
+import { Entrypoints, LocalFileSystem, SimLocalStorage, formats, types } from './uxp';
+import type { WebviewOptions } from './webview';
+import { WebviewBridge } from './webview';
+import type { SimulatorOptions } from './world';
+import { World } from './world';
+
+export { isSimError, SimError } from './errors';
+export type { SimErrorKind } from './errors';
+export { SimApp, SimDocument, SimLayer } from './dom';
+export { SimImageData } from './imaging';
+export type { PhotoshopSubset } from './api-types';
+export type { SimulatorOptions } from './world';
+export type { WebviewPage, SimWebview, SimEvent } from './webview';
+
+/** A layer for sim.addDocument / sim.addLayer. Pixel values are in the document's own encoding. */
+export interface LayerSpec {
+  name?: string;
+  /** Default: a pixel layer (LayerKind.NORMAL); GROUP when `children` is given. */
+  kind?: LayerKindValue;
+  visible?: boolean;
+  opacity?: number;
+  blendMode?: BlendModeValue;
+  /** The Background layer: bottom of the stack, opaque, covers the canvas. */
+  background?: boolean;
+  /** Chunky values, 8-bit 0..255, 16-bit 0..32768, 32-bit linear floats; with or without an alpha component. */
+  pixels?: { left?: number; top?: number; width: number; height: number; data: ArrayLike<number> };
+  /** Or one colour over the whole canvas, e.g. [255, 0, 0] (an alpha value may follow). */
+  fill?: number[];
+  children?: LayerSpec[];
+  /** Select this layer (it joins Document.activeLayers). */
+  active?: boolean;
+}
+
+export interface DocumentSpec {
+  name?: string;
+  width: number;
+  height: number;
+  mode?: DocumentModeValue;
+  depth?: Depth;
+  /** Base profile name; default sRGB IEC61966-2.1 (RGB) or Gray Gamma 2.2 (Grayscale). */
+  profile?: string;
+  resolution?: number;
+  /** Top of the stack first. Default: a white Background layer. */
+  layers?: LayerSpec[];
+}
+
+export interface PixelSnapshot {
+  /** Bounds of the non-transparent pixels (the whole canvas for the composite). */
+  bounds: { left: number; top: number; right: number; bottom: number };
+  /** Colour components + 1 alpha, chunky, native encoding, cropped to `bounds`. */
+  channels: number;
+  data: Float32Array;
+}
+
+export interface LayerTreeNode { id: number; name: string; kind: string; visible: boolean; children?: LayerTreeNode[] }
+
+export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
+  const world = new World(options);
+  const modal = (world.modal = new Modal(world));
+  const app = new SimApp(world);
+  const actions = new ActionsPanel(world);
+  const entrypoints = new Entrypoints();
+  const fileSystem = new LocalFileSystem();
+  const localStorage = new SimLocalStorage();
+  const bridge = new WebviewBridge(world.options.pluginId);
+
+  const photoshop: PhotoshopSubset = {
+    app,
+    core: {
+      executeAsModal: (target, opts) => modal.executeAsModal(target, opts),
+      isModal: () => modal.isModal(),
+    },
+    action: { recordAction: actions.recordAction },
+    imaging: createImaging(world),
+    constants,
+  };
+
+  const uxp = {
+    entrypoints: { setup: entrypoints.setup },
+    storage: {
+      localFileSystem: {
+        getDataFolder: fileSystem.getDataFolder,
+        getPluginFolder: fileSystem.getPluginFolder,
+        getTemporaryFolder: fileSystem.getTemporaryFolder,
+      },
+      formats,
+      types,
+    },
+  };
+
+  const docOf = (doc: SimDocument | number): DocState => world.requireDoc(typeof doc === 'number' ? doc : doc.id);
+
+  const sim = {
+    /** Opens a document built from `spec` (no modal scope needed) and makes it active. */
+    addDocument(spec: DocumentSpec): SimDocument {
+      const mode = spec.mode ?? constants.DocumentMode.RGB;
+      const depth = spec.depth ?? 8;
+      const doc = addDocState(world, {
+        name: spec.name ?? `Untitled-${world.docs.length + 1}`, width: spec.width, height: spec.height, resolution: spec.resolution ?? 72,
+        mode, depth, profile: spec.profile ?? (mode === constants.DocumentMode.GRAYSCALE ? 'Gray Gamma 2.2' : 'sRGB IEC61966-2.1'),
+      }, constants.DocumentFill.WHITE);
+      if (spec.layers) {
+        doc.layers = [];
+        doc.nextLayerId = 1;
+        doc.activeIds = [];
+        doc.layers = spec.layers.map((l) => buildLayer(doc, l));
+        const bg = allLayers(doc.layers).filter((l) => l.isBackground);
+        if (bg.length > 1 || (bg.length === 1 && doc.layers[doc.layers.length - 1] !== bg[0])) {
+          throw new Error('simulator: the background layer must be the bottom top-level layer');
+        }
+        if (doc.activeIds.length === 0 && doc.layers.length) doc.activeIds = [doc.layers[0].id];
+      }
+      return new SimDocument(world, doc.id);
+    },
+
+    /** Adds a layer above the stack (or at `index` of the top-level list) without a modal scope. */
+    addLayer(doc: SimDocument | number, spec: LayerSpec, index = 0): SimLayer {
+      const state = docOf(doc);
+      const layer = buildLayer(state, spec);
+      state.layers.splice(index, 0, layer);
+      return new SimLayer(world, state.id, layer.id);
+    },
+
+    /** A layer's pixels (or the composite when `layer` is omitted), cropped to its pixel bounds. */
+    pixels(doc: SimDocument | number, layer?: SimLayer | number): PixelSnapshot | null {
+      const state = docOf(doc);
+      let buf: PixelBuf | null;
+      if (layer === undefined) buf = composite(state);
+      else {
+        const found = locateLayer(state, typeof layer === 'number' ? layer : layer.id);
+        if (!found) throw new Error(`simulator: no layer ${String(layer)}`);
+        buf = found.layer.pixels;
+      }
+      if (!buf) return null;
+      const b = layer === undefined ? { left: 0, top: 0, right: state.width, bottom: state.height } : pixelBounds(buf);
+      if (b.right === b.left) return null;
+      const out = emptyPixels(b.left, b.top, b.right - b.left, b.bottom - b.top, buf.channels);
+      for (let y = b.top; y < b.bottom; y++) {
+        const s = ((y - buf.top) * buf.width + (b.left - buf.left)) * buf.channels;
+        out.data.set(buf.data.subarray(s, s + out.width * buf.channels), (y - b.top) * out.width * buf.channels);
+      }
+      return { bounds: b, channels: buf.channels, data: out.data };
+    },
+
+    /** Named history states added since the document opened: one per command, or one per committed suspension. */
+    history(doc: SimDocument | number): string[] {
+      return [...docOf(doc).history];
+    },
+
+    /** The layer stack, top first, for assertions. */
+    layerTree(doc: SimDocument | number): LayerTreeNode[] {
+      const walk = (layers: LayerState[]): LayerTreeNode[] => layers.map((l) => ({
+        id: l.id, name: l.name, kind: l.kind, visible: l.visible, ...(l.children ? { children: walk(l.children) } : {}),
+      }));
+      return walk(docOf(doc).layers);
+    },
+
+    /** Modal state: cancellation hooks, API-call counting, progress reports, a competing plugin. */
+    modal: {
+      /** The user cancels now (Escape / progress-bar Cancel). False if this plugin is not modal. */
+      cancel: (reason?: string) => modal.cancel(reason),
+      /** Cancel during the n-th Photoshop API call made from now on; that call rejects. */
+      cancelAtCall: (n: number, reason?: string) => modal.cancelAtCall(n, reason),
+      /** Observe every API call inside a modal scope; the hook may call `cancel()`. Returns an unsubscribe function. */
+      onApiCall: (hook: (apiName: string, callNumber: number) => void) => modal.onApiCall(hook),
+      get apiCallCount() { return modal.apiCallCount; },
+      get cancelTriggered() { return modal.cancelTriggered; },
+      get progress() { return modal.progress; },
+      holdByOtherPlugin: (pluginId?: string) => modal.holdByOtherPlugin(pluginId),
+      releaseOtherPlugin: () => modal.releaseOtherPlugin(),
+      isModal: () => modal.isModal(),
+    },
+
+    /** The Actions panel: startRecording / stopRecording / steps / play(name, {step, recordAgain}). */
+    actions,
+
+    /** The plugin's entrypoints as Photoshop drives them: runCommand, showPanel, hidePanel, invokePanelMenu. */
+    entrypoints: {
+      runCommand: (id: string, ...args: unknown[]) => entrypoints.runCommand(id, ...args),
+      showPanel: (id: string, rootNode?: unknown) => entrypoints.showPanel(id, rootNode),
+      hidePanel: (id: string, rootNode?: unknown) => entrypoints.hidePanel(id, rootNode),
+      invokePanelMenu: (id: string, menuId: string) => entrypoints.invokePanelMenu(id, menuId),
+      get isSetUp() { return entrypoints.isSetUp; },
+    },
+
+    /** Bundled files for getPluginFolder(). */
+    files: { addPluginFile: (path: string, content: string | Uint8Array) => fileSystem.addPluginFile(path, content) },
+
+    /** UXP's global localStorage (install.ts puts it on globalThis). */
+    localStorage,
+
+    /** The plugin's `window`: webview messages arrive here as `message` events (install.ts exposes it as globalThis.window). */
+    window: bridge.window,
+
+    /** A <webview> whose page script is `options.page` (a test double or the engine running in Node). */
+    createWebview: (opts: WebviewOptions) => bridge.create(opts),
+
+    /** Bridge traffic (bytes per message), listener errors, and settle() to wait for deliveries. */
+    bridge,
+
+    /** Back to a fresh Photoshop: no documents, modal state free, Actions, entrypoints, files and storage cleared. */
+    reset(): void {
+      world.reset();
+      modal.reset();
+      actions.reset();
+      entrypoints.reset();
+      fileSystem.reset();
+      localStorage.clear();
+      bridge.reset();
+      app.resetCounters();
+    },
+  };
+
+  function buildLayer(doc: DocState, spec: LayerSpec): LayerState {
+    const n = colorComponents(doc.mode);
+    const children = spec.children ? spec.children.map((c) => buildLayer(doc, c)) : null;
+    const kind = spec.kind ?? (children ? constants.LayerKind.GROUP : constants.LayerKind.NORMAL);
+    if (spec.background && (kind !== constants.LayerKind.NORMAL || children)) throw new Error('simulator: a background layer is a pixel layer');
+    const layer: LayerState = {
+      id: doc.nextLayerId++, name: spec.name ?? (spec.background ? 'Background' : `Layer ${doc.nextLayerId - 1}`), kind,
+      visible: spec.visible ?? true, opacity: spec.opacity ?? 100,
+      blendMode: spec.blendMode ?? (children ? constants.BlendMode.PASSTHROUGH : constants.BlendMode.NORMAL),
+      isBackground: spec.background ?? false, pixels: null, children,
+    };
+    const max = MAX_VALUE[doc.depth];
+    if (spec.fill || (spec.background && !spec.pixels)) {
+      const fill = spec.fill ?? new Array<number>(n).fill(max);
+      if (fill.length !== n && fill.length !== n + 1) throw new Error(`simulator: fill needs ${n} or ${n + 1} values`);
+      layer.pixels = emptyPixels(0, 0, doc.width, doc.height, n + 1);
+      for (let p = 0; p < doc.width * doc.height; p++) {
+        for (let c = 0; c <= n; c++) layer.pixels.data[p * (n + 1) + c] = c < n ? fill[c] : spec.background ? max : fill[n] ?? max;
+      }
+    } else if (spec.pixels) {
+      const { left = 0, top = 0, width, height, data } = spec.pixels;
+      const comps = data.length / (width * height);
+      if (comps !== n && comps !== n + 1) throw new Error(`simulator: ${data.length} values for ${width}×${height} pixels of ${n}(+1) components`);
+      if (spec.background && (left !== 0 || top !== 0 || width !== doc.width || height !== doc.height)) throw new Error('simulator: a background layer covers the canvas');
+      layer.pixels = emptyPixels(left, top, width, height, n + 1);
+      for (let p = 0; p < width * height; p++) {
+        for (let c = 0; c <= n; c++) layer.pixels.data[p * (n + 1) + c] = c < n || comps === n + 1 ? data[p * comps + c] : max;
+        if (spec.background) layer.pixels.data[p * (n + 1) + n] = max;
+      }
+    }
+    if (layer.pixels && (children || ADJUSTMENT_KINDS.has(kind))) throw new Error(`simulator: a ${kind} layer has no pixels of its own`);
+    if (spec.active) doc.activeIds.push(layer.id);
+    return layer;
+  }
+
+  return { photoshop, uxp, sim };
+}
+
+export type PhotoshopSimulator = ReturnType<typeof createPhotoshopSimulator>;
+export type UxpSubset = PhotoshopSimulator['uxp'];
+export type SimControls = PhotoshopSimulator['sim'];
