@@ -11,7 +11,7 @@ import type { InferenceBackend } from './backend';
 import { throwIfCancelled, type Cancellation } from './cancellation';
 import { blendSample, checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, type HdrcnnSettings } from './hdrcnn';
 import { createRgbImage, type RgbImage } from './image';
-import { DEFAULT_TILE_SETTINGS, planTiles, type Rect, type TileSettings } from './tile-plan';
+import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type Rect, type TileSettings } from './tile-plan';
 import { readWindow, sourceRect, type ImagePatch } from './window';
 
 export interface ReconstructProgress {
@@ -50,17 +50,19 @@ export interface ReconstructResult extends TileCounts {
   readonly image: RgbImage;
 }
 
-/** Whether any pixel of `rect` (in `patch` coordinates of the image) reaches into the highlight mask. */
-function hasHighlight(patch: ImagePatch, rect: Rect, settings: HdrcnnSettings): boolean {
+/** Bounds of the pixels of `rect` (image coordinates) inside the highlight mask; undefined when there are none. */
+function highlightBounds(patch: ImagePatch, rect: Rect, settings: HdrcnnSettings): Rect | undefined {
   const { pixels } = patch;
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
   for (let y = rect.top; y < rect.top + rect.height; y++) {
     let i = ((y - patch.rect.top) * pixels.width + rect.left - patch.rect.left) * 3;
-    for (const end = i + rect.width * 3; i < end; i += 3) {
+    for (let x = rect.left; x < rect.left + rect.width; x++, i += 3) {
       const m = Math.max(pixels.data[i], pixels.data[i + 1], pixels.data[i + 2]);
-      if (highlightAlpha(networkValue(m, settings), 0, 0) > 0) return true;
+      if (highlightAlpha(networkValue(m, settings), 0, 0) === 0) continue;
+      [left, top, right, bottom] = [Math.min(left, x), Math.min(top, y), Math.max(right, x), Math.max(bottom, y)];
     }
   }
-  return false;
+  return left === Infinity ? undefined : { left, top, width: right - left + 1, height: bottom - top + 1 };
 }
 
 /** Final HDR values of `core`; `net` is the network's log output over its window, if it ran. */
@@ -88,21 +90,24 @@ function blendCore(patch: ImagePatch, core: Rect, settings: HdrcnnSettings, net?
 export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
   const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
   const { width, height } = source;
-  const plan = planTiles(width, height, options.tiles ?? DEFAULT_TILE_SETTINGS);
+  const tileSettings = options.tiles ?? DEFAULT_TILE_SETTINGS;
+  const plan = planTiles(width, height, tileSettings);
   let computed = 0;
   for (let t = 0; t < plan.length; t++) {
     throwIfCancelled(options.cancel);
-    const { window, core } = plan[t];
-    const rect = sourceRect(window, width, height);
+    const tile = plan[t];
+    const rect = sourceRect(tile.window, width, height);
     const patch: ImagePatch = { rect, pixels: await source.read(rect), imageWidth: width, imageHeight: height };
     throwIfCancelled(options.cancel);
+    const highlights = highlightBounds(patch, tile.core, settings);
     let net;
-    if (hasHighlight(patch, core, settings)) {
+    if (highlights) {
+      const window = fitWindow(tile, highlights, tileSettings.margin);
       net = { window, logHdr: await backend.run(readWindow(patch, window, settings)) };
       throwIfCancelled(options.cancel);
       computed++;
     }
-    await sink.write(core, blendCore(patch, core, settings, net));
+    await sink.write(tile.core, blendCore(patch, tile.core, settings, net));
     options.onProgress?.({ done: t + 1, total: plan.length, computed });
   }
   return { tiles: plan.length, computedTiles: computed };

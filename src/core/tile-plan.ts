@@ -88,6 +88,24 @@ export function planTiles(width: number, height: number, settings: TileSettings 
   );
 }
 
+/**
+ * The smallest window that still gives every pixel of `highlights` (a part of
+ * the tile's core) its full margin of context: the highlights' bounds on the
+ * 32-pixel grid, grown by the margin, within the tile's own window. Sparse
+ * highlights (lamps, speculars) then cost a small window instead of a whole tile.
+ */
+export function fitWindow(tile: Tile, highlights: Rect, margin: number): Rect {
+  const { window } = tile;
+  const fit = (start: number, end: number, lo: number, size: number): [number, number] => {
+    const a = Math.max(lo, Math.floor(start / SIZE_MULTIPLE) * SIZE_MULTIPLE - margin);
+    const b = Math.min(lo + size, Math.ceil(end / SIZE_MULTIPLE) * SIZE_MULTIPLE + margin);
+    return [a, b - a];
+  };
+  const [left, width] = fit(highlights.left, highlights.left + highlights.width, window.left, window.width);
+  const [top, height] = fit(highlights.top, highlights.top + highlights.height, window.top, window.height);
+  return { left, top, width, height };
+}
+
 /** Settings that make one window cover the whole (padded) image: whole-image inference. */
 export function wholeImageSettings(width: number, height: number): TileSettings {
   return { tileSize: roundUpTo32(Math.max(width, height)), margin: 0 };

@@ -42,7 +42,8 @@ export type Request =
 
 export type ModelState = 'bundled' | 'cached' | 'downloading' | 'converting' | 'ready' | 'failed';
 
-export type ErrorCode = 'bad-message' | 'version' | 'not-ready' | 'model' | 'download' | 'inference' | 'cancelled';
+/** `timeout` is the client's own: the engine went quiet (see engine-client.ts). */
+export type ErrorCode = 'bad-message' | 'version' | 'not-ready' | 'model' | 'download' | 'inference' | 'cancelled' | 'timeout';
 
 export type Response =
   | { readonly type: 'model-status'; readonly id: number; readonly version: number; readonly state: ModelState; readonly message: string }
@@ -103,9 +104,19 @@ const isEncoded = (v: unknown): v is EncodedFloat32 => {
   return typeof v === 'object' && v !== null && o.encoding === 'base64-f32le' && isCount(o.length) && isString(o.data);
 };
 
+/** Some bridges hand messages over as JSON text: accept both. */
+function decode(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ProtocolError('a message must be an object or its JSON text');
+  }
+}
+
 /** The parts every message has; checks the version before anything else. */
 function envelope(raw: unknown, types: readonly string[]): Obj {
-  const o = object(raw, 'a message');
+  const o = object(decode(raw), 'a message');
   if (!types.includes(o.type as string)) throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)}`);
   if (o.version !== PROTOCOL_VERSION) throw new ProtocolError(`protocol version ${JSON.stringify(o.version)} is not ${PROTOCOL_VERSION}: reload the plugin`);
   field(o, 'id', isCount, 'a non-negative integer');
@@ -167,7 +178,7 @@ export function parseResponse(raw: unknown): Response {
       if (o.notice !== undefined) field(o, 'notice', isString, 'text');
       break;
     case 'error':
-      field(o, 'code', oneOf('bad-message', 'version', 'not-ready', 'model', 'download', 'inference', 'cancelled'), 'an error code');
+      field(o, 'code', oneOf('bad-message', 'version', 'not-ready', 'model', 'download', 'inference', 'cancelled', 'timeout'), 'an error code');
       field(o, 'message', isString, 'text');
       break;
   }

@@ -10,21 +10,27 @@ export interface OrtNodeOptions {
   readonly threads?: number;
 }
 
-export async function createOrtNodeBackend(model: Uint8Array, options: OrtNodeOptions = {}): Promise<InferenceBackend> {
-  const session = await ort.InferenceSession.create(model, {
+export function createOrtNodeSession(model: Uint8Array, options: OrtNodeOptions = {}): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
   });
+}
+
+/** The backend over an existing session (the benchmark times the bare session beside it). */
+export function wrapOrtNodeSession(session: ort.InferenceSession): InferenceBackend {
   return {
     name: 'onnxruntime-node (cpu)',
     async run(tile: PlanarTile): Promise<Float32Array> {
       const input = new ort.Tensor('float32', tile.data, [1, 3, tile.height, tile.width]);
       const result = await session.run({ [MODEL_INPUT]: input });
-      const output = result[MODEL_OUTPUT];
-      input.dispose();
-      return output.data as Float32Array;
+      return result[MODEL_OUTPUT].data as Float32Array;
     },
     dispose: () => session.release(),
   };
+}
+
+export async function createOrtNodeBackend(model: Uint8Array, options: OrtNodeOptions = {}): Promise<InferenceBackend> {
+  return wrapOrtNodeSession(await createOrtNodeSession(model, options));
 }

@@ -15,13 +15,15 @@ export interface OrtWebOptions {
   readonly threads?: number;
   /** Where ort-wasm-*.{mjs,wasm} are served from, in browsers. */
   readonly wasmPaths?: string;
+  /** WebGPU: a GPUDevice created with the limits the model needs; onnxruntime makes its own when absent. */
+  readonly device?: unknown;
 }
 
 export async function createOrtWebBackend(model: Uint8Array, options: OrtWebOptions): Promise<InferenceBackend> {
   ort.env.wasm.numThreads = options.threads ?? 1;
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   const session = await ort.InferenceSession.create(model, {
-    executionProviders: [options.provider],
+    executionProviders: [options.provider === 'webgpu' && options.device ? { name: 'webgpu', device: options.device } : options.provider],
     graphOptimizationLevel: 'all',
   });
   return {

@@ -1,4 +1,4 @@
-import { planTiles, roundUpTo32, wholeImageSettings, type Rect, type TileSettings } from '../../src/core/tile-plan';
+import { fitWindow, planTiles, roundUpTo32, wholeImageSettings, type Rect, type TileSettings } from '../../src/core/tile-plan';
 
 const contains = (outer: Rect, inner: Rect): boolean =>
   inner.left >= outer.left && inner.top >= outer.top &&
@@ -55,5 +55,32 @@ describe('planTiles', () => {
     expect(() => planTiles(100, 100, { tileSize: 100, margin: 32 })).toThrow(/tileSize must be a multiple of 32/);
     expect(() => planTiles(100, 100, { tileSize: 64, margin: 10 })).toThrow(/margin must be a multiple of 32/);
     expect(() => planTiles(0, 100)).toThrow(/positive integers/);
+  });
+});
+
+describe('fitWindow', () => {
+  const settings = { tileSize: 256, margin: 64 };
+  const tiles = planTiles(1000, 800, settings);
+
+  it('shrinks a window to a sparse highlight plus its margin, on the 32-pixel grid', () => {
+    const tile = tiles.find((t) => t.core.left > 0 && t.core.top > 0 && t.core.left + t.core.width < 1000)!;
+    const lamp = { left: tile.core.left + 40, top: tile.core.top + 100, width: 5, height: 3 };
+    const w = fitWindow(tile, lamp, settings.margin);
+    expect(contains(tile.window, w)).toBe(true);
+    for (const v of [w.left, w.top, w.width, w.height]) expect(v % 32).toBe(0);
+    expect(lamp.left - w.left).toBeGreaterThanOrEqual(64);
+    expect(w.left + w.width - lamp.left - lamp.width).toBeGreaterThanOrEqual(64);
+    expect(w.width * w.height).toBeLessThan(tile.window.width * tile.window.height / 4);
+  });
+
+  it('gives highlights filling the core their margin, or all the context up to the image border', () => {
+    for (const tile of tiles) {
+      const w = fitWindow(tile, tile.core, settings.margin);
+      expect(contains(tile.window, w)).toBe(true);
+      expect(tile.core.left - w.left).toBeGreaterThanOrEqual(Math.min(64, tile.core.left - tile.window.left));
+      expect(tile.core.top - w.top).toBeGreaterThanOrEqual(Math.min(64, tile.core.top - tile.window.top));
+      const right = (r: Rect) => r.left + r.width;
+      expect(right(w) - right(tile.core)).toBeGreaterThanOrEqual(Math.min(64, right(tile.window) - right(tile.core)));
+    }
   });
 });

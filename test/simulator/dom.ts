@@ -111,8 +111,14 @@ export class SimLayer implements LayerShape {
   }
 }
 
+/** A group's bounds enclose its children's; adjustment and empty layers have {0, 0, 0, 0}. */
 function bounds(layer: LayerState): BoundsShape {
-  const r = layer.children || ADJUSTMENT_KINDS.has(layer.kind) ? { left: 0, top: 0, right: 0, bottom: 0 } : pixelBounds(layer.pixels);
+  const boxes = (layer.children ? allLayers(layer.children) : [layer])
+    .filter((l) => !ADJUSTMENT_KINDS.has(l.kind)).map((l) => pixelBounds(l.pixels)).filter((r) => r.right > r.left);
+  const r = boxes.length === 0 ? { left: 0, top: 0, right: 0, bottom: 0 } : {
+    left: Math.min(...boxes.map((b) => b.left)), top: Math.min(...boxes.map((b) => b.top)),
+    right: Math.max(...boxes.map((b) => b.right)), bottom: Math.max(...boxes.map((b) => b.bottom)),
+  };
   return { ...r, width: r.right - r.left, height: r.bottom - r.top };
 }
 
@@ -170,7 +176,8 @@ export class SimDocument implements DocumentShape {
       opacity: options.opacity ?? 100, blendMode: options.blendMode ?? options.mode ?? constants.BlendMode.NORMAL,
       isBackground: false, pixels: null, children: null,
     };
-    const anchor = doc.activeIds.map((id) => locateLayer(doc, id)).find((f) => f !== null);
+    const topSelected = allLayers(doc.layers).find((l) => doc.activeIds.includes(l.id));
+    const anchor = topSelected && locateLayer(doc, topSelected.id);
     if (anchor) anchor.siblings.splice(anchor.siblings.indexOf(anchor.layer), 0, layer);
     else doc.layers.unshift(layer);
     doc.activeIds = [layer.id];

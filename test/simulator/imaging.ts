@@ -4,8 +4,7 @@
  * putPixels, createImageDataFromBuffer and PhotoshopImageData. Where the docs leave
  * a behaviour open, the simulator refuses with 'not-modelled' rather than guess.
  */
-import type { imaging as PsImaging } from 'photoshop';
-import type { PhotoshopImageData } from 'photoshop/dom/ImagingModule';
+import type { imaging as PsImaging } from 'photoshop/dom/ImagingModule';
 import { constants } from './constants';
 import { simError } from './errors';
 import type { Depth, DocState, PixelBuf, Rect } from './store';
@@ -16,6 +15,7 @@ import {
 import type { World } from './world';
 
 type Api = typeof PsImaging;
+type PhotoshopImageData = PsImaging.PhotoshopImageData;
 type GetPixelsOptions = Parameters<Api['getPixels']>[0];
 type PutPixelsOptions = Parameters<Api['putPixels']>[0];
 type CreateOptions = Parameters<Api['createImageDataFromBuffer']>[1];
@@ -101,6 +101,8 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
     }
     modal().enterApi('imaging.getPixels');
     const doc = world.requireDoc(options.documentID);
+    // Documented ("pixels from past document states") but absent from @types/photoshop 25.0.4.
+    if ('historyStateID' in options) throw simError('not-modelled', 'simulator: getPixels historyStateID');
     const space = pixelSpace(doc, 'getPixels');
     // "If omitted, then the color space of the source document is used"; conversions are not modelled.
     if (options.colorSpace !== undefined && options.colorSpace !== space) throw simError('not-modelled', `simulator: getPixels colorSpace "${options.colorSpace}" from a ${space} document`);

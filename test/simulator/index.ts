@@ -26,6 +26,7 @@ export { SimImageData } from './imaging';
 export type { PhotoshopSubset } from './api-types';
 export type { SimulatorOptions } from './world';
 export type { WebviewPage, SimWebview, SimEvent } from './webview';
+export type { SimFile, SimFolder, SimLocalStorage } from './uxp';
 
 /** A layer for sim.addDocument / sim.addLayer. Pixel values are in the document's own encoding. */
 export interface LayerSpec {
@@ -77,7 +78,7 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
   const entrypoints = new Entrypoints();
   const fileSystem = new LocalFileSystem();
   const localStorage = new SimLocalStorage();
-  const bridge = new WebviewBridge(world.options.pluginId);
+  const bridge = new WebviewBridge(world.options.pluginId, (fn) => modal.runOutside(fn));
 
   const photoshop: PhotoshopSubset = {
     app,
@@ -115,7 +116,6 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
         mode, depth, profile: spec.profile ?? (mode === constants.DocumentMode.GRAYSCALE ? 'Gray Gamma 2.2' : 'sRGB IEC61966-2.1'),
       }, constants.DocumentFill.WHITE);
       if (spec.layers) {
-        doc.layers = [];
         doc.nextLayerId = 1;
         doc.activeIds = [];
         doc.layers = spec.layers.map((l) => buildLayer(doc, l));

@@ -58,6 +58,11 @@ export class Modal {
     return s && !s.root.ended ? s : undefined;
   }
 
+  /** Runs `fn` (and what it schedules) outside any modal scope, as host events are. */
+  runOutside(fn: () => void): void {
+    this.als.exit(fn);
+  }
+
   inModal(): boolean {
     return this.scope() !== undefined;
   }
@@ -229,7 +234,7 @@ export class Modal {
           modal.enterApi('hostControl.resumeHistory');
           const doc = modal.world.docs.find((d) => d.suspension?.id === params?.historySuspensionID);
           if (!doc) throw simError('invalid-argument', `resumeHistory: no active suspension ${params?.historySuspensionID}`);
-          modal.resume(doc, commit);
+          modal.resume(doc, commit, params.finalName);
         },
         async registerAutoCloseDocument(documentID: number): Promise<void> {
           live('registerAutoCloseDocument');
@@ -264,10 +269,11 @@ export class Modal {
    * document state to the point at which it was suspended." A state is only created
    * "if the document was modified"; `finalName` on the suspension object renames it.
    */
-  private resume(doc: DocState, commit: boolean): void {
+  private resume(doc: DocState, commit: boolean, finalName?: string): void {
     const s = doc.suspension!;
     if (commit) {
-      if (doc.revision !== s.revisionAtSuspend) doc.history.push(s.handle.finalName ?? s.name);
+      // finalName: on the options passed in (typed ResumeHistorySuspensionOptions) or set on the returned object (docs).
+      if (doc.revision !== s.revisionAtSuspend) doc.history.push(finalName ?? s.handle.finalName ?? s.name);
       doc.suspension = null;
     } else {
       const history = doc.history;

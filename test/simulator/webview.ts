@@ -72,8 +72,12 @@ export class WebviewBridge {
   /** Errors thrown by message or load listeners (a browser would report, not propagate, them). */
   readonly errors: unknown[] = [];
   private pending = 0;
-
-  constructor(readonly pluginId: string) {}
+  /**
+   * `outsideModal` runs deliveries outside any modal scope: an event comes from the
+   * host's event loop, so a listener is never inside the scope of the code that
+   * happened to post the message (an awaiting target function still is).
+   */
+  constructor(readonly pluginId: string, private readonly outsideModal: (fn: () => void) => void = (fn) => fn()) {}
 
   reset(): void {
     this.window.removeAllListeners();
@@ -117,7 +121,9 @@ export class WebviewBridge {
 
   private later(fn: () => void | Promise<void>): void {
     this.pending++;
-    setTimeout(() => { void Promise.resolve().then(fn).catch((e: unknown) => { this.errors.push(e); }).finally(() => { this.pending--; }); }, 0);
+    setTimeout(() => this.outsideModal(() => {
+      void Promise.resolve().then(fn).catch((e: unknown) => { this.errors.push(e); }).finally(() => { this.pending--; });
+    }), 0);
   }
 
   /** Resolves once every queued delivery and load sequence has run (including ones they queued). */

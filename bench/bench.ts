@@ -1,0 +1,30 @@
+/**
+ * `npm run bench`: prints the project's performance figures as tables.
+ * Sections: inference, tiling, scale (and browser, when its script is present).
+ * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
+ */
+import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
+import { createOrtNodeBackend } from '../src/runtime/ort-node';
+import { readFileSync } from 'node:fs';
+import { benchInference } from './inference';
+import { benchModel } from './make-model';
+import { benchScale } from './scale';
+import { benchImages, benchTiling } from './tiling';
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const run = (name: string) => wanted.length === 0 || wanted.includes(name);
+  console.log(`HDR Reconstruct benchmark — ${new Date().toISOString()}, node ${process.version}, ${require('node:os').cpus().length} cores`);
+  if (run('inference')) benchInference();
+  if (run('tiling')) {
+    const backend = await createOrtNodeBackend(new Uint8Array(readFileSync(benchModel(1))));
+    await benchTiling(backend, await benchImages(), DEFAULT_TILE_SETTINGS);
+    await backend.dispose();
+  }
+  if (run('scale')) await benchScale();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,180 @@
+/**
+ * The engine: answers the plugin's requests (src/protocol/messages.ts) with a
+ * model provisioned in the page and an onnxruntime-web session on WebGPU or
+ * WASM. Everything host-specific comes in through {@link EngineDeps}, so the
+ * page (page.ts) and Node (test/helpers/node-engine.ts) run this same class.
+ *
+ * Requests are served one at a time, in arrival order (a session runs one
+ * tile at a time anyway). `cancel` aborts a download, skips a queued tile and
+ * turns a running tile's result into a 'cancelled' error: the network cannot
+ * be interrupted mid-run. A WebGPU session whose device is lost, or whose run
+ * fails, is replaced by a WASM session and the tile runs again there.
+ */
+import type { InferenceBackend, PlanarTile } from '../core/backend';
+import { EngineError, peek } from '../protocol/engine-client';
+import { parseRequest, ProtocolError, PROTOCOL_VERSION, type ErrorCode, type Provider, type Request, type Response } from '../protocol/messages';
+import { decodeFloat32, encodeFloat32 } from '../protocol/payload';
+import type { GpuChoice, GpuDevice } from './gpu';
+import { provisionModel, type ProvisionDeps } from './provision';
+
+export interface EngineDeps extends ProvisionDeps {
+  /** A WebGPU device, or why there is none; `allowSoftware` when the plugin asked for WebGPU by name. */
+  requestGpu(allowSoftware: boolean): Promise<GpuChoice>;
+  createBackend(model: Uint8Array, provider: Provider, device?: GpuDevice): Promise<InferenceBackend>;
+}
+
+interface Session {
+  readonly backend: InferenceBackend;
+  readonly provider: Provider;
+  /** WebGPU only: the device, and the model to rebuild on WASM if the device goes. */
+  readonly device?: GpuDevice;
+  readonly model?: Uint8Array;
+  /** Set when the device is lost: why. */
+  lost?: string;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type Body = DistributiveOmit<Response, 'id' | 'version'>;
+type Work = Exclude<Request, { type: 'cancel' }>;
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const cancelled = (): EngineError => new EngineError('cancelled', 'cancelled');
+
+export class Engine {
+  private session?: Session;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly requests = new Map<number, AbortController>();
+
+  constructor(
+    private readonly reply: (message: Response) => void,
+    private readonly deps: EngineDeps,
+  ) {}
+
+  /** Takes one message from the plugin; never throws: anything wrong is answered with an 'error'. */
+  handle(raw: unknown): void {
+    let request: Request;
+    try {
+      request = parseRequest(raw);
+    } catch (e) {
+      const { id, version } = peek(raw);
+      const code = version !== undefined && version !== PROTOCOL_VERSION ? 'version' : 'bad-message';
+      this.send(Number.isSafeInteger(id) && (id as number) >= 0 ? (id as number) : 0, { type: 'error', code, message: message(e) });
+      return;
+    }
+    if (request.type === 'cancel') {
+      this.requests.get(request.target)?.abort(); // cancel has no answer of its own
+      return;
+    }
+    const controller = new AbortController();
+    this.requests.set(request.id, controller);
+    // serve() answers its own failures; a bridge that throws on reply has no one left to tell.
+    this.queue = this.queue.then(() => this.serve(request as Work, controller.signal)).catch(() => undefined);
+  }
+
+  /** Aborts everything, waits for the request in progress and frees the session. */
+  async dispose(): Promise<void> {
+    for (const controller of this.requests.values()) controller.abort();
+    await this.queue;
+    if (this.session) await close(this.session);
+    this.session = undefined;
+  }
+
+  private send(id: number, body: Body): void {
+    this.reply({ ...body, id, version: PROTOCOL_VERSION } as Response);
+  }
+
+  private async serve(request: Work, signal: AbortSignal): Promise<void> {
+    try {
+      if (signal.aborted) throw cancelled();
+      if (request.type === 'init') await this.init(request, signal);
+      else await this.runTile(request, signal);
+    } catch (e) {
+      const code: ErrorCode = e instanceof EngineError ? e.code : e instanceof ProtocolError ? 'bad-message' : request.type === 'init' ? 'model' : 'inference';
+      const text = signal.aborted ? 'cancelled' : message(e);
+      if (request.type === 'init') this.send(request.id, { type: 'model-status', state: 'failed', message: text });
+      this.send(request.id, { type: 'error', code: signal.aborted ? 'cancelled' : code, message: text });
+    } finally {
+      this.requests.delete(request.id);
+    }
+  }
+
+  private async init(request: Extract<Request, { type: 'init' }>, signal: AbortSignal): Promise<void> {
+    const { id } = request;
+    const model = await provisionModel(
+      request.model,
+      this.deps,
+      {
+        status: (state, text) => this.send(id, { type: 'model-status', state, message: text }),
+        progress: (stage, loaded, total) => this.send(id, { type: 'progress', stage, loaded, total }),
+      },
+      signal,
+    );
+    if (signal.aborted) throw cancelled();
+    const { session, reason } = await this.open(model.bytes, request.provider);
+    if (signal.aborted) {
+      await close(session);
+      throw cancelled();
+    }
+    if (this.session) await close(this.session);
+    this.session = session;
+    this.send(id, { type: 'model-status', state: 'ready', message: `${model.label}, on ${session.provider}` });
+    this.send(id, { type: 'ready', provider: session.provider, reason, model: model.label });
+  }
+
+  /** A session on the provider asked for, falling back to WASM with the reason why. */
+  private async open(model: Uint8Array, wanted: Provider | 'auto'): Promise<{ session: Session; reason: string }> {
+    if (wanted === 'wasm') return { session: await this.wasm(model), reason: 'WASM was asked for' };
+    const gpu = await this.deps.requestGpu(wanted === 'webgpu');
+    if ('reason' in gpu) return { session: await this.wasm(model), reason: `${gpu.reason}; using WASM` };
+    try {
+      const backend = await this.deps.createBackend(model, 'webgpu', gpu.device);
+      const session: Session = { backend, provider: 'webgpu', device: gpu.device, model };
+      void gpu.device.lost.then((info) => (session.lost = info.message || info.reason || 'unknown reason'));
+      return { session, reason: `WebGPU on ${gpu.description}` };
+    } catch (e) {
+      gpu.device.destroy();
+      return { session: await this.wasm(model), reason: `WebGPU could not load the model (${message(e)}); using WASM` };
+    }
+  }
+
+  private async wasm(model: Uint8Array): Promise<Session> {
+    return { backend: await this.deps.createBackend(model, 'wasm'), provider: 'wasm' };
+  }
+
+  private async runTile(request: Extract<Request, { type: 'run-tile' }>, signal: AbortSignal): Promise<void> {
+    const session = this.session;
+    if (!session) throw new EngineError('not-ready', 'no model is loaded yet: send init first');
+    const tile: PlanarTile = { width: request.width, height: request.height, data: decodeFloat32(request.input) };
+    let current = session;
+    let output: Float32Array;
+    let notice: string | undefined;
+    try {
+      output = await compute(session, tile);
+    } catch (e) {
+      if (!session.model) throw new EngineError('inference', message(e));
+      notice = `${session.lost ? `the GPU device was lost (${session.lost})` : `WebGPU failed (${message(e)})`}; continuing on WASM`;
+      this.session = current = await this.wasm(session.model);
+      void close(session);
+      output = await current.backend.run(tile);
+    }
+    if (output.length !== tile.data.length) throw new EngineError('inference', `the model gave ${output.length} values for ${tile.data.length}`);
+    if (signal.aborted) throw cancelled();
+    this.send(request.id, { type: 'result', width: tile.width, height: tile.height, output: encodeFloat32(output), provider: current.provider, notice });
+  }
+}
+
+/** Runs a tile; on WebGPU, fails as soon as the device is lost, even if the run never returns. */
+async function compute(session: Session, tile: PlanarTile): Promise<Float32Array> {
+  if (!session.device) return session.backend.run(tile);
+  if (session.lost) throw new Error(`device lost: ${session.lost}`);
+  const lost = session.device.lost.then((info) => Promise.reject(new Error(`device lost: ${info.message || info.reason}`)));
+  const output = await Promise.race([session.backend.run(tile), lost]);
+  // A result read back while the device went away is not trusted.
+  if (session.lost) throw new Error(`device lost: ${session.lost}`);
+  return output;
+}
+
+async function close(session: Session): Promise<void> {
+  await session.backend.dispose().catch(() => undefined); // releasing on a lost device may fail: nothing to keep
+  session.device?.destroy();
+}

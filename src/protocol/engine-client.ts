@@ -1,0 +1,181 @@
+/**
+ * The plugin's side of the engine protocol: an {@link InferenceBackend} whose
+ * tiles run in the engine page. Host-free: it talks to anything shaped like a
+ * {@link BridgeEndpoint} (the UXP `<webview>` element, the Node wiring in the
+ * tests, a browser test harness). Every request gets its own id; answers for
+ * ids no longer pending (cancelled, timed out) are dropped.
+ */
+import type { InferenceBackend, PlanarTile } from '../core/backend';
+import { parseResponse, PROTOCOL_VERSION, type ErrorCode, type ModelChoice, type ModelState, type Provider, type Request, type Response } from './messages';
+import { decodeFloat32, encodeFloat32 } from './payload';
+
+// The host-free build has no DOM or Node typings; every host has these two.
+declare function setTimeout(callback: () => void, ms: number): unknown;
+declare function clearTimeout(handle: unknown): void;
+
+/** What both a UXP <webview> element and the page's window/uxpHost look like for messaging. */
+export interface BridgeEndpoint {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+export interface EngineEvents {
+  onModelStatus?(state: ModelState, message: string): void;
+  onProgress?(stage: 'download' | 'convert', loaded: number, total: number): void;
+  /** Something the user should know that is not an error, e.g. "GPU lost, continuing on WASM". */
+  onNotice?(message: string): void;
+}
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+/** No word from the engine for this long fails the request; progress and status messages count as words. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** The id and version of a message that failed validation, if it has them. */
+export function peek(raw: unknown): { id?: unknown; version?: unknown } {
+  try {
+    const o = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    return typeof o === 'object' && o !== null ? o : {};
+  } catch {
+    return {};
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type RequestBody = DistributiveOmit<Exclude<Request, { type: 'cancel' }>, 'id' | 'version'>;
+type Answer<T extends Response['type']> = Extract<Response, { type: T }>;
+
+interface Pending {
+  readonly expect: Response['type'];
+  resolve(response: Response): void;
+  reject(error: EngineError): void;
+  timer: unknown;
+}
+
+export class EngineClient implements InferenceBackend {
+  private nextId = 1; // 0 is what the engine uses for messages it cannot attribute
+  private readonly pending = new Map<number, Pending>();
+  private provider?: Provider;
+  private readonly timeoutMs: number;
+  private readonly listener = (event: { data: unknown }): void => this.receive(event.data);
+
+  constructor(
+    private readonly endpoint: BridgeEndpoint,
+    private readonly events: EngineEvents = {},
+    options: { timeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    endpoint.addEventListener('message', this.listener);
+  }
+
+  get name(): string {
+    return `onnxruntime-web (${this.provider ?? 'not ready'})`;
+  }
+
+  /** Sends init; resolves with the provider/reason/model when the engine is ready; rejects with EngineError(code, message). */
+  async init(model: ModelChoice, provider: Provider | 'auto' = 'auto'): Promise<{ provider: Provider; reason: string; model: string }> {
+    const ready = await this.request({ type: 'init', model, provider }, 'ready');
+    this.provider = ready.provider;
+    return { provider: ready.provider, reason: ready.reason, model: ready.model };
+  }
+
+  async run(tile: PlanarTile): Promise<Float32Array> {
+    const result = await this.request({ type: 'run-tile', width: tile.width, height: tile.height, input: encodeFloat32(tile.data) }, 'result');
+    if (result.width !== tile.width || result.height !== tile.height) {
+      throw new EngineError('bad-message', `the engine answered a ${tile.width}×${tile.height} tile with ${result.width}×${result.height}`);
+    }
+    if (result.notice) this.events.onNotice?.(result.notice);
+    this.provider = result.provider;
+    return decodeFloat32(result.output);
+  }
+
+  /** Sends cancel for every pending request; they reject with EngineError('cancelled'). */
+  cancelAll(): void {
+    for (const id of [...this.pending.keys()]) this.abandon(id, new EngineError('cancelled', 'cancelled'));
+  }
+
+  /** Removes the listener and rejects whatever is pending; the client is unusable afterwards. */
+  async dispose(): Promise<void> {
+    for (const id of [...this.pending.keys()]) this.abandon(id, new EngineError('cancelled', 'the engine client was disposed'));
+    this.endpoint.removeEventListener('message', this.listener);
+    this.provider = undefined;
+  }
+
+  private request<T extends Response['type']>(body: RequestBody, expect: T): Promise<Answer<T>> {
+    const id = this.nextId++;
+    return new Promise<Answer<T>>((resolve, reject) => {
+      const entry: Pending = { expect, resolve: resolve as (r: Response) => void, reject, timer: undefined };
+      this.pending.set(id, entry);
+      this.touch(id, entry);
+      this.endpoint.postMessage({ ...body, id, version: PROTOCOL_VERSION });
+    });
+  }
+
+  /** (Re)starts the silence timer of a pending request. */
+  private touch(id: number, entry: Pending): void {
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(
+      () => this.abandon(id, new EngineError('timeout', `the engine page did not answer for ${Math.round(this.timeoutMs / 1000)} s`)),
+      this.timeoutMs,
+    );
+  }
+
+  /** Rejects a pending request and tells the engine to stop working on it. */
+  private abandon(id: number, error: EngineError): void {
+    const entry = this.settle(id);
+    if (!entry) return;
+    entry.reject(error);
+    this.endpoint.postMessage({ type: 'cancel', id: this.nextId++, version: PROTOCOL_VERSION, target: id });
+  }
+
+  /** Removes a pending request; returns it, or undefined if it was not pending. */
+  private settle(id: number): Pending | undefined {
+    const entry = this.pending.get(id);
+    if (!entry) return undefined;
+    clearTimeout(entry.timer);
+    this.pending.delete(id);
+    return entry;
+  }
+
+  private receive(raw: unknown): void {
+    let message: Response;
+    try {
+      message = parseResponse(raw);
+    } catch (e) {
+      const { id, version } = peek(raw);
+      const code = version !== undefined && version !== PROTOCOL_VERSION ? 'version' : 'bad-message';
+      const error = new EngineError(code, `malformed message from the engine page: ${(e as Error).message}`);
+      if (typeof id === 'number' && this.pending.has(id)) this.settle(id)!.reject(error);
+      else this.events.onNotice?.(error.message);
+      return;
+    }
+    const entry = this.pending.get(message.id);
+    if (!entry) return;
+    switch (message.type) {
+      case 'model-status':
+        this.touch(message.id, entry);
+        this.events.onModelStatus?.(message.state, message.message);
+        return;
+      case 'progress':
+        this.touch(message.id, entry);
+        this.events.onProgress?.(message.stage, message.loaded, message.total);
+        return;
+      case 'error':
+        this.settle(message.id)!.reject(new EngineError(message.code, message.message));
+        return;
+      default:
+        this.settle(message.id);
+        if (message.type === entry.expect) entry.resolve(message);
+        else entry.reject(new EngineError('bad-message', `the engine answered a request with '${message.type}', expected '${entry.expect}'`));
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { launchChromium, openEngine, startServer } from '../../bench/browser-harness';
+import { encodeBytes } from '../../src/protocol/payload';
+import { fixturePath } from '../helpers/fixture';
+
+it('smoke', async () => {
+  const browser = await launchChromium();
+  const server = await startServer();
+  const file = { kind: 'file', name: 'params.npz', base64: encodeBytes(readFileSync(fixturePath('params.npz'))) } as const;
+  const data = new Float32Array(3 * 64 * 64).fill(0.5);
+  const log: string[] = [];
+  const time = async (what: string, f: () => Promise<unknown>) => { const t = Date.now(); await f(); log.push(`${what}: ${Date.now() - t} ms`); };
+  const e = await openEngine(browser, server);
+  await time('init wasm', () => e.client.init(file, 'wasm'));
+  await time('run wasm', () => e.client.run({ width: 64, height: 64, data }));
+  await time('run wasm', () => e.client.run({ width: 64, height: 64, data }));
+  await time('init webgpu', () => e.client.init(file, 'webgpu'));
+  await time('run webgpu', () => e.client.run({ width: 64, height: 64, data }));
+  await time('run webgpu', () => e.client.run({ width: 64, height: 64, data }));
+  await time('init webgpu 2', () => e.client.init(file, 'webgpu'));
+  await time('run webgpu', () => e.client.run({ width: 64, height: 64, data }));
+  await time('run webgpu 96x64', () => e.client.run({ width: 96, height: 64, data: new Float32Array(3*96*64) }));
+  await time('run webgpu 96x64', () => e.client.run({ width: 96, height: 64, data: new Float32Array(3*96*64) }));
+  await e.close();
+  const f = await openEngine(browser, server);
+  await time('new page init webgpu', () => f.client.init(file, 'webgpu'));
+  await time('run webgpu', () => f.client.run({ width: 64, height: 64, data }));
+  console.log(log.join('\n'));
+  await f.close(); await server.close(); await browser.close();
+});
