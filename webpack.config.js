@@ -44,7 +44,7 @@ const engine = (mode) => ({
     alias: {
       // The package's default build (JSEP) ignores a GPUDevice passed in the session options;
       // the native WebGPU EP build takes it. This build loads its runtime from wasmPaths: see below.
-      'onnxruntime-web$': path.join(ortDist, 'ort.min.mjs'),
+      'onnxruntime-web$': path.join(ortDist, 'ort.webgpu.min.mjs'),
     },
   },
   plugins: [
@@ -52,8 +52,8 @@ const engine = (mode) => ({
       patterns: [
         { from: 'src/engine/engine.html' },
         // The WebGPU build's WASM runtime (also runs the WASM provider): fetched next to engine.html.
-        { from: path.join(ortDist, 'ort-wasm-simd-threaded.jsep.mjs') },
-        { from: path.join(ortDist, 'ort-wasm-simd-threaded.jsep.wasm') },
+        { from: path.join(ortDist, 'ort-wasm-simd-threaded.asyncify.mjs') },
+        { from: path.join(ortDist, 'ort-wasm-simd-threaded.asyncify.wasm') },
       ],
     }),
   ],

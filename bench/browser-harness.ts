@@ -55,7 +55,9 @@ export async function startServer({ isolated = false } = {}): Promise<TestServer
     const name = url.pathname.startsWith('/engine/') ? path.basename(url.pathname) : '';
     try {
       const body = await readFile(path.join(ENGINE_DIR, name || '-'));
-      response.writeHead(200, { 'Content-Type': TYPES[path.extname(name)] ?? 'application/octet-stream', 'Content-Length': body.length });
+      // Cacheable, so Chromium can keep the compiled WASM between pages.
+      const headers = { 'Content-Type': TYPES[path.extname(name)] ?? 'application/octet-stream', 'Content-Length': body.length, 'Cache-Control': 'max-age=3600' };
+      response.writeHead(200, headers);
       response.end(body);
     } catch {
       response.writeHead(404).end();
