@@ -88,18 +88,23 @@ export function planTiles(width: number, height: number, settings: TileSettings 
   );
 }
 
+/** Fitted window sides are multiples of this, so a run meets few distinct shapes (each new shape costs the runtime a slow first run). */
+export const FIT_STEP = 128;
+
 /**
  * The smallest window that still gives every pixel of `highlights` (a part of
  * the tile's core) its full margin of context: the highlights' bounds on the
- * 32-pixel grid, grown by the margin, within the tile's own window. Sparse
- * highlights (lamps, speculars) then cost a small window instead of a whole tile.
+ * 32-pixel grid, grown by the margin and then to a multiple of {@link FIT_STEP},
+ * within the tile's own window. Sparse highlights (lamps, speculars) then cost
+ * a small window instead of a whole tile.
  */
 export function fitWindow(tile: Tile, highlights: Rect, margin: number): Rect {
   const { window } = tile;
   const fit = (start: number, end: number, lo: number, size: number): [number, number] => {
     const a = Math.max(lo, Math.floor(start / SIZE_MULTIPLE) * SIZE_MULTIPLE - margin);
     const b = Math.min(lo + size, Math.ceil(end / SIZE_MULTIPLE) * SIZE_MULTIPLE + margin);
-    return [a, b - a];
+    const length = Math.min(size, Math.ceil((b - a) / FIT_STEP) * FIT_STEP);
+    return [Math.max(lo, Math.min(a, lo + size - length)), length];
   };
   const [left, width] = fit(highlights.left, highlights.left + highlights.width, window.left, window.width);
   const [top, height] = fit(highlights.top, highlights.top + highlights.height, window.top, window.height);

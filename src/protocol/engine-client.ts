@@ -124,7 +124,7 @@ export class EngineClient implements InferenceBackend {
   private touch(id: number, entry: Pending): void {
     clearTimeout(entry.timer);
     entry.timer = setTimeout(
-      () => this.abandon(id, new EngineError('timeout', `the engine page did not answer for ${Math.round(this.timeoutMs / 1000)} s`)),
+      () => this.abandon(id, new EngineError('timeout', `the engine page did not answer for ${this.timeoutMs / 1000} s`)),
       this.timeoutMs,
     );
   }

@@ -1,0 +1,77 @@
+/**
+ * The engine page on WebGPU (SwiftShader here) in real Chromium: the golden
+ * fixture through the core's reconstruct loop, agreement with WASM, and a GPU
+ * device destroyed mid-run. One WebGPU session for all of it: its first run
+ * compiles shaders in software, ~25 s on two cores.
+ */
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { CAPTURE_DEVICES, launchChromium, openEngine, startServer, type EnginePage, type TestServer } from '../../bench/browser-harness';
+import { reconstruct } from '../../src/core/reconstruct';
+import { wholeImageSettings } from '../../src/core/tile-plan';
+import { encodeBytes } from '../../src/protocol/payload';
+import { fixturePath, maxRelativeError } from '../helpers/fixture';
+import { expectedGamma1, fixtureInput } from '../helpers/fixture-image';
+
+jest.setTimeout(180_000);
+
+const model = () => ({ kind: 'file', name: 'params.npz', base64: encodeBytes(readFileSync(fixturePath('params.npz'))) }) as const;
+
+let browser: Browser;
+let server: TestServer;
+let engine: EnginePage;
+const notices: string[] = [];
+let webgpuImage: Float32Array;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchChromium(), startServer()]);
+  engine = await openEngine(browser, server, { initScript: CAPTURE_DEVICES, events: { onNotice: (n) => notices.push(n) } });
+});
+afterAll(async () => {
+  await engine?.close();
+  await Promise.all([browser?.close(), server?.close()]);
+});
+
+it('asked for WebGPU, runs on the SwiftShader adapter', async () => {
+  const ready = await engine.client.init(model(), 'webgpu');
+  expect(ready).toEqual({ provider: 'webgpu', reason: 'WebGPU on google swiftshader (software)', model: 'params.npz' });
+  expect(engine.client.name).toBe('onnxruntime-web (webgpu)');
+});
+
+it('reconstructs the golden fixture within 1e-3', async () => {
+  const input = await fixtureInput();
+  const { image } = await reconstruct(input, engine.client, { tiles: wholeImageSettings(input.width, input.height) });
+  webgpuImage = image.data;
+  expect(maxRelativeError(image.data, expectedGamma1())).toBeLessThan(1e-3);
+});
+
+it('survives the GPU device being destroyed mid-run: the tile is rerun on WASM', async () => {
+  const input = await fixtureInput();
+  let sent = false;
+  const destroyWhileRunning = {
+    ...engine.client,
+    name: engine.client.name,
+    run: (tile: Parameters<typeof engine.client.run>[0]) => {
+      const output = engine.client.run(tile);
+      if (!sent) {
+        sent = true;
+        // The tile is on its way; destroy the engine's device while the network runs.
+        void new Promise((r) => setTimeout(r, 300)).then(() => engine.page.evaluate(() => (window as unknown as { __devices: Array<{ destroy(): void }> }).__devices.forEach((d) => d.destroy())));
+      }
+      return output;
+    },
+    dispose: async () => undefined,
+  };
+  const { image } = await reconstruct(input, destroyWhileRunning, { tiles: wholeImageSettings(input.width, input.height) });
+  expect(notices).toEqual([expect.stringMatching(/^the GPU device was lost \(.+\); continuing on WASM$/)]);
+  expect(engine.client.name).toBe('onnxruntime-web (wasm)');
+  expect(maxRelativeError(image.data, expectedGamma1())).toBeLessThan(1e-3);
+});
+
+it('on WASM, agrees with the WebGPU result within 1e-4', async () => {
+  expect(await engine.client.init(model(), 'wasm')).toMatchObject({ provider: 'wasm', reason: 'WASM was asked for' });
+  const input = await fixtureInput();
+  const { image } = await reconstruct(input, engine.client, { tiles: wholeImageSettings(input.width, input.height) });
+  expect(maxRelativeError(image.data, webgpuImage)).toBeLessThan(1e-4);
+  expect(maxRelativeError(image.data, expectedGamma1())).toBeLessThan(1e-3);
+});

@@ -1,0 +1,243 @@
+/**
+ * The Engine's choices and recoveries, with fake runtimes: which provider and
+ * why, WebGPU failures and lost devices falling back to WASM, cancellation,
+ * and an error answer for whatever goes wrong.
+ */
+import type { InferenceBackend, PlanarTile } from '../../src/core/backend';
+import { Engine, type EngineDeps } from '../../src/engine/engine';
+import type { GpuChoice, GpuDevice } from '../../src/engine/gpu';
+import { memoryCache } from '../../src/engine/model-cache';
+import { MODEL_SOURCES } from '../../src/engine/model-sources';
+import { PROTOCOL_VERSION, type Provider, type Response } from '../../src/protocol/messages';
+import { decodeFloat32, encodeBytes, encodeFloat32 } from '../../src/protocol/payload';
+import { tinyModelBytes } from '../helpers/fixture';
+
+const v = PROTOCOL_VERSION;
+
+/** A device whose loss the test triggers. */
+function fakeDevice(): GpuDevice & { lose(message: string): void; destroyed: boolean } {
+  let lose!: (info: { reason: string; message: string }) => void;
+  const device = {
+    lost: new Promise<{ reason: string; message: string }>((resolve) => (lose = resolve)),
+    destroyed: false,
+    destroy: () => {
+      device.destroyed = true;
+      lose({ reason: 'destroyed', message: 'Device was destroyed.' });
+    },
+    lose: (message: string) => lose({ reason: 'unknown', message }),
+  };
+  return device;
+}
+
+/** Adds `offset` to every sample, so a result tells which backend made it. */
+function fakeBackend(offset: number, run?: (tile: PlanarTile) => Promise<Float32Array>): InferenceBackend & { disposed: boolean } {
+  const backend = {
+    name: `fake ${offset}`,
+    disposed: false,
+    run: run ?? (async (tile: PlanarTile) => tile.data.map((x) => x + offset)),
+    dispose: async () => void (backend.disposed = true),
+  };
+  return backend;
+}
+
+const WEBGPU = 1;
+const WASM = 2;
+
+interface Harness {
+  readonly engine: Engine;
+  readonly replies: Response[];
+  readonly backends: Record<Provider, Array<ReturnType<typeof fakeBackend>>>;
+  /** Sends a request and waits for its final answer (ready, result or error). */
+  ask(message: Record<string, unknown>): Promise<Response>;
+}
+
+function harness(overrides: Partial<EngineDeps> & { gpu?: () => GpuChoice; gpuRun?: (tile: PlanarTile) => Promise<Float32Array> } = {}): Harness {
+  const replies: Response[] = [];
+  const waiting = new Map<number, (r: Response) => void>();
+  const backends: Harness['backends'] = { webgpu: [], wasm: [] };
+  const engine = new Engine(
+    (r) => {
+      replies.push(JSON.parse(JSON.stringify(r)));
+      if (r.type === 'ready' || r.type === 'result' || r.type === 'error') waiting.get(r.id)?.(r);
+    },
+    {
+      requestGpu: async () => overrides.gpu?.() ?? { reason: 'no WebGPU adapter' },
+      createBackend: async (_model, provider) => {
+        const backend = provider === 'webgpu' ? fakeBackend(WEBGPU, overrides.gpuRun) : fakeBackend(WASM);
+        backends[provider].push(backend);
+        return backend;
+      },
+      fetch: async () => new Response('offline', { status: 503 }),
+      cache: memoryCache(),
+      bundledModel: async () => tinyModelBytes(),
+      sources: MODEL_SOURCES,
+      ...overrides,
+    },
+  );
+  const ask = (message: Record<string, unknown>) =>
+    new Promise<Response>((resolve) => {
+      waiting.set(message.id as number, resolve);
+      engine.handle({ version: v, ...message });
+    });
+  return { engine, replies, backends, ask };
+}
+
+const init = (id: number, provider: Provider | 'auto' = 'auto') => ({ type: 'init', id, model: { kind: 'bundled', variant: 'clean' }, provider });
+const tile = (id: number, value = 0.5) => ({ type: 'run-tile', id, width: 2, height: 1, input: encodeFloat32(new Float32Array(6).fill(value)) });
+const samples = (r: Response) => (r.type === 'result' ? Array.from(decodeFloat32(r.output)) : r);
+
+describe('provider choice', () => {
+  it('uses WASM when there is no adapter, and says so', async () => {
+    const { ask } = harness();
+    expect(await ask(init(1))).toEqual({ type: 'ready', id: 1, version: v, provider: 'wasm', reason: 'no WebGPU adapter; using WASM', model: 'model shipped with the plugin' });
+  });
+
+  it('asks for any adapter (software included) only when WebGPU is asked for by name', async () => {
+    const asked: boolean[] = [];
+    const { ask } = harness({ requestGpu: async (allowSoftware) => (asked.push(allowSoftware), { reason: 'none' }) });
+    await ask(init(1, 'auto'));
+    await ask(init(2, 'webgpu'));
+    await ask(init(3, 'wasm'));
+    expect(asked).toEqual([false, true]);
+  });
+
+  it('runs on WebGPU when a device is there', async () => {
+    const { ask } = harness({ gpu: () => ({ device: fakeDevice(), description: 'test adapter' }) });
+    expect(await ask(init(1))).toMatchObject({ provider: 'webgpu', reason: 'WebGPU on test adapter' });
+    expect(samples(await ask(tile(2)))).toEqual(Array(6).fill(1.5));
+  });
+
+  it('falls back to WASM when the WebGPU session cannot be made, and frees the device', async () => {
+    const device = fakeDevice();
+    const { ask } = harness({
+      gpu: () => ({ device, description: 'test adapter' }),
+      createBackend: async (_m, provider) => {
+        if (provider === 'webgpu') throw new Error('unsupported op');
+        return fakeBackend(WASM);
+      },
+    });
+    expect(await ask(init(1))).toMatchObject({ provider: 'wasm', reason: 'WebGPU could not load the model (unsupported op); using WASM' });
+    expect(device.destroyed).toBe(true);
+  });
+
+  it('frees the previous session on a new init', async () => {
+    const { ask, backends } = harness();
+    await ask(init(1));
+    await ask(init(2));
+    expect(backends.wasm.map((b) => b.disposed)).toEqual([true, false]);
+  });
+});
+
+describe('WebGPU failures', () => {
+  it('a device lost mid-run: the tile is rerun on WASM, with a notice, and WASM stays', async () => {
+    const device = fakeDevice();
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const { ask, backends } = harness({
+      gpu: () => ({ device, description: 'test adapter' }),
+      gpuRun: () => (started(), new Promise<Float32Array>(() => undefined)), // never returns, as on a dead device
+    });
+    await ask(init(1));
+    const answer = ask(tile(2));
+    await running;
+    device.lose('GPU reset');
+    const result = await answer;
+    expect(result).toMatchObject({ type: 'result', provider: 'wasm', notice: 'the GPU device was lost (GPU reset); continuing on WASM' });
+    expect(samples(result)).toEqual(Array(6).fill(2.5));
+    expect(await ask(tile(3))).toMatchObject({ provider: 'wasm' });
+    expect(backends.webgpu[0].disposed).toBe(true);
+  });
+
+  it('a result read back while the device went is not trusted', async () => {
+    const device = fakeDevice();
+    const { ask } = harness({
+      gpu: () => ({ device, description: 'test adapter' }),
+      gpuRun: async (t) => {
+        device.lose('lost while reading back');
+        await new Promise((r) => setTimeout(r, 0));
+        return t.data.map(() => 0);
+      },
+    });
+    await ask(init(1));
+    expect(samples(await ask(tile(2)))).toEqual(Array(6).fill(2.5));
+  });
+
+  it('a WebGPU run that fails also moves to WASM', async () => {
+    const { ask } = harness({
+      gpu: () => ({ device: fakeDevice(), description: 'test adapter' }),
+      gpuRun: async () => {
+        throw new Error('shader compilation failed');
+      },
+    });
+    await ask(init(1));
+    expect(await ask(tile(2))).toMatchObject({ provider: 'wasm', notice: 'WebGPU failed (shader compilation failed); continuing on WASM' });
+  });
+
+  it('a WASM failure is an inference error', async () => {
+    const { ask } = harness({
+      createBackend: async () =>
+        fakeBackend(WASM, async () => {
+          throw new Error('out of memory');
+        }),
+    });
+    await ask(init(1));
+    expect(await ask(tile(2))).toEqual({ type: 'error', id: 2, version: v, code: 'inference', message: 'out of memory' });
+  });
+});
+
+describe('cancel', () => {
+  it('skips a queued tile and answers a running one with cancelled', async () => {
+    let finish!: () => void;
+    const gate = new Promise<void>((r) => (finish = r));
+    const { engine, ask } = harness({ createBackend: async () => fakeBackend(WASM, async (t) => (await gate, t.data)) });
+    await ask(init(1));
+    const running = ask(tile(2));
+    const queued = ask(tile(3));
+    engine.handle({ type: 'cancel', id: 4, version: v, target: 3 });
+    engine.handle({ type: 'cancel', id: 5, version: v, target: 2 });
+    finish();
+    expect(await running).toMatchObject({ type: 'error', code: 'cancelled' });
+    expect(await queued).toMatchObject({ type: 'error', code: 'cancelled' });
+    expect(await ask(tile(6))).toMatchObject({ type: 'result' });
+  });
+
+  it('aborts a download in progress', async () => {
+    const { engine, ask, replies } = harness({
+      bundledModel: async () => undefined,
+      fetch: (_url, { signal }) =>
+        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))),
+    });
+    const answer = ask({ type: 'init', id: 1, model: { kind: 'download', variant: 'jpeg' }, provider: 'auto' });
+    await new Promise((r) => setTimeout(r, 10));
+    engine.handle({ type: 'cancel', id: 2, version: v, target: 1 });
+    expect(await answer).toEqual({ type: 'error', id: 1, version: v, code: 'cancelled', message: 'cancelled' });
+    expect(replies.filter((r) => r.type === 'model-status').map((r) => r.type === 'model-status' && r.state)).toEqual(['downloading', 'failed']);
+  });
+});
+
+describe('errors', () => {
+  it('a picked file that is not HDRCNN is a model error, announced as failed', async () => {
+    const { ask, replies } = harness();
+    const answer = await ask({ type: 'init', id: 1, model: { kind: 'file', name: 'x.npz', base64: encodeBytes(new Uint8Array([0x50, 0x4b, 3, 4, 0])) }, provider: 'auto' });
+    expect(answer).toMatchObject({ type: 'error', code: 'model' });
+    expect((answer as { message: string }).message).toMatch(/^x\.npz: not a valid \.npz\/zip file/);
+    expect(replies.at(-2)).toMatchObject({ type: 'model-status', state: 'failed' });
+  });
+
+  it('a payload that is not base64 is a bad message', async () => {
+    const { ask } = harness();
+    await ask(init(1));
+    const answer = await ask({ type: 'run-tile', id: 2, width: 1, height: 1, input: { encoding: 'base64-f32le', length: 3, data: '!!!!' } });
+    expect(answer).toMatchObject({ type: 'error', id: 2, code: 'bad-message' });
+  });
+
+  it('a message without a usable id is answered with id 0', async () => {
+    const { engine, replies } = harness();
+    engine.handle({ type: 'init', id: -4, version: v });
+    engine.handle(null);
+    expect(replies).toEqual([
+      { type: 'error', id: 0, version: v, code: 'bad-message', message: "'init' message: 'id' must be a non-negative integer, got -4" },
+      { type: 'error', id: 0, version: v, code: 'bad-message', message: 'a message must be an object' },
+    ]);
+  });
+});

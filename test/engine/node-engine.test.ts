@@ -1,0 +1,83 @@
+/**
+ * Plugin client ⇄ engine over the Node wiring (engine in a worker thread on
+ * onnxruntime-web WASM, JSON messages): the shared core's reconstruct loop
+ * through the protocol reproduces the golden fixture.
+ */
+import { readFileSync } from 'node:fs';
+import { reconstruct } from '../../src/core/reconstruct';
+import { wholeImageSettings } from '../../src/core/tile-plan';
+import { EngineClient, EngineError } from '../../src/protocol/engine-client';
+import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import { encodeBytes } from '../../src/protocol/payload';
+import { fixturePath, maxRelativeError, readNpyFloat32, tinyModelBytes } from '../helpers/fixture';
+import { fixtureInput } from '../helpers/fixture-image';
+import { startNodeEngine, type NodeEngine } from '../helpers/node-engine';
+
+const npzFile = () => ({ kind: 'file', name: 'params.npz', base64: encodeBytes(readFileSync(fixturePath('params.npz'))) }) as const;
+
+describe('EngineClient ⇄ Engine over the Node wiring', () => {
+  let engine: NodeEngine;
+  let client: EngineClient;
+  const statuses: string[] = [];
+
+  beforeAll(() => {
+    engine = startNodeEngine({ bundledModel: tinyModelBytes() });
+    client = new EngineClient(engine.endpoint, { onModelStatus: (state) => statuses.push(state) });
+  });
+  afterAll(async () => {
+    await client.dispose();
+    await engine.close();
+  });
+
+  it('refuses a tile before init', async () => {
+    await expect(client.run({ width: 32, height: 32, data: new Float32Array(3 * 32 * 32) })).rejects.toMatchObject({ code: 'not-ready' });
+  });
+
+  it('loads a picked .npz on WASM and says why', async () => {
+    const ready = await client.init(npzFile());
+    expect(ready).toEqual({ provider: 'wasm', reason: 'no WebGPU in Node; using WASM', model: 'params.npz' });
+    expect(client.name).toBe('onnxruntime-web (wasm)');
+    expect(statuses).toEqual(['converting', 'ready']);
+  });
+
+  it('reconstructs the golden fixture through the protocol within 1e-3', async () => {
+    const input = await fixtureInput();
+    const { image, computedTiles } = await reconstruct(input, client, { tiles: wholeImageSettings(input.width, input.height) });
+    expect(computedTiles).toBe(1);
+    expect(maxRelativeError(image.data, readNpyFloat32(fixturePath('expected_gamma_1_0.npy')).data)).toBeLessThan(1e-3);
+  });
+
+  it('reproduces the gamma 1.2 fixture too', async () => {
+    const input = await fixtureInput();
+    const { image } = await reconstruct(input, client, { settings: { gamma: 1.2 }, tiles: wholeImageSettings(input.width, input.height) });
+    expect(maxRelativeError(image.data, readNpyFloat32(fixturePath('expected_gamma_1_2.npy')).data)).toBeLessThan(1e-3);
+  });
+
+  it('uses the bundled model when there is one', async () => {
+    const ready = await client.init({ kind: 'bundled', variant: 'clean' }, 'wasm');
+    expect(ready).toMatchObject({ provider: 'wasm', reason: 'WASM was asked for', model: 'model shipped with the plugin' });
+  });
+
+  it('cancels pending tiles; the engine keeps serving', async () => {
+    const tile = { width: 64, height: 64, data: new Float32Array(3 * 64 * 64).fill(0.9) };
+    const runs = [client.run(tile), client.run(tile), client.run(tile)];
+    client.cancelAll();
+    for (const run of runs) await expect(run).rejects.toEqual(new EngineError('cancelled', 'cancelled'));
+    const output = await client.run(tile);
+    expect(output.length).toBe(tile.data.length);
+  });
+
+  it('answers malformed and wrong-version messages with a clear error', async () => {
+    const errors = () => engine.sent.filter((m) => (m as { type: string }).type === 'error') as Array<{ id: number; code: string; message: string }>;
+    const before = errors().length;
+    engine.endpoint.postMessage({ type: 'run-tile', id: 900, version: PROTOCOL_VERSION, width: 2, height: 2, input: { encoding: 'base64-f32le', length: 5, data: '' } });
+    engine.endpoint.postMessage({ type: 'init', id: 901, version: 99, model: { kind: 'bundled', variant: 'clean' }, provider: 'auto' });
+    engine.endpoint.postMessage('not json');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(errors().slice(before)).toEqual([
+      { type: 'error', id: 900, version: PROTOCOL_VERSION, code: 'bad-message', message: "'run-tile' message: 5 samples for a 2×2 RGB tile" },
+      { type: 'error', id: 901, version: PROTOCOL_VERSION, code: 'version', message: 'protocol version 99 is not 1: reload the plugin' },
+      { type: 'error', id: 0, version: PROTOCOL_VERSION, code: 'bad-message', message: 'a message must be an object' },
+    ]);
+  });
+});

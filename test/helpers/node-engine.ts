@@ -1,0 +1,52 @@
+/**
+ * The engine in Node, for jest tests of anything that talks to the engine
+ * page: an Engine on onnxruntime-web WASM in a worker thread, exposed as the
+ * BridgeEndpoint a UXP <webview> element would be. Messages cross as JSON.
+ *
+ *   const engine = startNodeEngine();
+ *   const client = new EngineClient(engine.endpoint);
+ *   await client.init({ kind: 'file', name: 'params.npz', base64 });
+ *   ...
+ *   await engine.close();
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ModelSources } from '../../src/engine/model-sources';
+import type { BridgeEndpoint } from '../../src/protocol/engine-client';
+
+export interface NodeEngineOptions {
+  /** Where 'download' models come from (e.g. a local test server); the official URLs by default. */
+  readonly sources?: ModelSources;
+  /** What 'bundled' finds: the plugin's model/hdrcnn.onnx; none by default. */
+  readonly bundledModel?: Uint8Array;
+  readonly threads?: number;
+}
+
+export interface NodeEngine {
+  readonly endpoint: BridgeEndpoint;
+  /** Every message the engine sent, parsed, in order. */
+  readonly sent: unknown[];
+  close(): Promise<void>;
+}
+
+export function startNodeEngine(options: NodeEngineOptions = {}): NodeEngine {
+  const worker = new Worker(path.join(__dirname, 'ts-worker.js'), {
+    workerData: { entry: path.join(__dirname, 'node-engine-worker.ts'), options },
+  });
+  const listeners = new Set<(event: { data: unknown }) => void>();
+  const sent: unknown[] = [];
+  worker.on('message', (text: string) => {
+    const data = JSON.parse(text);
+    sent.push(data);
+    listeners.forEach((listener) => listener({ data }));
+  });
+  return {
+    endpoint: {
+      postMessage: (message) => worker.postMessage(JSON.stringify(message)),
+      addEventListener: (_type, listener) => listeners.add(listener),
+      removeEventListener: (_type, listener) => listeners.delete(listener),
+    },
+    sent,
+    close: async () => void (await worker.terminate()),
+  };
+}

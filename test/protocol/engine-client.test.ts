@@ -1,0 +1,119 @@
+/**
+ * The plugin's client against a scripted engine: what it sends, how it reads
+ * answers, events, errors, cancel, timeout and dispose.
+ */
+import { EngineClient, EngineError, type BridgeEndpoint } from '../../src/protocol/engine-client';
+import { PROTOCOL_VERSION, type Request } from '../../src/protocol/messages';
+import { encodeFloat32 } from '../../src/protocol/payload';
+
+const v = PROTOCOL_VERSION;
+
+/** An endpoint whose engine side the test plays: `sent` holds the client's messages, `answer` delivers one. */
+function scripted() {
+  const sent: Request[] = [];
+  const listeners = new Set<(event: { data: unknown }) => void>();
+  const endpoint: BridgeEndpoint = {
+    postMessage: (message) => sent.push(JSON.parse(JSON.stringify(message))),
+    addEventListener: (_type, l) => listeners.add(l),
+    removeEventListener: (_type, l) => listeners.delete(l),
+  };
+  const answer = (data: unknown) => listeners.forEach((l) => l({ data }));
+  return { endpoint, sent, answer, listeners };
+}
+
+const tile = { width: 2, height: 1, data: new Float32Array([1, 2, 3, 4, 5, 6]) };
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+it('init sends the choice and resolves with what the engine says; status and progress reach the events', async () => {
+  const { endpoint, sent, answer } = scripted();
+  const events: string[] = [];
+  const client = new EngineClient(endpoint, {
+    onModelStatus: (state, message) => events.push(`${state} ${message}`),
+    onProgress: (stage, loaded, total) => events.push(`${stage} ${loaded}/${total}`),
+  });
+  expect(client.name).toBe('onnxruntime-web (not ready)');
+  const ready = client.init({ kind: 'download', variant: 'jpeg' });
+  expect(sent).toEqual([{ type: 'init', id: 1, version: v, model: { kind: 'download', variant: 'jpeg' }, provider: 'auto' }]);
+  answer({ type: 'model-status', id: 1, version: v, state: 'downloading', message: 'from a.test' });
+  answer({ type: 'progress', id: 1, version: v, stage: 'download', loaded: 5, total: 10 });
+  answer(JSON.stringify({ type: 'ready', id: 1, version: v, provider: 'webgpu', reason: 'WebGPU on test', model: 'jpeg weights' }));
+  expect(await ready).toEqual({ provider: 'webgpu', reason: 'WebGPU on test', model: 'jpeg weights' });
+  expect(events).toEqual(['downloading from a.test', 'download 5/10']);
+  expect(client.name).toBe('onnxruntime-web (webgpu)');
+});
+
+it('run sends the tile as base64 float32 and decodes the result; a notice reaches the events', async () => {
+  const { endpoint, sent, answer } = scripted();
+  const notices: string[] = [];
+  const client = new EngineClient(endpoint, { onNotice: (n) => notices.push(n) });
+  const output = client.run(tile);
+  expect(sent[0]).toEqual({ type: 'run-tile', id: 1, version: v, width: 2, height: 1, input: encodeFloat32(tile.data) });
+  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, output: encodeFloat32(tile.data.map((x) => -x)), provider: 'wasm', notice: 'GPU lost' });
+  expect(Array.from(await output)).toEqual([-1, -2, -3, -4, -5, -6]);
+  expect(notices).toEqual(['GPU lost']);
+  expect(client.name).toBe('onnxruntime-web (wasm)');
+});
+
+it('an error answer rejects with its code; answers for other ids are ignored', async () => {
+  const { endpoint, answer } = scripted();
+  const client = new EngineClient(endpoint);
+  const run = client.run(tile);
+  answer({ type: 'error', id: 7, version: v, code: 'inference', message: 'not mine' });
+  answer({ type: 'error', id: 1, version: v, code: 'not-ready', message: 'send init first' });
+  await expect(run).rejects.toEqual(new EngineError('not-ready', 'send init first'));
+});
+
+it.each([
+  ['a malformed answer', { type: 'result', id: 1, version: v, width: 2, height: 1, output: [1, 2], provider: 'wasm' }, 'bad-message', /^malformed message from the engine page: 'result' message: 'output' must be base64 float32 data/],
+  ['another protocol version', { type: 'result', id: 1, version: 3 }, 'version', /protocol version 3 is not 1/],
+  ['the wrong answer type', { type: 'ready', id: 1, version: v, provider: 'wasm', reason: '', model: '' }, 'bad-message', /answered a request with 'ready', expected 'result'/],
+  ['a tile of another size', { type: 'result', id: 1, version: v, width: 1, height: 2, output: encodeFloat32(tile.data), provider: 'wasm' }, 'bad-message', /answered a 2×1 tile with 1×2/],
+])('%s rejects the request', async (_what, data, code, text) => {
+  const { endpoint, answer } = scripted();
+  const run = new EngineClient(endpoint).run(tile);
+  answer(data);
+  await expect(run).rejects.toMatchObject({ code, message: expect.stringMatching(text) });
+});
+
+it('a malformed message nobody waits for becomes a notice', () => {
+  const { endpoint, answer } = scripted();
+  const notices: string[] = [];
+  new EngineClient(endpoint, { onNotice: (n) => notices.push(n) });
+  answer({ hello: 'world' });
+  expect(notices).toEqual(['malformed message from the engine page: unknown message type undefined']);
+});
+
+it('cancelAll rejects every pending request and tells the engine; late answers are dropped', async () => {
+  const { endpoint, sent, answer } = scripted();
+  const client = new EngineClient(endpoint);
+  const runs = [client.run(tile), client.run(tile)];
+  client.cancelAll();
+  for (const run of runs) await expect(run).rejects.toEqual(new EngineError('cancelled', 'cancelled'));
+  expect(sent.slice(2)).toEqual([
+    { type: 'cancel', id: 3, version: v, target: 1 },
+    { type: 'cancel', id: 4, version: v, target: 2 },
+  ]);
+  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, output: encodeFloat32(tile.data), provider: 'wasm' });
+  await flush();
+});
+
+it('a silent engine times the request out; progress keeps it alive', async () => {
+  const { endpoint, sent, answer } = scripted();
+  const client = new EngineClient(endpoint, {}, { timeoutMs: 60 });
+  const init = client.init({ kind: 'download', variant: 'clean' });
+  for (let i = 0; i < 4; i++) {
+    await new Promise((r) => setTimeout(r, 30));
+    answer({ type: 'progress', id: 1, version: v, stage: 'download', loaded: i, total: 4 });
+  }
+  await expect(init).rejects.toEqual(new EngineError('timeout', 'the engine page did not answer for 0.06 s'));
+  expect(sent.at(-1)).toEqual({ type: 'cancel', id: 2, version: v, target: 1 });
+});
+
+it('dispose rejects what is pending and stops listening', async () => {
+  const { endpoint, listeners } = scripted();
+  const client = new EngineClient(endpoint);
+  const run = client.run(tile);
+  await client.dispose();
+  await expect(run).rejects.toEqual(new EngineError('cancelled', 'the engine client was disposed'));
+  expect(listeners.size).toBe(0);
+});
