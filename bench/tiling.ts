@@ -29,7 +29,8 @@ export async function benchImages(clipLevels = CLIP_LEVELS): Promise<BenchImage[
   const samples = path.join(SHARED, 'samples');
   if (existsSync(samples)) {
     for (const f of readdirSync(samples).filter((f) => f.endsWith('.png')).sort()) {
-      images.push({ name: `samples/${f}`, image: (await readImage(path.join(samples, f))).image });
+      const decoded = await readImage(path.join(samples, f));
+      images.push({ name: `samples/${f}`, image: decoded.read({ left: 0, top: 0, width: decoded.width, height: decoded.height }) });
     }
   }
   for (const group of ['blender', 'ilm']) {

@@ -4,9 +4,10 @@
  * a plain pixel array, by hand.
  */
 import { EXRExporter, ZIP_COMPRESSION } from 'three/examples/jsm/exporters/EXRExporter.js';
-import { FloatType, HalfFloatType, RGBAFormat } from 'three/src/constants.js';
+import { HalfFloatType, RGBAFormat } from 'three/src/constants.js';
 import type { DataTexture } from 'three';
 import type { RgbImage } from '../core/image';
+import { toHalfBits } from '../weights/float16';
 
 export const HDR_FORMATS = ['exr', 'hdr', 'pfm'] as const;
 export type HdrFormat = (typeof HDR_FORMATS)[number];
@@ -25,20 +26,22 @@ export async function encodeHdr(image: RgbImage, format: HdrFormat): Promise<Uin
 /** Half-float RGBA EXR (alpha = 1), ZIP-compressed. */
 async function encodeExr({ width, height, data }: RgbImage): Promise<Uint8Array> {
   // The exporter takes texture rows bottom-up (GL order) and writes them top-down.
-  const rgba = new Float32Array(width * height * 4);
+  // Handing it half floats (which it writes unchanged) halves this copy.
+  const rgba = new Uint16Array(width * height * 4);
+  const one = toHalfBits(1);
   for (let y = 0; y < height; y++) {
     const src = y * width * 3;
     const dst = (height - 1 - y) * width * 4;
     for (let x = 0; x < width; x++) {
-      rgba[dst + 4 * x] = data[src + 3 * x];
-      rgba[dst + 4 * x + 1] = data[src + 3 * x + 1];
-      rgba[dst + 4 * x + 2] = data[src + 3 * x + 2];
-      rgba[dst + 4 * x + 3] = 1;
+      rgba[dst + 4 * x] = toHalfBits(data[src + 3 * x]);
+      rgba[dst + 4 * x + 1] = toHalfBits(data[src + 3 * x + 1]);
+      rgba[dst + 4 * x + 2] = toHalfBits(data[src + 3 * x + 2]);
+      rgba[dst + 4 * x + 3] = one;
     }
   }
   // A structural DataTexture: the exporter reads only these fields, and this
   // avoids loading three's whole renderer bundle.
-  const texture = { isDataTexture: true, image: { width, height, data: rgba }, type: FloatType, format: RGBAFormat } as unknown as DataTexture;
+  const texture = { isDataTexture: true, image: { width, height, data: rgba }, type: HalfFloatType, format: RGBAFormat } as unknown as DataTexture;
   return new EXRExporter().parse(texture, { type: HalfFloatType, compression: ZIP_COMPRESSION });
 }
 

@@ -1,20 +1,22 @@
 /**
- * Reads PNG (8/16-bit), JPEG and TIFF files into float RGB in [0, 1] through
- * sharp (libvips): colour-managed decoding of every format we accept, in a
- * maintained native library. Alpha is dropped (HDRCNN has no alpha);
- * greyscale becomes RGB.
+ * Reads PNG (8/16-bit), JPEG and TIFF files through sharp (libvips):
+ * colour-managed decoding of every format we accept, in a maintained native
+ * library. Alpha is dropped (HDRCNN has no alpha); greyscale becomes RGB.
+ * Samples stay at the file's bit depth and are converted to float a window
+ * at a time, so a 100 MP 8-bit photo costs 300 MB here, not 1.2 GB.
  */
 import sharp from 'sharp';
 import { centreCrop } from '../core/crop';
 import { createRgbImage, type RgbImage } from '../core/image';
+import type { PixelSource } from '../core/reconstruct';
+import type { Rect } from '../core/tile-plan';
 
-export interface DecodedImage {
-  readonly image: RgbImage;
-  /** Bits per sample of the file: 8 or 16. */
-  readonly bitDepth: 8 | 16;
-  /** The file's own size, before any resize. */
-  readonly sourceWidth: number;
-  readonly sourceHeight: number;
+export interface DecodedImage extends PixelSource {
+  /** Interleaved RGB at the file's depth. */
+  readonly samples: Uint8Array | Uint16Array;
+  /** The largest sample value: 255 or 65535. */
+  readonly maxValue: number;
+  read(rect: Rect): RgbImage;
 }
 
 /**
@@ -32,9 +34,25 @@ export async function readImage(file: string, size?: { width: number; height: nu
   }
   const { data, info } = await pipeline.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`${file}: expected 3 channels after conversion, got ${info.channels}`);
-  const samples = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : data;
-  const scale = 1 / (sixteen ? 65535 : 255);
-  const out = new Float32Array(samples.length);
-  for (let i = 0; i < samples.length; i++) out[i] = samples[i] * scale;
-  return { image: createRgbImage(info.width, info.height, out), bitDepth: sixteen ? 16 : 8, sourceWidth: meta.width, sourceHeight: meta.height };
+  const samples = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return rawImage(info.width, info.height, samples, sixteen ? 65535 : 255);
+}
+
+/** A pixel source over integer samples, read as floats in [0, 1]. */
+export function rawImage(width: number, height: number, samples: Uint8Array | Uint16Array, maxValue: number): DecodedImage {
+  const scale = 1 / maxValue;
+  return {
+    width,
+    height,
+    samples,
+    maxValue,
+    read(rect: Rect): RgbImage {
+      const out = createRgbImage(rect.width, rect.height);
+      for (let y = 0; y < rect.height; y++) {
+        const row = ((rect.top + y) * width + rect.left) * 3;
+        for (let i = 0; i < rect.width * 3; i++) out.data[y * rect.width * 3 + i] = samples[row + i] * scale;
+      }
+      return out;
+    },
+  };
 }

@@ -9,9 +9,9 @@ import sharp from 'sharp';
 import type { InferenceBackend } from '../core/backend';
 import { predictionSize } from '../core/crop';
 import { saturatedFraction, type HdrcnnSettings } from '../core/hdrcnn';
-import type { RgbImage } from '../core/image';
+import { createRgbImage } from '../core/image';
 import { previewBytes } from '../core/preview';
-import { reconstruct } from '../core/reconstruct';
+import { pasteImage, reconstructTiles } from '../core/reconstruct';
 import type { TileSettings } from '../core/tile-plan';
 import { createOrtNodeBackend } from '../runtime/ort-node';
 import { modelFromFile } from '../weights/load-model';
@@ -44,8 +44,8 @@ async function listFrames(imDir: string): Promise<string[]> {
   return names.map((n) => path.join(imDir, n));
 }
 
-async function writePreview(image: RgbImage, linear: boolean, file: string): Promise<void> {
-  await sharp(previewBytes(image, linear), { raw: { width: image.width, height: image.height, channels: 3 } }).png().toFile(file);
+async function writePreview(bytes: Uint8Array, width: number, height: number, file: string): Promise<void> {
+  await sharp(bytes, { raw: { width, height, channels: 3 } }).png().toFile(file);
 }
 
 /** Runs the whole prediction; returns the HDR files written. */
@@ -68,16 +68,21 @@ export async function predict(options: PredictOptions, log: Logger): Promise<str
         log.warn(`Failed reading LDR image: ${(e as Error).message}`);
         continue;
       }
-      const x = decoded.image;
-      log.info(`\t${x.width}x${x.height} (Saturation: ${(100 * saturatedFraction(x.data, options.settings.scaling)).toFixed(2)}%)`);
+      const { width, height, samples, maxValue } = decoded;
+      log.info(`\t${width}x${height} (Saturation: ${(100 * saturatedFraction(samples, options.settings.scaling, maxValue)).toFixed(2)}%)`);
       const started = Date.now();
-      const result = await reconstruct(x, backend, { settings: options.settings, tiles: options.tiles, onProgress: tileProgress() });
-      log.info(`\tinference ${((Date.now() - started) / 1000).toFixed(2)} s, ${result.computedTiles}/${result.tiles} tiles computed`);
+      const hdr = createRgbImage(width, height);
+      const counts = await reconstructTiles(decoded, { write: (rect, pixels) => pasteImage(hdr, rect, pixels) }, backend, {
+        settings: options.settings,
+        tiles: options.tiles,
+        onProgress: tileProgress(),
+      });
+      log.info(`\tinference ${((Date.now() - started) / 1000).toFixed(2)} s, ${counts.computedTiles}/${counts.tiles} tiles computed`);
       const k = String(written.length + 1).padStart(6, '0');
       const hdrFile = path.join(options.outDir, `${k}_out.${options.format}`);
-      await writePreview(x, false, path.join(options.outDir, `${k}_in.png`));
-      await writePreview(result.image, true, path.join(options.outDir, `${k}_out.png`));
-      await writeFile(hdrFile, await encodeHdr(result.image, options.format));
+      await writePreview(previewBytes(samples, false, maxValue), width, height, path.join(options.outDir, `${k}_in.png`));
+      await writePreview(previewBytes(hdr.data, true), width, height, path.join(options.outDir, `${k}_out.png`));
+      await writeFile(hdrFile, await encodeHdr(hdr, options.format));
       written.push(hdrFile);
     }
   } finally {

@@ -47,10 +47,10 @@ export function blendSample(x: number, logHdr: number, alpha: number, gamma: num
   return gamma === 1 ? y : y ** gamma;
 }
 
-/** Share of samples at or above 1 after scaling, as the seed script reports it. */
-export function saturatedFraction(data: Float32Array, scaling = 1): number {
+/** Share of samples at or above 1 after scaling, as the seed script reports it; `maxValue` is what 1 is stored as. */
+export function saturatedFraction(data: ArrayLike<number>, scaling = 1, maxValue = 1): number {
   if (data.length === 0) return 0;
   let n = 0;
-  for (let i = 0; i < data.length; i++) if (data[i] * scaling >= 1) n++;
+  for (let i = 0; i < data.length; i++) if ((data[i] / maxValue) * scaling >= 1) n++;
   return n / data.length;
 }

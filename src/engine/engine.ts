@@ -37,6 +37,9 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 type Body = DistributiveOmit<Response, 'id' | 'version'>;
 type Work = Exclude<Request, { type: 'cancel' }>;
 
+/** How long a failed WebGPU run waits for its device's lost promise, to say which happened. */
+const LOST_GRACE_MS = 2000;
+
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const cancelled = (): EngineError => new EngineError('cancelled', 'cancelled');
 
@@ -151,9 +154,13 @@ export class Engine {
     try {
       output = await compute(session, tile);
     } catch (e) {
-      if (!session.model) throw new EngineError('inference', message(e));
+      if (!session.model || !session.device) throw new EngineError('inference', message(e));
+      // A dying device fails the run before its lost promise settles (~1 s on SwiftShader): while
+      // the WASM session is made, wait a little to tell a lost device from another failure.
+      const settled = Promise.race([session.device.lost, new Promise((r) => setTimeout(r, LOST_GRACE_MS))]);
+      [current] = await Promise.all([this.wasm(session.model), settled]);
+      this.session = current;
       notice = `${session.lost ? `the GPU device was lost (${session.lost})` : `WebGPU failed (${message(e)})`}; continuing on WASM`;
-      this.session = current = await this.wasm(session.model);
       void close(session);
       output = await current.backend.run(tile);
     }

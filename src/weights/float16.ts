@@ -1,5 +1,6 @@
 /**
- * float32 → IEEE 754 half-precision bits, rounding to nearest even. Node 20 and
+ * float32 → IEEE 754 half-precision bits, rounding to nearest even, saturating
+ * at ±65504 (Inf and NaN stay what they are). Node 20 and
  * the webviews we target have no Float16Array yet, and ONNX stores FLOAT16
  * tensors as raw 16-bit patterns.
  */
@@ -14,7 +15,7 @@ export function toHalfBits(value: number): number {
   const mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // Inf / NaN
   const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00; // overflow → Inf
+  if (e >= 0x1f) return sign | 0x7bff; // saturate at ±65504: an HDR value or weight that large is not meant to be Inf
   if (e <= 0) {
     if (e < -10) return sign; // underflows to ±0
     const m = mant | 0x800000; // subnormal half: shift the implicit 1 in
@@ -26,17 +27,8 @@ export function toHalfBits(value: number): number {
   }
   const half = (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  // Carry out of the mantissa correctly bumps the exponent (up to Inf).
-  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && half & 1) ? 1 : 0));
-}
-
-export function halfBitsToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >>> 10) & 0x1f;
-  const mant = bits & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+  // Carry out of the mantissa correctly bumps the exponent; past 65504 it saturates.
+  return sign | Math.min(0x7bff, half + (rest > 0x1000 || (rest === 0x1000 && half & 1) ? 1 : 0));
 }
 
 export function toHalfArray(values: Float32Array): Uint16Array {

@@ -1,0 +1,128 @@
+/**
+ * The core's PixelSource and PixelSink over the imaging API: reads one window of the
+ * source layer at a time (getPixels), writes one tile core of the new layer at a time
+ * (createImageDataFromBuffer + putPixels). Every PhotoshopImageData is disposed in
+ * `finally`; memory is one window and one core. Image coordinates of the core are the
+ * layer's bounds: (0, 0) is the layer's top-left pixel in the document.
+ */
+import { imaging } from 'photoshop';
+import type { HdrcnnSettings } from '../core/hdrcnn';
+import type { RgbImage } from '../core/image';
+import type { PixelSink, PixelSource } from '../core/reconstruct';
+import type { Rect } from '../core/tile-plan';
+import { decodePixels, encodeOutput, type DecodedPixels, type SourceFormat } from './pixel-codec';
+import type { LineariseChoice } from './settings';
+
+export interface LayerRef {
+  readonly documentID: number;
+  readonly layerID: number;
+}
+
+/** One window of the source, decoded; `rect` in layer coordinates. */
+export interface SourcePatch {
+  readonly rect: Rect;
+  readonly pixels: DecodedPixels;
+}
+
+/**
+ * Reads `rect` (layer coordinates) of a layer whose top-left pixel is at `origin`.
+ * getPixels trims requests to where the layer has pixel data; a trimmed answer is
+ * placed into a transparent patch of the requested size.
+ */
+export async function readPatch(layer: LayerRef, origin: { left: number; top: number }, rect: Rect, format: Omit<SourceFormat, 'hasAlpha'>, hasAlpha: boolean): Promise<SourcePatch> {
+  const wanted = { left: origin.left + rect.left, top: origin.top + rect.top, right: origin.left + rect.left + rect.width, bottom: origin.top + rect.top + rect.height };
+  const { imageData, sourceBounds } = await imaging.getPixels({ documentID: layer.documentID, layerID: layer.layerID, sourceBounds: wanted });
+  let data: ArrayLike<number>;
+  let got: { width: number; height: number; alpha: boolean };
+  try {
+    data = await imageData.getData({ chunky: true });
+    got = { width: imageData.width, height: imageData.height, alpha: imageData.hasAlpha };
+  } finally {
+    void imageData.dispose(); // documented as synchronous; typed as returning a Promise
+  }
+  const decoded = decodePixels(data, got.width, got.height, { ...format, hasAlpha: got.alpha });
+  const trimmed = sourceBounds.left !== wanted.left || sourceBounds.top !== wanted.top || got.width !== rect.width || got.height !== rect.height;
+  if (!trimmed && got.alpha === hasAlpha) return { rect, pixels: decoded };
+  return { rect, pixels: placeInto(decoded, sourceBounds.left - wanted.left, sourceBounds.top - wanted.top, rect, format.colorComponents, hasAlpha) };
+}
+
+/** `part` at (dx, dy) inside a transparent patch of `rect`'s size. */
+function placeInto(part: DecodedPixels, dx: number, dy: number, rect: Rect, n: 1 | 3, hasAlpha: boolean): DecodedPixels {
+  const count = rect.width * rect.height;
+  const out: DecodedPixels = {
+    width: rect.width, height: rect.height, colorComponents: n, display: new Float32Array(count * 3), linear: new Float32Array(count * n),
+    alpha: hasAlpha ? new Float32Array(count) : null,
+  };
+  for (let y = 0; y < part.height; y++) {
+    for (let x = 0; x < part.width; x++) {
+      const s = y * part.width + x;
+      const d = (y + dy) * rect.width + x + dx;
+      out.display.set(part.display.subarray(s * 3, s * 3 + 3), d * 3);
+      out.linear.set(part.linear.subarray(s * n, s * n + n), d * n);
+      if (out.alpha) out.alpha[d] = part.alpha ? part.alpha[s] : 1;
+    }
+  }
+  return out;
+}
+
+export interface LayerStreamOptions {
+  readonly source: LayerRef;
+  readonly target: LayerRef;
+  /** The source layer's top-left pixel in the document; the target gets the same position. */
+  readonly origin: { readonly left: number; readonly top: number };
+  readonly width: number;
+  readonly height: number;
+  readonly format: Omit<SourceFormat, 'hasAlpha'>;
+  /** Whether the source layer has transparency (every layer but a background layer). */
+  readonly hasAlpha: boolean;
+  /** Base profile name of the 32-bit target document. */
+  readonly targetProfile: string;
+  readonly linearise: LineariseChoice;
+  readonly settings: HdrcnnSettings;
+}
+
+/**
+ * Source and sink in one: the core writes each tile's core right after reading the
+ * window around it, so the sink finds the source samples it needs in the last patch.
+ */
+export class LayerStream implements PixelSource, PixelSink {
+  private last?: SourcePatch;
+
+  constructor(private readonly options: LayerStreamOptions) {}
+
+  get width(): number {
+    return this.options.width;
+  }
+
+  get height(): number {
+    return this.options.height;
+  }
+
+  async read(rect: Rect): Promise<RgbImage> {
+    const o = this.options;
+    this.last = await readPatch(o.source, o.origin, rect, o.format, o.hasAlpha);
+    return { width: rect.width, height: rect.height, data: this.last.pixels.display };
+  }
+
+  async write(rect: Rect, hdr: RgbImage): Promise<void> {
+    const o = this.options;
+    const patch = this.last;
+    if (!patch || rect.left < patch.rect.left || rect.top < patch.rect.top || rect.left + rect.width > patch.rect.left + patch.rect.width || rect.top + rect.height > patch.rect.top + patch.rect.height) {
+      throw new Error('internal: a tile core was written without the window around it');
+    }
+    const samples = encodeOutput(hdr, patch.pixels, rect.left - patch.rect.left, rect.top - patch.rect.top, o.linearise, o.settings);
+    const components = o.format.colorComponents + (patch.pixels.alpha ? 1 : 0);
+    const imageData = await imaging.createImageDataFromBuffer(samples, {
+      width: rect.width, height: rect.height, components, chunky: true,
+      colorSpace: o.format.colorComponents === 3 ? 'RGB' : 'Grayscale', colorProfile: o.targetProfile,
+    });
+    try {
+      await imaging.putPixels({
+        documentID: o.target.documentID, layerID: o.target.layerID, imageData, replace: false,
+        targetBounds: { left: o.origin.left + rect.left, top: o.origin.top + rect.top },
+      });
+    } finally {
+      void imageData.dispose();
+    }
+  }
+}

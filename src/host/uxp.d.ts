@@ -1,0 +1,75 @@
+/**
+ * The part of `require('uxp')` this plugin uses, typed from Adobe's UXP reference
+ * ("require('uxp').entrypoints", "Persistent File Storage": FileSystemProvider,
+ * File, Folder). @adobe/cc-ext-uxp-types 7.3.1 lacks storage.localFileSystem and
+ * types setup's panels as an array with every handler required, hence this file.
+ * Ambient (no top-level import), so it declares the module rather than augmenting it.
+ */
+declare module 'uxp' {
+  type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  /** setup(): a panel needs `create` or `show`; create/show/hide have a 300 ms timeout (manifest v5). */
+  interface PanelEntrypoint {
+    create?(rootNode: HTMLElement): unknown;
+    show?(rootNode: HTMLElement, data?: unknown): unknown;
+    hide?(rootNode: HTMLElement, data?: unknown): unknown;
+    destroy?(rootNode: HTMLElement): unknown;
+    invokeMenu?(menuId: string): unknown;
+    menuItems?: Array<string | { id: string; label?: string; enabled?: boolean; checked?: boolean }>;
+  }
+
+  /** Manifest v5: `run(executionContext, ...arguments)`; may return a promise. */
+  interface CommandEntrypoint {
+    run: Handler;
+    cancel?: Handler;
+  }
+
+  interface EntrypointsSetup {
+    plugin?: Handler | { create: Handler; destroy?: Handler };
+    panels?: Record<string, Handler | PanelEntrypoint>;
+    commands?: Record<string, Handler | CommandEntrypoint>;
+  }
+
+  interface Entry {
+    readonly name: string;
+    readonly nativePath: string;
+    readonly isFile: boolean;
+    readonly isFolder: boolean;
+  }
+
+  interface File extends Entry {
+    /** `formats.utf8` (default) gives a string, `formats.binary` an ArrayBuffer. */
+    read(options?: { format?: symbol }): Promise<string | ArrayBuffer>;
+    /** Creates the file on first write; returns the number of bytes written. */
+    write(data: string | ArrayBuffer | ArrayBufferView, options?: { format?: symbol; append?: boolean }): Promise<number>;
+    delete(): Promise<void>;
+  }
+
+  interface Folder extends Entry {
+    getEntries(): Promise<Array<File | Folder>>;
+    getEntry(filePath: string): Promise<File | Folder>;
+    createFile(name: string, options?: { overwrite?: boolean }): Promise<File>;
+    createFolder(name: string): Promise<Folder>;
+  }
+
+  interface FileSystemProvider {
+    /** Read-only files; `types` are extensions without the dot. Undefined/empty when nothing was picked. */
+    getFileForOpening(options?: { types?: string[]; allowMultiple?: false; initialDomain?: symbol }): Promise<File | undefined | null>;
+    getDataFolder(): Promise<Folder>;
+    /** Read-only. */
+    getPluginFolder(): Promise<Folder>;
+    getTemporaryFolder(): Promise<Folder>;
+  }
+
+  export const entrypoints: { setup(entrypoints: EntrypointsSetup): void };
+  export const storage: {
+    localFileSystem: FileSystemProvider;
+    formats: { readonly utf8: symbol; readonly binary: symbol };
+    types: { readonly file: symbol; readonly folder: symbol };
+  };
+}
+
+/** UXP's `<dialog>`: `uxpShowModal` resolves with the return value when closed, rejects when dismissed (Escape). */
+interface HTMLDialogElement {
+  uxpShowModal(options?: { title?: string; resize?: 'none' | 'horizontal' | 'vertical' | 'both'; size?: { width: number; height: number } }): Promise<unknown>;
+}
