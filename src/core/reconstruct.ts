@@ -102,7 +102,7 @@ export async function reconstructTiles(source: PixelSource, sink: PixelSink, bac
     const highlights = highlightBounds(patch, tile.core, settings);
     let net;
     if (highlights) {
-      const window = fitWindow(tile, highlights, tileSettings.margin);
+      const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, highlights, tileSettings.margin);
       net = { window, logHdr: await backend.run(readWindow(patch, window, settings)) };
       throwIfCancelled(options.cancel);
       computed++;

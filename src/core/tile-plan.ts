@@ -31,6 +31,8 @@ export interface TileSettings {
   readonly tileSize: number;
   /** Context on each side of a core in pixels (a multiple of 32). */
   readonly margin: number;
+  /** Shrink each window to its highlights plus the margin ({@link fitWindow}); default true. */
+  readonly fitToHighlights?: boolean;
 }
 
 /** Measured in `npm run bench` (README, "Tiling"): see there for what they trade. */
@@ -113,5 +115,5 @@ export function fitWindow(tile: Tile, highlights: Rect, margin: number): Rect {
 
 /** Settings that make one window cover the whole (padded) image: whole-image inference. */
 export function wholeImageSettings(width: number, height: number): TileSettings {
-  return { tileSize: roundUpTo32(Math.max(width, height)), margin: 0 };
+  return { tileSize: roundUpTo32(Math.max(width, height)), margin: 0, fitToHighlights: false };
 }

@@ -100,3 +100,15 @@ describe('tiled against whole-image inference (fixture weights)', () => {
     expect(a.computedTiles).toBe(1);
   });
 });
+
+describe('whole-image settings', () => {
+  it('send the whole padded image to the network even for one small highlight', async () => {
+    const backend = constantBackend();
+    const image = gradient(300, 200, 0.5);
+    image.data.set([1, 1, 1], (10 * 300 + 10) * 3);
+    await reconstruct(image, backend, { tiles: wholeImageSettings(300, 200) });
+    expect(backend.calls.map((t) => [t.width, t.height])).toEqual([[320, 224]]);
+    await reconstruct(image, backend, { tiles: { tileSize: 320, margin: 64 } });
+    expect(backend.calls[1].width * backend.calls[1].height).toBeLessThan(320 * 224);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Runs a reconstruction for each way one starts: the panel's button and the menu
+ * command (executeAsModal, then recorded into the Action being recorded), and Action
+ * playback (in the modal scope Photoshop gives the step). One run at a time.
+ * Outcomes are sentences for the status line, an alert or a failed Action step.
+ */
+import { core } from 'photoshop';
+import type { ExecutionContext } from 'photoshop/dom/CoreModules';
+import { CancelledError, type Cancellation } from '../core/cancellation';
+import type { EngineClient } from '../protocol/engine-client';
+import { recordRun, type ActionHandler } from './actions';
+import type { EngineHost, EngineLease } from './engine-host';
+import { describeError, isCancellation, UserError } from './errors';
+import { HISTORY_NAME, reconstructInModal, type RunFeedback, type RunSummary } from './reconstruct-layer';
+import { actionInfo, formatGamma, parseSettings, type Settings } from './settings';
+import { findTarget, type Target } from './target';
+
+export interface RunOutcome {
+  readonly ok: boolean;
+  readonly cancelled: boolean;
+  readonly message: string;
+  readonly summary?: RunSummary;
+}
+
+export interface RunListener {
+  progress(fraction: number, text: string): void;
+  finished(outcome: RunOutcome): void;
+}
+
+const percent = (share: number): string => `${(100 * share).toFixed(2)}%`;
+
+export function describeSummary(s: RunSummary, settings: Settings, seconds: number, backend: string): string {
+  if (!s.changed) return `Nothing is clipped in this layer (${percent(s.saturated)} saturated): no highlight to reconstruct. The document is unchanged.`;
+  const where = settings.output === 'layer' ? 'above the source layer' : 'in a new 32-bit document';
+  const notices = s.notices.length ? ` ${s.notices.join(' ')}` : '';
+  return `Added “${s.layerName}” ${where}: ${percent(s.saturated)} of the layer was clipped; ${s.computedTiles} of ${s.tiles} tiles ran through the network on ${backend} in ${seconds.toFixed(1)} s (gamma ${formatGamma(settings.gamma)}).${notices}`;
+}
+
+export class Runner {
+  private current?: { readonly cancel: { aborted: boolean }; client?: EngineClient };
+  private readonly listeners = new Set<RunListener>();
+
+  constructor(private readonly engines: EngineHost) {}
+
+  get busy(): boolean {
+    return this.current !== undefined;
+  }
+
+  listen(listener: RunListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The panel's Cancel: stops at the next await point, and tells the engine to drop its work. */
+  cancel(): void {
+    if (!this.current) return;
+    this.current.cancel.aborted = true;
+    this.current.client?.cancelAll();
+  }
+
+  /** The panel button or the menu command; never throws. */
+  async runFromUser(settings: Settings): Promise<RunOutcome> {
+    if (this.current) return this.finish({ ok: false, cancelled: false, message: 'A reconstruction is already running.' });
+    let summary: RunSummary | undefined;
+    const outcome = await this.guarded(settings, async (lease, feedback, target) => {
+      summary = await core.executeAsModal((ctx) => reconstructInModal(ctx, target, settings, lease.client, feedback), { commandName: HISTORY_NAME });
+      return summary;
+    });
+    if (outcome.ok && summary?.changed) {
+      try {
+        await recordRun(settings);
+      } catch (e) {
+        return this.finish({ ...outcome, message: `${outcome.message} (It could not be recorded into the Action: ${(e as Error).message}.)` });
+      }
+    }
+    return this.finish(outcome);
+  }
+
+  /** The global Action step handler: reruns with the recorded settings; "Record Again" stores what it returns. */
+  readonly playAction: ActionHandler = async (ctx: ExecutionContext, info: unknown) => {
+    let settings: Settings;
+    try {
+      settings = parseSettings(info);
+    } catch (e) {
+      throw new Error(this.finish({ ok: false, cancelled: false, message: describeError(e) }).message);
+    }
+    if (this.current) throw new Error(this.finish({ ok: false, cancelled: false, message: 'A reconstruction is already running.' }).message);
+    const outcome = this.finish(await this.guarded(settings, (lease, feedback) => reconstructInModal(ctx, undefined, settings, lease.client, feedback)));
+    if (!outcome.ok) throw new Error(outcome.message);
+    return actionInfo(settings);
+  };
+
+  /** Target check, engine lease, the run, release; any failure becomes an outcome. */
+  private async guarded(settings: Settings, body: (lease: EngineLease, feedback: RunFeedback, target: Target) => Promise<RunSummary>): Promise<RunOutcome> {
+    const cancel = { aborted: false };
+    this.current = { cancel };
+    const started = Date.now();
+    let lease: EngineLease | undefined;
+    try {
+      const target = findTarget(); // before an engine is started for nothing
+      lease = await this.engines.lease(settings.weights);
+      this.current.client = lease.client;
+      const dialogCancel = lease.feedback?.cancel;
+      const feedback: RunFeedback = {
+        cancel: { get aborted() { return cancel.aborted || (dialogCancel?.aborted ?? false); } } satisfies Cancellation,
+        progress: (fraction, text) => {
+          lease?.feedback?.progress(fraction, text);
+          this.listeners.forEach((l) => l.progress(fraction, text));
+        },
+      };
+      if (feedback.cancel.aborted) throw new CancelledError();
+      const summary = await body(lease, feedback, target);
+      return { ok: true, cancelled: false, summary, message: describeSummary(summary, settings, (Date.now() - started) / 1000, lease.client.name) };
+    } catch (e) {
+      const cancelled = isCancellation(e) || cancel.aborted;
+      return { ok: false, cancelled, message: describeError(cancelled ? new CancelledError() : e) };
+    } finally {
+      this.current = undefined;
+      await lease?.release();
+    }
+  }
+
+  private finish(outcome: RunOutcome): RunOutcome {
+    this.listeners.forEach((l) => l.finished(outcome));
+    return outcome;
+  }
+}
+
+/** Photoshop's alert, for the menu command (no panel to show a status line in). */
+export const showAlert = (message: string): Promise<void> => core.showAlert({ message });
+
+export { UserError };
