@@ -17,9 +17,8 @@ async function main(): Promise<void> {
   console.log(`HDR Reconstruct benchmark — ${new Date().toISOString()}, node ${process.version}, ${require('node:os').cpus().length} cores`);
   if (run('inference')) benchInference();
   if (run('tiling')) {
-    const backend = await createOrtNodeBackend(new Uint8Array(readFileSync(benchModel(1))));
-    await benchTiling(backend, await benchImages(), DEFAULT_TILE_SETTINGS);
-    await backend.dispose();
+    const model = new Uint8Array(readFileSync(benchModel(1)));
+    await benchTiling(() => createOrtNodeBackend(model, { threads: 2 }), await benchImages(), DEFAULT_TILE_SETTINGS);
   }
   if (run('scale')) await benchScale();
 }

@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { InferenceBackend } from '../src/core/backend';
 import type { RgbImage } from '../src/core/image';
-import { reconstruct } from '../src/core/reconstruct';
+import { reconstruct, type ReconstructResult } from '../src/core/reconstruct';
 import { DEFAULT_TILE_SETTINGS, wholeImageSettings, type TileSettings } from '../src/core/tile-plan';
 import { readImage } from '../src/cli/image-input';
 import { readExr } from './exr-input';
@@ -44,19 +44,23 @@ export async function benchImages(clipLevels = CLIP_LEVELS): Promise<BenchImage[
   return images;
 }
 
-async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+/** Times one reconstruction on a fresh session (created untimed), as a CLI run meets it: no shape seen before. */
+async function timedRun(makeBackend: () => Promise<InferenceBackend>, image: RgbImage, tiles: TileSettings): Promise<[ReconstructResult, number]> {
+  const backend = await makeBackend();
   const start = performance.now();
-  const value = await f();
-  return [value, (performance.now() - start) / 1000];
+  const result = await reconstruct(image, backend, { tiles });
+  const seconds = (performance.now() - start) / 1000;
+  await backend.dispose();
+  return [result, seconds];
 }
 
-export async function benchTiling(backend: InferenceBackend, images: BenchImage[], tiles: TileSettings = DEFAULT_TILE_SETTINGS): Promise<void> {
+export async function benchTiling(makeBackend: () => Promise<InferenceBackend>, images: BenchImage[], tiles: TileSettings = DEFAULT_TILE_SETTINGS): Promise<void> {
   const rows: Array<Array<string | number>> = [];
   const ratiosAt5: number[] = [];
   const seamMedians: number[] = [];
   for (const { name, image } of images) {
-    const [whole, wholeTime] = await timed(() => reconstruct(image, backend, { tiles: wholeImageSettings(image.width, image.height) }));
-    const [tiled, tiledTime] = await timed(() => reconstruct(image, backend, { tiles }));
+    const [whole, wholeTime] = await timedRun(makeBackend, image, wholeImageSettings(image.width, image.height));
+    const [tiled, tiledTime] = await timedRun(makeBackend, image, tiles);
     const seam = seamErrors(tiled.image, whole.image, image);
     const ratio = tiledTime / wholeTime;
     if (name.endsWith('@5%')) ratiosAt5.push(ratio);

@@ -47,6 +47,8 @@ interface PanelEngine {
 
 export class EngineHost {
   private panel?: PanelEngine;
+  /** A hidden panel's page may be suspended: runs then use a dialog. */
+  private panelVisible = false;
 
   constructor(
     private readonly pluginWindow: MessageWindow,
@@ -54,8 +56,8 @@ export class EngineHost {
     private readonly openDialog: () => DialogSurface,
   ) {}
 
-  get hasPanel(): boolean {
-    return this.panel !== undefined;
+  setPanelVisible(visible: boolean): void {
+    this.panelVisible = visible;
   }
 
   /** The panel's webview; call right after putting it in the panel, before it loads. */
@@ -69,6 +71,7 @@ export class EngineHost {
   async detachPanel(): Promise<void> {
     const panel = this.panel;
     this.panel = undefined;
+    this.panelVisible = false;
     await panel?.client.dispose();
   }
 
@@ -93,7 +96,7 @@ export class EngineHost {
 
   /** An engine with `weights` loaded: the panel's, or a dialog's for this run only. */
   async lease(weights: WeightsChoice): Promise<EngineLease> {
-    if (this.panel) {
+    if (this.panel && this.panelVisible) {
       await this.preparePanel(weights);
       return { client: this.panel.client, release: async () => undefined };
     }

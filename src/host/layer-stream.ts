@@ -119,7 +119,8 @@ export class LayerStream implements PixelSource, PixelSink {
     try {
       await imaging.putPixels({
         documentID: o.target.documentID, layerID: o.target.layerID, imageData, replace: false,
-        targetBounds: { left: o.origin.left + rect.left, top: o.origin.top + rect.top },
+        // Only left/top are used (imaging docs); the type wants a size too.
+        targetBounds: { left: o.origin.left + rect.left, top: o.origin.top + rect.top, width: rect.width, height: rect.height },
       });
     } finally {
       void imageData.dispose();

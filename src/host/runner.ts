@@ -10,7 +10,7 @@ import { CancelledError, type Cancellation } from '../core/cancellation';
 import type { EngineClient } from '../protocol/engine-client';
 import { recordRun, type ActionHandler } from './actions';
 import type { EngineHost, EngineLease } from './engine-host';
-import { describeError, isCancellation, UserError } from './errors';
+import { describeError, isCancellation } from './errors';
 import { HISTORY_NAME, reconstructInModal, type RunFeedback, type RunSummary } from './reconstruct-layer';
 import { actionInfo, formatGamma, parseSettings, type Settings } from './settings';
 import { findTarget, type Target } from './target';
@@ -23,10 +23,12 @@ export interface RunOutcome {
 }
 
 export interface RunListener {
+  started(): void;
   progress(fraction: number, text: string): void;
   finished(outcome: RunOutcome): void;
 }
 
+const BUSY = 'A reconstruction is already running: wait for it, or cancel it.';
 const percent = (share: number): string => `${(100 * share).toFixed(2)}%`;
 
 export function describeSummary(s: RunSummary, settings: Settings, seconds: number, backend: string): string {
@@ -60,7 +62,7 @@ export class Runner {
 
   /** The panel button or the menu command; never throws. */
   async runFromUser(settings: Settings): Promise<RunOutcome> {
-    if (this.current) return this.finish({ ok: false, cancelled: false, message: 'A reconstruction is already running.' });
+    if (this.current) return { ok: false, cancelled: false, message: BUSY }; // the running one owns the listeners' UI
     let summary: RunSummary | undefined;
     const outcome = await this.guarded(settings, async (lease, feedback, target) => {
       summary = await core.executeAsModal((ctx) => reconstructInModal(ctx, target, settings, lease.client, feedback), { commandName: HISTORY_NAME });
@@ -84,7 +86,7 @@ export class Runner {
     } catch (e) {
       throw new Error(this.finish({ ok: false, cancelled: false, message: describeError(e) }).message);
     }
-    if (this.current) throw new Error(this.finish({ ok: false, cancelled: false, message: 'A reconstruction is already running.' }).message);
+    if (this.current) throw new Error(BUSY);
     const outcome = this.finish(await this.guarded(settings, (lease, feedback) => reconstructInModal(ctx, undefined, settings, lease.client, feedback)));
     if (!outcome.ok) throw new Error(outcome.message);
     return actionInfo(settings);
@@ -94,6 +96,7 @@ export class Runner {
   private async guarded(settings: Settings, body: (lease: EngineLease, feedback: RunFeedback, target: Target) => Promise<RunSummary>): Promise<RunOutcome> {
     const cancel = { aborted: false };
     this.current = { cancel };
+    this.listeners.forEach((l) => l.started());
     const started = Date.now();
     let lease: EngineLease | undefined;
     try {
@@ -128,5 +131,3 @@ export class Runner {
 
 /** Photoshop's alert, for the menu command (no panel to show a status line in). */
 export const showAlert = (message: string): Promise<void> => core.showAlert({ message });
-
-export { UserError };

@@ -13,8 +13,11 @@ import { createImaging } from './imaging';
 import { Modal } from './modal';
 import type { Depth, DocState, LayerState, PixelBuf } from './store';
 import { MAX_VALUE, allLayers, colorComponents, composite, emptyPixels, locateLayer, pixelBounds } from './store';
+import { SimHtmlDocument, ui } from './html';
+import type { SimElement } from './html';
 import { Entrypoints, LocalFileSystem, SimLocalStorage, formats, types } from './uxp';
-import type { WebviewOptions } from './webview';
+import type { UxpSubset } from './uxp';
+import type { PageScript, WebviewOptions } from './webview';
 import { WebviewBridge } from './webview';
 import type { SimulatorOptions } from './world';
 import { World } from './world';
@@ -25,7 +28,8 @@ export { SimApp, SimDocument, SimLayer } from './dom';
 export { SimImageData } from './imaging';
 export type { PhotoshopSubset } from './api-types';
 export type { SimulatorOptions } from './world';
-export type { WebviewPage, SimWebview, SimEvent } from './webview';
+export type { WebviewPage, SimWebview, SimEvent, PageScript } from './webview';
+export { SimElement, SimDialog, SimDropdown, SimSlider, SimProgressbar, SimHtmlDocument } from './html';
 export type { SimFile, SimFolder, SimLocalStorage } from './uxp';
 
 /** A layer for sim.addDocument / sim.addLayer. Pixel values are in the document's own encoding. */
@@ -78,23 +82,35 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
   const entrypoints = new Entrypoints();
   const fileSystem = new LocalFileSystem();
   const localStorage = new SimLocalStorage();
-  const bridge = new WebviewBridge(world.options.pluginId, (fn) => modal.runOutside(fn));
+  const document = new SimHtmlDocument();
+  const bridge = new WebviewBridge(world.options.pluginId, document, (fn) => modal.runOutside(fn));
+  const alerts: string[] = [];
+  const panelRoots = new Map<string, SimElement>();
+  /** The panel's root node: an element of the plugin document, one per panel. */
+  const panelRoot = (id: string): SimElement => {
+    let root = panelRoots.get(id);
+    if (!root) panelRoots.set(id, (root = document.body.appendChild(document.createElement('div'))));
+    return root;
+  };
 
   const photoshop: PhotoshopSubset = {
     app,
     core: {
       executeAsModal: (target, opts) => modal.executeAsModal(target, opts),
       isModal: () => modal.isModal(),
+      // "Show a generic alert box to the user. 'OK' to dismiss." The simulated user reads it and clicks OK.
+      showAlert: async (options) => { alerts.push(typeof options === 'string' ? options : options.message); },
     },
     action: { recordAction: actions.recordAction },
     imaging: createImaging(world),
     constants,
   };
 
-  const uxp = {
+  const uxp: UxpSubset = {
     entrypoints: { setup: entrypoints.setup },
     storage: {
       localFileSystem: {
+        getFileForOpening: fileSystem.getFileForOpening,
         getDataFolder: fileSystem.getDataFolder,
         getPluginFolder: fileSystem.getPluginFolder,
         getTemporaryFolder: fileSystem.getTemporaryFolder,
@@ -192,14 +208,34 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     /** The plugin's entrypoints as Photoshop drives them: runCommand, showPanel, hidePanel, invokePanelMenu. */
     entrypoints: {
       runCommand: (id: string, ...args: unknown[]) => entrypoints.runCommand(id, ...args),
-      showPanel: (id: string, rootNode?: unknown) => entrypoints.showPanel(id, rootNode),
-      hidePanel: (id: string, rootNode?: unknown) => entrypoints.hidePanel(id, rootNode),
+      /** Opens the panel: create(rootNode) the first time, then show; the root is an element of sim.document. */
+      showPanel: (id: string, rootNode: unknown = panelRoot(id)) => entrypoints.showPanel(id, rootNode),
+      hidePanel: (id: string, rootNode: unknown = panelRoot(id)) => entrypoints.hidePanel(id, rootNode),
+      /** Closes the panel for good: destroy(rootNode), and its content leaves the document. */
+      destroyPanel: async (id: string) => {
+        await entrypoints.destroyPanel(id, panelRoot(id));
+        panelRoots.get(id)?.remove();
+        panelRoots.delete(id);
+      },
       invokePanelMenu: (id: string, menuId: string) => entrypoints.invokePanelMenu(id, menuId),
       get isSetUp() { return entrypoints.isSetUp; },
     },
 
-    /** Bundled files for getPluginFolder(). */
-    files: { addPluginFile: (path: string, content: string | Uint8Array) => fileSystem.addPluginFile(path, content) },
+    /** Bundled files for getPluginFolder(); what the user picks in the next file-open dialog (null: Cancel). */
+    files: {
+      addPluginFile: (path: string, content: string | Uint8Array) => fileSystem.addPluginFile(path, content),
+      pickNext: (file: { name: string; content: Uint8Array } | null) => fileSystem.pickNext(file),
+    },
+
+    /** The plugin's HTML document (install.ts exposes it as globalThis.document), and what a user does with its widgets. */
+    document,
+    ui,
+
+    /** Messages shown with core.showAlert, oldest first. */
+    alerts,
+
+    /** Page scripts served at URLs that webviews created by the plugin load, e.g. the engine page. */
+    servePage: (url: string, page: PageScript) => bridge.pages.set(url, page),
 
     /** UXP's global localStorage (install.ts puts it on globalThis). */
     localStorage,
@@ -223,6 +259,9 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       localStorage.clear();
       bridge.reset();
       app.resetCounters();
+      document.reset();
+      panelRoots.clear();
+      alerts.length = 0;
     },
   };
 
@@ -265,5 +304,5 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
 }
 
 export type PhotoshopSimulator = ReturnType<typeof createPhotoshopSimulator>;
-export type UxpSubset = PhotoshopSimulator['uxp'];
+export type { UxpSubset };
 export type SimControls = PhotoshopSimulator['sim'];

@@ -16,9 +16,9 @@
  *     jest.mock('uxp', () => require('../simulator/install').uxpModule(), { virtual: true });
  *     const { sim } = installSimulator();
  *
- * installSimulator also sets UXP's globals on globalThis where absent — `localStorage`
- * and `window` (the plugin window that receives webview `message` events) — and
- * removes them after the file's tests.
+ * installSimulator also sets UXP's globals on globalThis where absent — `localStorage`,
+ * `window` (the plugin window that receives webview `message` events) and `document`
+ * (the plugin's HTML document) — and removes them after the file's tests.
  */
 import type { PhotoshopSimulator, SimulatorOptions } from './index';
 import { createPhotoshopSimulator } from './index';
@@ -54,7 +54,7 @@ export function installSimulator(options: InstallOptions = {}): PhotoshopSimulat
 
   const g = globalThis as Record<string, unknown>;
   const added: string[] = [];
-  for (const [name, value] of [['localStorage', simulator.sim.localStorage], ['window', simulator.sim.window]] as const) {
+  for (const [name, value] of [['localStorage', simulator.sim.localStorage], ['window', simulator.sim.window], ['document', simulator.sim.document]] as const) {
     if (g[name] === undefined) { g[name] = value; added.push(name); }
   }
   afterAll(() => { for (const name of added) delete g[name]; });

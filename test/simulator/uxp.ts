@@ -73,6 +73,13 @@ export class Entrypoints {
     if (typeof p !== 'function' && p.hide) await withinTimeout(p.hide.call({ id }, rootNode, {}), `panel "${id}" hide`);
   }
 
+  /** The panel is closed for good: `destroy(rootNode)` (no timeout is documented for it). */
+  async destroyPanel(id: string, rootNode: unknown = {}): Promise<void> {
+    const p = this.panel(id);
+    this.created.delete(id);
+    if (typeof p !== 'function' && p.destroy) await p.destroy.call({ id }, rootNode);
+  }
+
   async invokePanelMenu(id: string, menuId: string): Promise<void> {
     const p = this.panel(id);
     if (typeof p === 'function' || !p.invokeMenu) throw new Error(`simulator: panel "${id}" has no invokeMenu`);
@@ -96,6 +103,7 @@ async function withinTimeout(value: unknown, what: string): Promise<void> {
 }
 
 // ---------------------------------------------------------------- storage
+// (the module object is assembled in index.ts and checked against src/host/uxp.d.ts: see UxpSubset below)
 
 export const formats = Object.freeze({ utf8: Symbol('utf8'), binary: Symbol('binary') });
 export const types = Object.freeze({ file: Symbol('file'), folder: Symbol('folder') });
@@ -217,12 +225,36 @@ export class LocalFileSystem {
   private data = new Map<string, Node>();
   private plugin = new Map<string, Node>();
   private temp = new Map<string, Node>();
+  private picks: Array<{ name: string; content: Uint8Array } | null> = [];
 
   reset(): void {
     this.data = new Map();
     this.plugin = new Map();
     this.temp = new Map();
+    this.picks = [];
   }
+
+  /** Test control: what the user picks in the next open dialog (null: they cancel). */
+  pickNext(file: { name: string; content: Uint8Array } | null): void {
+    this.picks.push(file);
+  }
+
+  /**
+   * getFileForOpening({types}): a read-only File, or nothing when the user cancels
+   * ("Return empty if no file was selected"). `types` are extensions without the dot;
+   * the picker only offers matching files, so a queued pick of another type is a test bug.
+   */
+  getFileForOpening = async (options: { types?: string[]; allowMultiple?: boolean } = {}): Promise<SimFile | null> => {
+    if (options.allowMultiple) throw simError('not-modelled', 'simulator: getFileForOpening({allowMultiple: true})');
+    if (!this.picks.length) throw new Error('simulator: a file dialog opened but the test queued no pick (sim.files.pickNext)');
+    const pick = this.picks.shift()!;
+    if (!pick) return null;
+    const ext = pick.name.includes('.') ? pick.name.slice(pick.name.lastIndexOf('.') + 1) : '';
+    const types = options.types ?? ['*'];
+    if (!types.includes('*') && !types.includes(ext)) throw new Error(`simulator: the picker offers ${types.join(', ')} files, not ${pick.name}`);
+    const folder = new Map<string, Node>([[pick.name, { kind: 'file', content: pick.content.slice(), modified: new Date() }]]);
+    return new SimFile(pick.name, `/sim/picked/${pick.name}`, true, folder);
+  };
 
   /** "a folder that can be used for extension's data storage without user interaction." */
   getDataFolder = async (): Promise<SimFolder> => new SimFolder('PluginData', '/sim/plugin-data', false, this.data);
@@ -255,3 +287,19 @@ export class SimLocalStorage {
   removeItem(key: string): void { this.items.delete(String(key)); }
   clear(): void { this.items.clear(); }
 }
+
+// ---------------------------------------------------------------- typing
+
+/** The simulated `uxp` module. It must satisfy the declaration the plugin compiles against (src/host/uxp.d.ts). */
+export interface UxpSubset {
+  entrypoints: { setup: Entrypoints['setup'] };
+  storage: {
+    localFileSystem: Pick<LocalFileSystem, 'getFileForOpening' | 'getDataFolder' | 'getPluginFolder' | 'getTemporaryFolder'>;
+    formats: typeof formats;
+    types: typeof types;
+  };
+}
+type Assert<T extends true> = T;
+type Conforms<S, R> = S extends R ? true : false;
+/** Compile-time: the simulator's module can stand in for what src/host/uxp.d.ts declares. */
+export type UxpChecks = [Assert<Conforms<UxpSubset, Pick<typeof import('uxp'), 'entrypoints' | 'storage'>>>];

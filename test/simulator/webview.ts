@@ -7,31 +7,10 @@
  * "The message is stringified & parsed by JSON": every message is JSON round-tripped
  * when sent and delivered asynchronously. Load events: loadstart, loadstop, loaderror.
  */
-export interface SimEvent { readonly type: string; readonly [key: string]: unknown }
-type Listener = ((event: SimEvent) => void) | { handleEvent(event: SimEvent): void };
+import { SimEventTarget, type SimEvent, type Listener } from './events';
+import { SimElement, type SimHtmlDocument } from './html';
 
-/** A minimal EventTarget (addEventListener / removeEventListener / dispatchEvent). */
-export class SimEventTarget {
-  private listeners = new Map<string, Set<Listener>>();
-  addEventListener(type: string, listener: Listener): void {
-    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
-    this.listeners.get(type)!.add(listener);
-  }
-  removeEventListener(type: string, listener: Listener): void { this.listeners.get(type)?.delete(listener); }
-  dispatchEvent(event: SimEvent): boolean {
-    const errors: unknown[] = [];
-    for (const l of [...(this.listeners.get(event.type) ?? [])]) {
-      try {
-        if (typeof l === 'function') l.call(this, event); else l.handleEvent(event);
-      } catch (e) {
-        errors.push(e); // every listener runs, as in a browser; the first error is rethrown after
-      }
-    }
-    if (errors.length) throw errors[0];
-    return true;
-  }
-  removeAllListeners(): void { this.listeners.clear(); }
-}
+export { SimEventTarget, type SimEvent };
 
 /** What the page's script sees of its window: `uxpHost.postMessage` and `message` events. */
 export interface WebviewPage {
@@ -43,18 +22,33 @@ export interface WebviewPage {
 
 export interface BridgeLogEntry { direction: 'toPage' | 'toPlugin'; bytes: number; dropped?: string }
 
+/** The page's script, run at load with the page's window; what it returns, if a function, runs at unload. */
+export type PageScript = (window: WebviewPage) => void | (() => void) | Promise<void | (() => void)>;
+
 export interface WebviewOptions {
   src: string;
-  /** The page's script, run at load with the page window (e.g. the engine running in Node). */
-  page?: (window: WebviewPage) => void | Promise<void>;
+  /** The page's script (e.g. the engine running in Node). */
+  page?: PageScript;
 }
 
-export class SimWebview extends SimEventTarget {
+/**
+ * A <webview> element. Created by `document.createElement('webview')` it loads its
+ * `src` when it enters the document (the page script registered for that URL with
+ * sim.webviewPages) and unloads when it leaves; sim.createWebview loads at once.
+ */
+export class SimWebview extends SimElement {
   /** Set once loadstop fired; messages posted to the page before then are dropped. */
   loaded = false;
-  constructor(private readonly bridge: WebviewBridge, readonly src: string, readonly pageTarget: SimEventTarget, readonly uxpHost: { postMessage(message: unknown): void }) {
-    super();
+  pageTarget = new SimEventTarget();
+  readonly uxpHost = { postMessage: (message: unknown) => this.bridge.deliver('toPlugin', message, this.bridge.window, { origin: this.origin, source: this }) };
+  private unload?: () => void;
+
+  constructor(private readonly bridge: WebviewBridge, doc: SimHtmlDocument) {
+    super(doc, 'webview');
   }
+
+  get src(): string { return this.getAttribute('src') ?? ''; }
+  set src(v: string) { this.setAttribute('src', v); }
   get origin(): string { return originOf(this.src); }
 
   /** postMessage(message, targetOrigin?, transfer?) — transfer is "not functional yet". */
@@ -62,6 +56,40 @@ export class SimWebview extends SimEventTarget {
     if (!this.loaded) return this.bridge.drop('toPage', message, 'page not loaded');
     if (targetOrigin !== '*' && targetOrigin !== this.origin) return this.bridge.drop('toPage', message, `targetOrigin ${targetOrigin}`);
     this.bridge.deliver('toPage', message, this.pageTarget, { origin: this.bridge.pluginId, source: this.uxpHost });
+  }
+
+  /** Runs the page script; loadstart, then loadstop or loaderror, asynchronously. */
+  load(script: PageScript | undefined): void {
+    const src = this.src;
+    const page: WebviewPage = {
+      location: { href: src }, uxpHost: this.uxpHost,
+      addEventListener: (type, l) => this.pageTarget.addEventListener(type, l),
+      removeEventListener: (type, l) => this.pageTarget.removeEventListener(type, l),
+    };
+    this.bridge.later(async () => {
+      this.dispatchEvent({ type: 'loadstart', url: src });
+      try {
+        if (!script) throw new Error(`nothing is served at ${src}`);
+        const unload = await script(page);
+        if (typeof unload === 'function') this.unload = unload;
+        this.loaded = true;
+        this.dispatchEvent({ type: 'loadstop', url: src });
+      } catch (e) {
+        this.dispatchEvent({ type: 'loaderror', url: src, code: -1, message: String(e) });
+      }
+    });
+  }
+
+  protected override connected(): void {
+    this.load(this.bridge.pages.get(this.src));
+  }
+
+  protected override disconnected(): void {
+    this.loaded = false;
+    this.pageTarget = new SimEventTarget();
+    const unload = this.unload;
+    this.unload = undefined;
+    unload?.();
   }
 }
 
@@ -71,13 +99,17 @@ export class WebviewBridge {
   readonly log: BridgeLogEntry[] = [];
   /** Errors thrown by message or load listeners (a browser would report, not propagate, them). */
   readonly errors: unknown[] = [];
+  /** The page served at each URL, for webviews the plugin creates. */
+  readonly pages = new Map<string, PageScript>();
   private pending = 0;
   /**
    * `outsideModal` runs deliveries outside any modal scope: an event comes from the
    * host's event loop, so a listener is never inside the scope of the code that
    * happened to post the message (an awaiting target function still is).
    */
-  constructor(readonly pluginId: string, private readonly outsideModal: (fn: () => void) => void = (fn) => fn()) {}
+  constructor(readonly pluginId: string, readonly document: SimHtmlDocument, private readonly outsideModal: (fn: () => void) => void = (fn) => fn()) {
+    document.factories.set('webview', (doc) => new SimWebview(this, doc));
+  }
 
   reset(): void {
     this.window.removeAllListeners();
@@ -85,26 +117,11 @@ export class WebviewBridge {
     this.errors.length = 0;
   }
 
-  /** Creates a webview whose page runs `options.page`; loadstart/loadstop (or loaderror) follow asynchronously. */
+  /** A webview outside the document whose page runs `options.page`, loading at once. */
   create(options: WebviewOptions): SimWebview {
-    const pageTarget = new SimEventTarget();
-    const uxpHost = { postMessage: (message: unknown) => this.deliver('toPlugin', message, this.window, { origin: webview.origin, source: webview }) };
-    const webview = new SimWebview(this, options.src, pageTarget, uxpHost);
-    const page: WebviewPage = {
-      location: { href: options.src }, uxpHost,
-      addEventListener: (type, l) => pageTarget.addEventListener(type, l),
-      removeEventListener: (type, l) => pageTarget.removeEventListener(type, l),
-    };
-    this.later(async () => {
-      webview.dispatchEvent({ type: 'loadstart', url: options.src });
-      try {
-        await options.page?.(page);
-        webview.loaded = true;
-        webview.dispatchEvent({ type: 'loadstop', url: options.src });
-      } catch (e) {
-        webview.dispatchEvent({ type: 'loaderror', url: options.src, code: -1, message: String(e) });
-      }
-    });
+    const webview = new SimWebview(this, this.document);
+    webview.src = options.src;
+    webview.load(options.page);
     return webview;
   }
 
@@ -119,7 +136,7 @@ export class WebviewBridge {
     this.log.push({ direction, bytes: Buffer.byteLength(JSON.stringify(message) ?? ''), dropped: why });
   }
 
-  private later(fn: () => void | Promise<void>): void {
+  later(fn: () => void | Promise<void>): void {
     this.pending++;
     setTimeout(() => this.outsideModal(() => {
       void Promise.resolve().then(fn).catch((e: unknown) => { this.errors.push(e); }).finally(() => { this.pending--; });

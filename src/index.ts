@@ -1,0 +1,50 @@
+/**
+ * The plugin's entry (dist/index.js, loaded by index.html): wires the manifest's
+ * entrypoints — the "hdr-panel" panel and the "reconstruct-hdr" command — and puts
+ * the Action step handler on globalThis, where Photoshop looks for it on playback.
+ */
+import { entrypoints } from 'uxp';
+import { installActionHandler } from './host/actions';
+import { EngineHost } from './host/engine-host';
+import { Runner, showAlert } from './host/runner';
+import { loadSettings } from './host/settings';
+import { openEngineDialog } from './panel/engine-surfaces';
+import { createPanel, type Panel } from './panel/panel';
+
+/** Ids shared with manifest.json. */
+export const PANEL_ID = 'hdr-panel';
+export const COMMAND_ID = 'reconstruct-hdr';
+
+const store = localStorage;
+const engines = new EngineHost(window, store, openEngineDialog);
+const runner = new Runner(engines);
+installActionHandler(runner.playAction);
+
+let panel: Panel | undefined;
+
+entrypoints.setup({
+  panels: {
+    [PANEL_ID]: {
+      create(rootNode: HTMLElement) {
+        panel = createPanel(rootNode, { runner, engines, store });
+      },
+      show() {
+        panel?.show();
+      },
+      hide() {
+        panel?.hide();
+      },
+      async destroy() {
+        await panel?.destroy();
+        panel = undefined;
+      },
+    },
+  },
+  commands: {
+    // The menu command: the panel's saved settings, no UI but the engine dialog; problems as an alert.
+    [COMMAND_ID]: async () => {
+      const outcome = await runner.runFromUser(loadSettings(store));
+      if ((!outcome.ok && !outcome.cancelled) || outcome.summary?.changed === false) await showAlert(outcome.message);
+    },
+  },
+});

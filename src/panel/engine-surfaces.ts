@@ -1,0 +1,72 @@
+/**
+ * The engine page's places in the UI: a small <webview> in the panel, or, when the
+ * panel is closed, a modal dialog (uxpShowModal) holding the webview, a status line,
+ * a progress bar and Cancel (Photoshop hides its own progress bar while modal UI is up).
+ * The page is local content (manifest: webview.allowLocalRendering, UXP 8 / Photoshop 26).
+ */
+import type { EngineEvents } from '../protocol/engine-client';
+import type { DialogSurface } from '../host/engine-host';
+import type { WebviewLike } from '../host/engine-bridge';
+import { h, type Progressbar } from './dom';
+
+/** dist/engine/engine.html, bundled with the plugin. */
+export const ENGINE_URL = 'plugin:/engine/engine.html';
+
+export const engineWebview = (id: string, height: string): HTMLElement & WebviewLike =>
+  h('webview', { id, src: ENGINE_URL, width: '100%', height }) as HTMLElement & WebviewLike;
+
+const MB = 1024 * 1024;
+
+/** "Downloading: 12.5 of 120.0 MB" and the like, for model progress. */
+export function progressText(stage: 'download' | 'convert', loaded: number, total: number): string {
+  if (stage === 'convert') return 'Converting the weights';
+  return total > 0 ? `Downloading: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB` : `Downloading: ${(loaded / MB).toFixed(1)} MB`;
+}
+
+export function openEngineDialog(): DialogSurface {
+  const status = h('sp-body', { id: 'hdr-dialog-status' }, 'Starting the engine…');
+  const bar = h('sp-progressbar', { id: 'hdr-dialog-progress', max: '100', value: '0', style: 'width: 100%' }) as Progressbar;
+  const cancelButton = h('sp-button', { id: 'hdr-dialog-cancel', variant: 'secondary' }, 'Cancel');
+  const webview = engineWebview('hdr-dialog-engine', '24px');
+  const dialog = h('dialog', { id: 'hdr-engine-dialog' }, [
+    h('sp-heading', { size: 'XS' }, 'HDR Reconstruct'), status, bar, h('div', { style: 'display: flex; justify-content: flex-end' }, [cancelButton]), webview,
+  ]) as HTMLDialogElement;
+  document.body.appendChild(dialog);
+
+  const cancel = { aborted: false };
+  let onCancel!: () => void;
+  const cancelled = new Promise<void>((resolve) => (onCancel = resolve));
+  const stop = (): void => {
+    cancel.aborted = true;
+    status.textContent = 'Cancelling…';
+    onCancel();
+  };
+  cancelButton.addEventListener('click', stop);
+  // Resolves when we close it; rejects when the user dismisses it (Escape, window close).
+  dialog.uxpShowModal({ title: 'HDR Reconstruct', resize: 'none', size: { width: 420, height: 200 } }).catch(stop);
+
+  const events: EngineEvents = {
+    onModelStatus: (_state, message) => (status.textContent = message),
+    onProgress: (stage, loaded, total) => {
+      status.textContent = progressText(stage, loaded, total);
+      bar.value = total > 0 ? (100 * loaded) / total : 0;
+    },
+    onNotice: (message) => (status.textContent = message),
+  };
+  return {
+    webview,
+    events,
+    cancelled,
+    feedback: {
+      cancel,
+      progress: (fraction, text) => {
+        bar.value = Math.round(100 * fraction);
+        if (!cancel.aborted) status.textContent = text;
+      },
+    },
+    close: () => {
+      dialog.close();
+      dialog.remove();
+    },
+  };
+}
