@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   if (run('inference')) benchInference();
   if (run('tiling')) {
     const model = new Uint8Array(readFileSync(benchModel(1)));
-    await benchTiling(() => createOrtNodeBackend(model, { threads: 2 }), await benchImages(), DEFAULT_TILE_SETTINGS);
+    await benchTiling(() => createOrtNodeBackend(model), await benchImages(), DEFAULT_TILE_SETTINGS);
   }
   if (run('scale')) await benchScale();
 }

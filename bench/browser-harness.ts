@@ -5,6 +5,7 @@
  * page gets a stand-in `window.uxpHost` whose messages come back through a
  * Playwright binding, so every message crosses a real serialisation boundary.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,10 @@ import type { ModelSources } from '../src/engine/model-sources';
 import { EngineClient, type BridgeEndpoint, type EngineEvents } from '../src/protocol/engine-client';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ENGINE_DIR = path.join(__dirname, '..', 'dist', 'engine');
+/** The repository, from bench/ (ts-jest) or dist-cli/bench/ (compiled bench) alike. */
+const repoRoot = (dir: string): string => (existsSync(path.join(dir, 'package.json')) ? dir : repoRoot(path.dirname(dir)));
+export const REPO = repoRoot(__dirname);
+const ENGINE_DIR = path.join(REPO, 'dist', 'engine');
 const BASE_ARGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Headless Chromium with a fresh profile; `webgpu: false` leaves WebGPU off (no adapter). */

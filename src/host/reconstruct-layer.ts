@@ -32,6 +32,8 @@ export interface RunFeedback {
   progress(fraction: number, text: string): void;
   /** The plugin's own Cancel button. */
   readonly cancel: Cancellation;
+  /** Drops the engine's pending work (when Photoshop's progress bar is cancelled). */
+  stop?(): void;
 }
 
 export interface RunSummary {
@@ -72,6 +74,7 @@ async function measure(target: Target, hdrcnn: HdrcnnSettings, cancel: Cancellat
  */
 export async function reconstructInModal(ctx: ExecutionContext, expected: Target | undefined, settings: Settings, backend: InferenceBackend, feedback: RunFeedback): Promise<RunSummary> {
   const cancel: Cancellation = { get aborted() { return ctx.isCancelled || feedback.cancel.aborted; } };
+  ctx.onCancel = () => feedback.stop?.(); // a tile in the engine would otherwise run to its end
   const report = (fraction: number, text: string): void => {
     ctx.reportProgress({ value: Math.min(1, Math.max(0, fraction)), commandName: text });
     feedback.progress(fraction, text);
@@ -127,7 +130,14 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
     });
     if (cancel.aborted) throw new CancelledError();
     await ctx.hostControl.resumeHistory(suspension, true);
-    if (settings.output === 'document') await ctx.hostControl.unregisterAutoCloseDocument(output.documentID);
+    if (settings.output === 'document') {
+      await ctx.hostControl.unregisterAutoCloseDocument(output.documentID);
+      if (cancel.aborted) {
+        // Cancelled at the last moment: the new document goes, as it would have a moment earlier.
+        await ctx.hostControl.registerAutoCloseDocument(output.documentID);
+        throw new CancelledError();
+      }
+    }
     return { changed: true, layerName: name, saturated, ...counts, notices };
   } catch (e) {
     if (cancel.aborted) throw new CancelledError();

@@ -110,6 +110,7 @@ export class Runner {
           lease?.feedback?.progress(fraction, text);
           this.listeners.forEach((l) => l.progress(fraction, text));
         },
+        stop: () => lease?.client.cancelAll(),
       };
       if (feedback.cancel.aborted) throw new CancelledError();
       const summary = await body(lease, feedback, target);

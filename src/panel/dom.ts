@@ -19,6 +19,7 @@ export function h(tag: string, attrs: Record<string, string | boolean | undefine
 export type Slider = HTMLElement & { value: number };
 export type Dropdown = HTMLElement & { selectedIndex: number };
 export type Progressbar = HTMLElement & { value: number };
+export type Button = HTMLElement & { disabled: boolean };
 
 /** An sp-dropdown over `options`, the one with `selected` value chosen. */
 export function dropdown<T extends string>(id: string, options: ReadonlyArray<{ value: T; label: string }>, selected: T): Dropdown {

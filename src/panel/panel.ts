@@ -10,7 +10,7 @@ import type { Runner } from '../host/runner';
 import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../host/settings';
 import { chooseWeightsFile, userWeightsName } from '../host/weights-file';
 import type { ModelState } from '../protocol/messages';
-import { dropdown, h, selectItem, type Dropdown, type Progressbar, type Slider } from './dom';
+import { dropdown, h, selectItem, type Button, type Dropdown, type Progressbar, type Slider } from './dom';
 import { engineWebview, progressText } from './engine-surfaces';
 
 export interface PanelDeps {
@@ -58,8 +58,8 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   fileItem.textContent = fileLabel(userWeightsName(store));
   const output = dropdown('hdr-output', OUTPUTS, settings.output);
   const linearise = dropdown('hdr-linearise', LINEARISE, settings.linearise);
-  const run = h('sp-button', { id: 'hdr-run', variant: 'cta' }, 'Reconstruct');
-  const cancel = h('sp-button', { id: 'hdr-cancel', variant: 'secondary', disabled: true }, 'Cancel');
+  const run = h('sp-button', { id: 'hdr-run', variant: 'cta' }, 'Reconstruct') as Button;
+  const cancel = h('sp-button', { id: 'hdr-cancel', variant: 'secondary', disabled: true }, 'Cancel') as Button;
   const progress = h('sp-progressbar', { id: 'hdr-progress', max: '100', value: '0', style: 'width: 100%' }) as Progressbar;
   const status = h('sp-body', { id: 'hdr-status', size: 'S' }, 'Select a pixel layer, then press Reconstruct.');
   const model = h('sp-body', { id: 'hdr-model', size: 'S' }, 'Starting the engine…');

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { launchChromium, NO_ADAPTER, openEngine, startServer, type TestServer } from '../../bench/browser-harness';
+import { launchChromium, NO_ADAPTER, openEngine, startServer, type EnginePage, type TestServer } from '../../bench/browser-harness';
 import { EngineError } from '../../src/protocol/engine-client';
 import { encodeBytes } from '../../src/protocol/payload';
 import { fixturePath } from '../helpers/fixture';
@@ -17,29 +17,34 @@ let server: TestServer;
 beforeAll(async () => (server = await startServer()));
 afterAll(() => server.close());
 
-describe('with WebGPU enabled in Chromium', () => {
+describe('with WebGPU enabled in Chromium (one page)', () => {
   let browser: Browser;
-  beforeAll(async () => (browser = await launchChromium()));
-  afterAll(() => browser.close());
+  let engine: EnginePage;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    engine = await openEngine(browser, server);
+  });
+  afterAll(async () => {
+    await engine.close();
+    await browser.close();
+  });
 
   it("'auto' does not take the software adapter", async () => {
-    const engine = await openEngine(browser, server);
     const ready = await engine.client.init(model());
     expect(ready).toMatchObject({ provider: 'wasm', reason: 'the only WebGPU adapter (google swiftshader) is a software renderer, slower than WASM; using WASM' });
-    await engine.close();
   });
 
   it('no adapter at all: WASM, and the reason', async () => {
-    const engine = await openEngine(browser, server, { initScript: NO_ADAPTER });
+    await engine.page.evaluate(NO_ADAPTER);
     expect(await engine.client.init(model(), 'webgpu')).toMatchObject({ provider: 'wasm', reason: 'no WebGPU adapter; using WASM' });
-    const tile = { width: 64, height: 64, data: new Float32Array(3 * 64 * 64).fill(0.97) };
+  });
 
-    // Cancel: pending tiles reject at once, the engine stays usable.
+  it('cancel: pending tiles reject at once, the engine stays usable', async () => {
+    const tile = { width: 64, height: 64, data: new Float32Array(3 * 64 * 64).fill(0.97) };
     const runs = [engine.client.run(tile), engine.client.run(tile), engine.client.run(tile)];
     engine.client.cancelAll();
     for (const run of runs) await expect(run).rejects.toEqual(new EngineError('cancelled', 'cancelled'));
     expect((await engine.client.run(tile)).length).toBe(tile.data.length);
-    await engine.close();
   });
 });
 

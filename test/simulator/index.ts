@@ -152,6 +152,14 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       return new SimLayer(world, state.id, layer.id);
     },
 
+    /** The user selects layers in the Layers panel (none: an empty selection). */
+    selectLayers(doc: SimDocument | number, layers: Array<SimLayer | number>): void {
+      const state = docOf(doc);
+      const ids = layers.map((l) => (typeof l === 'number' ? l : l.id));
+      if (ids.some((id) => !locateLayer(state, id))) throw new Error('simulator: selectLayers: no such layer');
+      state.activeIds = ids;
+    },
+
     /** A layer's pixels (or the composite when `layer` is omitted), cropped to its pixel bounds. */
     pixels(doc: SimDocument | number, layer?: SimLayer | number): PixelSnapshot | null {
       const state = docOf(doc);

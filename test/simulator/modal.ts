@@ -84,12 +84,12 @@ export class Modal {
    * call (an await point), lets test hooks cancel there, and rejects once cancelled:
    * "the next call to batchPlay will raise an exception and exit the target function".
    */
-  enterApi(op: string): void {
+  enterApi(op: string, { cleanup = false } = {}): void {
     if (!this.scope()) return;
-    if (this.cancelled) throw cancelError(op);
+    if (this.cancelled && !cleanup) throw cancelError(op);
     this.apiCallCount++;
     for (const hook of [...this.hooks]) hook(op, this.apiCallCount);
-    if (this.cancelled) throw cancelError(op);
+    if (this.cancelled && !cleanup) throw cancelError(op);
   }
 
   onApiCall(hook: ApiCallHook): () => void {
@@ -236,15 +236,21 @@ export class Modal {
           if (!doc) throw simError('invalid-argument', `resumeHistory: no active suspension ${params?.historySuspensionID}`);
           modal.resume(doc, commit, params.finalName);
         },
+        /**
+         * Auto-close is the docs' clean-up path for cancelled scopes ("close the document if
+         * the user cancels while the script is running"), and their example registers right
+         * after creating the document, an await point a cancel can land on. So (un)registering
+         * is an await point that still works after cancellation (undocumented; decided here).
+         */
         async registerAutoCloseDocument(documentID: number): Promise<void> {
           live('registerAutoCloseDocument');
-          modal.enterApi('hostControl.registerAutoCloseDocument');
+          modal.enterApi('hostControl.registerAutoCloseDocument', { cleanup: true });
           modal.world.requireDoc(documentID);
           root.autoClose.add(documentID);
         },
         async unregisterAutoCloseDocument(documentID: number): Promise<void> {
           live('unregisterAutoCloseDocument');
-          modal.enterApi('hostControl.unregisterAutoCloseDocument');
+          modal.enterApi('hostControl.unregisterAutoCloseDocument', { cleanup: true });
           root.autoClose.delete(documentID);
         },
       },

@@ -1,0 +1,90 @@
+/**
+ * The plugin on the Photoshop simulator, for end-to-end tests: the simulator as the
+ * `photoshop` / `uxp` modules and UXP globals, the engine page served at the plugin's
+ * engine URL (the real Engine on onnxruntime-web WASM in a worker, with the tiny
+ * fixture model as the "bundled" model), and src/index.ts loaded afresh for each
+ * test (Photoshop starts fresh before each test, entrypoints included).
+ *
+ * Call setupPlugin() at the top of the test file, before anything imports src/.
+ */
+import { installSimulator } from '../simulator/install';
+import type { PageScript, SimElement, WebviewPage } from '../simulator/index';
+import type { NodeEngine, NodeEngineOptions } from '../helpers/node-engine';
+import { startNodeEngine } from '../helpers/node-engine';
+import { tinyModelBytes } from '../helpers/fixture';
+import { ENGINE_URL } from '../../src/panel/engine-surfaces';
+
+export const PANEL_ID = 'hdr-panel';
+export const COMMAND_ID = 'reconstruct-hdr';
+
+/** The engine page as it runs in the webview: messages in from uxpHost's side, answers out through it. */
+export function nodeEnginePage(started: NodeEngine[], options: NodeEngineOptions = {}): PageScript {
+  return (page: WebviewPage) => {
+    const engine = startNodeEngine({ bundledModel: tinyModelBytes(), ...options });
+    started.push(engine);
+    page.addEventListener('message', (e) => engine.endpoint.postMessage(e.data));
+    engine.endpoint.addEventListener('message', (e) => page.uxpHost.postMessage(e.data));
+    return () => void engine.close();
+  };
+}
+
+export async function waitFor<T>(check: () => T | null | undefined | false, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function setupPlugin(options: { page?: PageScript } = {}) {
+  const simulator = installSimulator({ modalWaitMs: 50 });
+  const { sim } = simulator;
+  const engines: NodeEngine[] = [];
+  sim.servePage(ENGINE_URL, options.page ?? nodeEnginePage(engines));
+  beforeEach(() => {
+    jest.isolateModules(() => require('../../src/index'));
+  });
+  afterAll(async () => {
+    sim.reset();
+    await Promise.all(engines.map((e) => e.close()));
+  });
+
+  const byId = (id: string): SimElement => {
+    const e = sim.document.getElementById(id);
+    if (!e) throw new Error(`no #${id} in the plugin document`);
+    return e;
+  };
+
+  /** Opens the panel and (unless told not to) waits until its engine has loaded the model or failed to. */
+  async function openPanel({ waitForModel = true } = {}): Promise<void> {
+    await sim.entrypoints.showPanel(PANEL_ID);
+    if (waitForModel) await waitFor(() => /^(Ready|Failed)/.test(byId('hdr-model').textContent), 'the panel engine to be ready');
+  }
+
+  /** Clicks Reconstruct and waits for the run to finish; returns the status line. */
+  async function runFromPanel(): Promise<string> {
+    const run = byId('hdr-run');
+    sim.ui.click(run);
+    if (!run.disabled) throw new Error('the run did not start');
+    await waitFor(() => !run.disabled, 'the run to finish');
+    return byId('hdr-status').textContent;
+  }
+
+  /** Everything a run could change in Photoshop: documents, their depth, layers, pixels, history. */
+  function snapshot(): unknown {
+    const { app } = simulator.photoshop;
+    return app.documents.map((doc) => {
+      const ids: number[] = [];
+      const walk = (nodes: ReturnType<typeof sim.layerTree>) => nodes.forEach((n) => { ids.push(n.id); if (n.children) walk(n.children); });
+      walk(sim.layerTree(doc.id));
+      return {
+        id: doc.id, bits: doc.bitsPerChannel, profile: doc.colorProfileName, tree: sim.layerTree(doc.id), history: sim.history(doc.id),
+        pixels: ids.map((id) => sim.pixels(doc.id, id)), active: app.activeDocument?.id,
+      };
+    });
+  }
+
+  return { ...simulator, engines, byId, openPanel, runFromPanel, snapshot };
+}
