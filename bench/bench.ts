@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
- * Sections: inference, tiling, scale (and browser, when its script is present).
+ * Sections: inference, tiling, scale, browser (the engine page in Chromium).
  * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
 import { createOrtNodeBackend } from '../src/runtime/ort-node';
 import { readFileSync } from 'node:fs';
+import { benchBrowser } from './browser';
 import { benchInference } from './inference';
 import { benchModel } from './make-model';
 import { benchScale } from './scale';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     await benchTiling(() => createOrtNodeBackend(model), await benchImages(), DEFAULT_TILE_SETTINGS);
   }
   if (run('scale')) await benchScale();
+  if (run('browser')) await benchBrowser();
 }
 
 main().catch((e) => {

@@ -74,14 +74,6 @@ export class Engine {
     this.queue = this.queue.then(() => this.serve(request as Work, controller.signal)).catch(() => undefined);
   }
 
-  /** Aborts everything, waits for the request in progress and frees the session. */
-  async dispose(): Promise<void> {
-    for (const controller of this.requests.values()) controller.abort();
-    await this.queue;
-    if (this.session) await close(this.session);
-    this.session = undefined;
-  }
-
   private send(id: number, body: Body): void {
     this.reply({ ...body, id, version: PROTOCOL_VERSION } as Response);
   }

@@ -35,6 +35,7 @@ const show = (text: string): void => {
 
 // WASM threads need SharedArrayBuffer, i.e. a cross-origin isolated page.
 const threads = overrides.threads ?? (crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+// Relative to the page, as Adobe's docs ask of local webview content (a literal plugin:/ URL does not load there).
 const here = (path: string): string => new URL(path, location.href).href;
 
 async function bundledModel(): Promise<Uint8Array | undefined> {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { CAPTURE_DEVICES, launchChromium, openEngine, startServer, type EnginePage, type TestServer } from '../../bench/browser-harness';
+import type { InferenceBackend } from '../../src/core/backend';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
 import { encodeBytes } from '../../src/protocol/payload';
@@ -48,10 +49,9 @@ it('reconstructs the golden fixture within 1e-3', async () => {
 it('survives the GPU device being destroyed mid-run: the tile is rerun on WASM', async () => {
   const input = await fixtureInput();
   let sent = false;
-  const destroyWhileRunning = {
-    ...engine.client,
-    name: engine.client.name,
-    run: (tile: Parameters<typeof engine.client.run>[0]) => {
+  const destroyWhileRunning: InferenceBackend = {
+    name: 'the engine, whose GPU device goes during the first tile',
+    run: (tile) => {
       const output = engine.client.run(tile);
       if (!sent) {
         sent = true;
