@@ -39,7 +39,10 @@ export interface Logger {
 
 /** The files to process: `imDir` itself, or the files in it, sorted by name (as the seed). */
 async function listFrames(imDir: string): Promise<string[]> {
-  if (!(await stat(imDir)).isDirectory()) return [imDir];
+  const info = await stat(imDir).catch(() => {
+    throw new Error(`--im_dir ${imDir}: no such file or directory`);
+  });
+  if (!info.isDirectory()) return [imDir];
   const names = (await readdir(imDir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
   return names.map((n) => path.join(imDir, n));
 }
@@ -55,7 +58,10 @@ export async function predict(options: PredictOptions, log: Logger): Promise<str
     log.warn(`prediction size has been changed from ${options.width}x${options.height} pixels to ${size.width}x${size.height} pixels, to comply with autoencoder pooling and up-sampling.`);
   }
   const frames = await listFrames(options.imDir);
-  const backend: InferenceBackend = await createOrtNodeBackend(modelFromFile(await readFile(options.params)), { threads: options.threads });
+  const params = await readFile(options.params).catch(() => {
+    throw new Error(`--params ${options.params}: cannot read the weights (official hdrcnn_params.npz, or a converted .onnx)`);
+  });
+  const backend: InferenceBackend = await createOrtNodeBackend(modelFromFile(params), { threads: options.threads });
   await mkdir(options.outDir, { recursive: true });
   const written: string[] = [];
   try {

@@ -56,6 +56,14 @@ describe('hdr-reconstruct CLI', () => {
     expect(header).toContain('-Y 32 +X 64');
   });
 
+  it('says clearly what is wrong with missing inputs and hostile weights', async () => {
+    await expect(main(['predict', '--params', path.join(dir, 'nope.npz'), '--im_dir', images])).rejects.toThrow(/--params .*nope\.npz: cannot read the weights/);
+    await expect(main(['predict', '--params', model, '--im_dir', path.join(dir, 'missing')])).rejects.toThrow(/--im_dir .*missing: no such file or directory/);
+    const truncated = path.join(dir, 'truncated.npz');
+    writeFileSync(truncated, readFileSync(fixturePath('params.npz')).subarray(0, 5000));
+    await expect(main(['convert', '--params', truncated, '--out', path.join(dir, 'x.onnx')])).rejects.toThrow(/npz|zip/i);
+  });
+
   it('refuses unknown commands and formats with a usage error', async () => {
     await expect(main(['frobnicate'])).rejects.toThrow(/unknown command/);
     await expect(main(['predict', '--format', 'tga'])).rejects.toThrow(/--format must be one of exr, hdr, pfm/);
