@@ -35,6 +35,6 @@ export const MODEL_SOURCES: ModelSources = {
  * Cache entries hold the converted ONNX model, so a change to what
  * src/weights/onnx-builder.ts emits must bump this to retire old entries.
  */
-export const MODEL_CACHE_VERSION = 1;
+export const MODEL_CACHE_VERSION = 2;
 
 export const cacheKey = (variant: WeightsVariant): string => `hdrcnn-${variant}-onnx-v${MODEL_CACHE_VERSION}`;
