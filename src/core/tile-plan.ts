@@ -36,7 +36,7 @@ export interface TileSettings {
 }
 
 /** Measured in `npm run bench` (README, "Tiling"): see there for what they trade. */
-export const DEFAULT_TILE_SETTINGS: TileSettings = { tileSize: 384, margin: 64 };
+export const DEFAULT_TILE_SETTINGS: TileSettings = { tileSize: 256, margin: 32 };
 
 export const roundUpTo32 = (n: number): number => Math.max(SIZE_MULTIPLE, Math.ceil(n / SIZE_MULTIPLE) * SIZE_MULTIPLE);
 
@@ -90,23 +90,20 @@ export function planTiles(width: number, height: number, settings: TileSettings 
   );
 }
 
-/** Fitted window sides are multiples of this, so a run meets few distinct shapes (each new shape costs the runtime a slow first run). */
-export const FIT_STEP = 128;
-
 /**
  * The smallest window that still gives every pixel of `highlights` (a part of
  * the tile's core) its full margin of context: the highlights' bounds on the
- * 32-pixel grid, grown by the margin and then to a multiple of {@link FIT_STEP},
- * within the tile's own window. Sparse highlights (lamps, speculars) then cost
- * a small window instead of a whole tile.
+ * 32-pixel grid, grown by the margin, within the tile's own window. Sparse
+ * highlights (lamps, speculars) then cost a small window instead of a whole
+ * tile. (Rounding window sides up to 128 to meet fewer shapes was measured:
+ * slower on the CPU, the runtime's first run of a new shape costs little.)
  */
 export function fitWindow(tile: Tile, highlights: Rect, margin: number): Rect {
   const { window } = tile;
   const fit = (start: number, end: number, lo: number, size: number): [number, number] => {
     const a = Math.max(lo, Math.floor(start / SIZE_MULTIPLE) * SIZE_MULTIPLE - margin);
     const b = Math.min(lo + size, Math.ceil(end / SIZE_MULTIPLE) * SIZE_MULTIPLE + margin);
-    const length = Math.min(size, Math.ceil((b - a) / FIT_STEP) * FIT_STEP);
-    return [Math.max(lo, Math.min(a, lo + size - length)), length];
+    return [a, b - a];
   };
   const [left, width] = fit(highlights.left, highlights.left + highlights.width, window.left, window.width);
   const [top, height] = fit(highlights.top, highlights.top + highlights.height, window.top, window.height);

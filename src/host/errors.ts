@@ -29,13 +29,19 @@ export function isCancellation(e: unknown): boolean {
   return e instanceof CancelledError || (e instanceof EngineError && e.code === 'cancelled');
 }
 
+/** What went wrong, in one sentence (for the panel's model line). */
+export function describeProblem(e: unknown): string {
+  if (e instanceof UserError) return e.message;
+  if (e instanceof EngineError) return `${ENGINE_MESSAGES[e.code] ?? 'The engine failed'}: ${e.message}.`;
+  const { message, number } = (e ?? {}) as { message?: string; number?: number };
+  if (number === 9) return `Photoshop is busy with another plugin's command (${message ?? 'modal state held'}). Try again when it has finished.`;
+  return `Reconstruction failed: ${message ?? String(e)}.`;
+}
+
 /** The message for the status line, an alert or a failed Action step. */
 export function describeError(e: unknown): string {
   if (isCancellation(e)) return CANCELLED_MESSAGE;
-  if (e instanceof UserError) return e.message;
   if (e instanceof SettingsError) return `This Action step cannot be played: ${e.message}. Record it again.`;
-  if (e instanceof EngineError) return `${ENGINE_MESSAGES[e.code] ?? 'The engine failed'}: ${e.message}. The document is unchanged.`;
-  const { message, number } = (e ?? {}) as { message?: string; number?: number };
-  if (number === 9) return `Photoshop is busy with another plugin's command (${message ?? 'modal state held'}). Try again when it has finished.`;
-  return `Reconstruction failed: ${message ?? String(e)}. The document is unchanged.`;
+  const problem = describeProblem(e);
+  return e instanceof UserError || (e as { number?: number })?.number === 9 ? problem : `${problem} The document is unchanged.`;
 }

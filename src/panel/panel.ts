@@ -4,7 +4,7 @@
  * and Choose file…), and the engine <webview>. Settings persist in localStorage.
  * Everything Photoshop-side goes through src/host.
  */
-import { describeError } from '../host/errors';
+import { describeProblem } from '../host/errors';
 import type { EngineHost } from '../host/engine-host';
 import type { Runner } from '../host/runner';
 import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../host/settings';
@@ -101,7 +101,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
       },
       (e: unknown) => {
         modelProgress.hidden = true;
-        model.textContent = `Failed: ${describeError(e)}`;
+        model.textContent = `Failed: ${describeProblem(e)}`;
       },
     );
   };
@@ -111,7 +111,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     events: {
       onModelStatus: (state, message) => {
         modelProgress.hidden = state !== 'downloading';
-        model.textContent = `${STATE_LABELS[state]}: ${message}`;
+        if (state !== 'ready') model.textContent = `${STATE_LABELS[state]}: ${message}`; // ready: said in full by prepare()
       },
       onProgress: (stage, loaded, total) => {
         modelProgress.hidden = false;

@@ -257,6 +257,20 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     /** Bridge traffic (bytes per message), listener errors, and settle() to wait for deliveries. */
     bridge,
 
+    /**
+     * Photoshop quits and starts again: documents close, the plugin unloads (entrypoints,
+     * its HTML document and window listeners go); localStorage, the plugin's data folder
+     * and recorded Actions persist. Load the plugin again afterwards.
+     */
+    relaunch(): void {
+      world.reset();
+      modal.reset();
+      entrypoints.reset();
+      document.reset();
+      panelRoots.clear();
+      bridge.window.removeAllListeners();
+    },
+
     /** Back to a fresh Photoshop: no documents, modal state free, Actions, entrypoints, files and storage cleared. */
     reset(): void {
       world.reset();

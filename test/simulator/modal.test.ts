@@ -228,3 +228,14 @@ describe('cancellation', () => {
       'imaging.createImageDataFromBuffer', 'imaging.putPixels', 'hostControl.resumeHistory']);
   });
 });
+
+test('auto-close (un)registration still works after a cancel: the documented clean-up path', async () => {
+  const doc = newPhoto();
+  await expect(s.photoshop.core.executeAsModal(async (ctx) => {
+    const created = await s.photoshop.app.createDocument({ width: 2, height: 2 });
+    s.sim.modal.cancel();
+    await ctx.hostControl.registerAutoCloseDocument(created!.id); // an await point, not refused
+    await created!.createPixelLayer(); // refused: cancelled
+  }, { commandName: 'temp doc' })).rejects.toMatchObject({ simKind: 'cancelled' });
+  expect(s.photoshop.app.documents.map((d) => d.id)).toEqual([doc.id]);
+});

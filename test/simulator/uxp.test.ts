@@ -131,3 +131,53 @@ describe('webview bridge', () => {
     expect(s.sim.bridge.errors).toEqual([new Error('listener bug')]);
   });
 });
+
+describe('more of the plugin environment', () => {
+  test('getFileForOpening: the user’s pick (read-only), nothing when they cancel; only the offered types', async () => {
+    const fs = s.uxp.storage.localFileSystem;
+    s.sim.files.pickNext({ name: 'w.npz', content: new Uint8Array([1, 2]) });
+    const file = await fs.getFileForOpening({ types: ['npz', 'onnx'] });
+    expect([file!.name, new Uint8Array(await file!.read({ format: s.uxp.storage.formats.binary }) as ArrayBuffer)]).toEqual(['w.npz', new Uint8Array([1, 2])]);
+    await expect(file!.write('x')).rejects.toThrow(/read-only/);
+    s.sim.files.pickNext(null);
+    expect(await fs.getFileForOpening({ types: ['npz'] })).toBeNull();
+    s.sim.files.pickNext({ name: 'photo.jpg', content: new Uint8Array(1) });
+    await expect(fs.getFileForOpening({ types: ['npz'] })).rejects.toThrow(/offers npz files, not photo.jpg/);
+    await expect(fs.getFileForOpening()).rejects.toThrow(/queued no pick/);
+  });
+
+  test('core.showAlert is recorded; selectLayers sets the selection', async () => {
+    await s.photoshop.core.showAlert({ message: 'one' });
+    await s.photoshop.core.showAlert('two');
+    expect(s.sim.alerts).toEqual(['one', 'two']);
+    const doc = s.sim.addDocument({ width: 1, height: 1, layers: [{ name: 'a' }, { background: true }] });
+    s.sim.selectLayers(doc, []);
+    expect(doc.activeLayers).toEqual([]);
+    s.sim.selectLayers(doc, [doc.layers[1]]);
+    expect(doc.activeLayers.map((l) => l.name)).toEqual(['Background']);
+    expect(() => s.sim.selectLayers(doc, [999])).toThrow(/no such layer/);
+  });
+
+  test('relaunch: documents, entrypoints and the plugin document go; storage, data folder and Actions stay', async () => {
+    s.sim.addDocument({ width: 1, height: 1 });
+    s.uxp.entrypoints.setup({ panels: { p: { create: () => undefined } } });
+    await s.sim.entrypoints.showPanel('p');
+    s.sim.localStorage.setItem('k', 'v');
+    await (await (await s.uxp.storage.localFileSystem.getDataFolder()).createFile('f')).write('data');
+    s.sim.actions.startRecording('A');
+    s.sim.actions.stopRecording();
+    s.sim.relaunch();
+    expect([s.photoshop.app.documents, s.sim.entrypoints.isSetUp, s.sim.document.body.children.length, s.sim.localStorage.getItem('k'), s.sim.actions.steps('A')]).toEqual([[], false, 0, 'v', []]);
+    const f = await (await s.uxp.storage.localFileSystem.getDataFolder()).getEntry('f') as SimFile;
+    expect(await f.read()).toBe('data');
+  });
+
+  test('showPanel roots are elements of the plugin document; destroyPanel calls destroy and removes them', async () => {
+    const calls: string[] = [];
+    s.uxp.entrypoints.setup({ panels: { p: { create: (root: SimElementLike) => calls.push(`create ${root.isConnected}`), destroy: () => calls.push('destroy') } } });
+    await s.sim.entrypoints.showPanel('p');
+    await s.sim.entrypoints.destroyPanel('p');
+    expect([calls, s.sim.document.body.children.length]).toEqual([['create true', 'destroy'], 0]);
+  });
+});
+type SimElementLike = { isConnected: boolean };

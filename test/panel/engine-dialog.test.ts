@@ -1,0 +1,41 @@
+/** The engine dialog of the menu command and of Action playback without the panel. */
+import { installSimulator } from '../simulator/install';
+const { sim } = installSimulator();
+import { ENGINE_URL, openEngineDialog, progressText } from '../../src/panel/engine-surfaces';
+import type { SimDialog, SimProgressbar, WebviewPage } from '../simulator/index';
+
+test('it shows modally with the engine webview, reports progress, and closes', async () => {
+  const pages: WebviewPage[] = [];
+  sim.servePage(ENGINE_URL, (page) => void pages.push(page));
+  const surface = openEngineDialog();
+  const dialog = sim.document.getElementById('hdr-engine-dialog') as SimDialog;
+  expect([dialog.open, dialog.shownWith]).toEqual([true, { title: 'HDR Reconstruct', resize: 'none', size: { width: 420, height: 200 } }]);
+  const loaded = new Promise((r) => surface.webview.addEventListener('loadstop', r));
+  await loaded;
+  expect(pages.map((p) => p.location.href)).toEqual([ENGINE_URL]);
+  surface.events.onProgress!('download', 5 * 1048576, 20 * 1048576);
+  expect([sim.document.getElementById('hdr-dialog-status')!.textContent, (sim.document.getElementById('hdr-dialog-progress') as SimProgressbar).value]).toEqual(['Downloading: 5.0 of 20.0 MB', 25]);
+  surface.feedback.progress(0.5, 'Reconstructing highlights (1/2 tiles)');
+  expect(sim.document.getElementById('hdr-dialog-status')!.textContent).toBe('Reconstructing highlights (1/2 tiles)');
+  surface.close();
+  expect([dialog.open, sim.document.getElementById('hdr-engine-dialog'), surface.feedback.cancel.aborted]).toEqual([false, null, false]);
+});
+
+test('Cancel, or dismissing the dialog, cancels', async () => {
+  sim.servePage(ENGINE_URL, () => undefined);
+  const a = openEngineDialog();
+  sim.ui.click(sim.document.getElementById('hdr-dialog-cancel')!);
+  await a.cancelled;
+  expect([a.feedback.cancel.aborted, sim.document.getElementById('hdr-dialog-status')!.textContent]).toEqual([true, 'Cancelling…']);
+  a.close();
+  const b = openEngineDialog();
+  (sim.document.getElementById('hdr-engine-dialog') as SimDialog).dismiss();
+  await b.cancelled;
+  expect(b.feedback.cancel.aborted).toBe(true);
+  b.close();
+});
+
+test('progressText', () => {
+  expect(progressText('download', 1048576, 0)).toBe('Downloading: 1.0 MB');
+  expect(progressText('convert', 0, 1)).toBe('Converting the weights');
+});
