@@ -47,7 +47,7 @@ export interface RunSummary {
   readonly notices: readonly string[];
 }
 
-export const layerName = (s: Settings): string => `HDR Reconstruct, gamma ${formatGamma(s.gamma)}${s.linearise === 'hdrcnn' ? ' (HDRCNN linear)' : ''}`;
+const layerName = (s: Settings): string => `HDR Reconstruct, gamma ${formatGamma(s.gamma)}${s.linearise === 'hdrcnn' ? ' (HDRCNN linear)' : ''}`;
 
 const docById = (id: number): Document | undefined => app.documents.find((d) => d.id === id) as Document | undefined;
 

@@ -31,7 +31,7 @@ export interface RunListener {
 const BUSY = 'A reconstruction is already running: wait for it, or cancel it.';
 const percent = (share: number): string => `${(100 * share).toFixed(2)}%`;
 
-export function describeSummary(s: RunSummary, settings: Settings, seconds: number, backend: string): string {
+function describeSummary(s: RunSummary, settings: Settings, seconds: number, backend: string): string {
   if (!s.changed) return `Nothing is clipped in this layer (${percent(s.saturated)} saturated): no highlight to reconstruct. The document is unchanged.`;
   const where = settings.output === 'layer' ? 'above the source layer' : 'in a new 32-bit document';
   const notices = s.notices.length ? ` ${s.notices.join(' ')}` : '';
@@ -43,10 +43,6 @@ export class Runner {
   private readonly listeners = new Set<RunListener>();
 
   constructor(private readonly engines: EngineHost) {}
-
-  get busy(): boolean {
-    return this.current !== undefined;
-  }
 
   listen(listener: RunListener): () => void {
     this.listeners.add(listener);

@@ -63,7 +63,9 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   const progress = h('sp-progressbar', { id: 'hdr-progress', max: '100', value: '0', style: 'width: 100%' }) as Progressbar;
   const status = h('sp-body', { id: 'hdr-status', size: 'S' }, 'Select a pixel layer, then press Reconstruct.');
   const model = h('sp-body', { id: 'hdr-model', size: 'S' }, 'Starting the engine…');
-  const modelProgress = h('sp-progressbar', { id: 'hdr-model-progress', max: '100', value: '0', hidden: true, style: 'width: 100%' }) as Progressbar;
+  const modelProgress = h('sp-progressbar', { id: 'hdr-model-progress', max: '100', value: '0', style: 'width: 100%' }) as Progressbar;
+  const showModelProgress = (shown: boolean): void => void (modelProgress.style.display = shown ? 'block' : 'none');
+  showModelProgress(false);
   const retry = h('sp-button', { id: 'hdr-retry', variant: 'secondary', quiet: true }, 'Retry');
   const choose = h('sp-button', { id: 'hdr-choose', variant: 'secondary', quiet: true }, 'Choose file…');
   const webview = engineWebview('hdr-engine', '24px');
@@ -96,11 +98,11 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     model.textContent = 'Loading the model…';
     engines.preparePanel(settings.weights, force).then(
       (ready) => {
-        modelProgress.hidden = true;
+        showModelProgress(false);
         model.textContent = `Ready: ${ready.model}, on ${ready.provider} (${ready.reason}).`;
       },
       (e: unknown) => {
-        modelProgress.hidden = true;
+        showModelProgress(false);
         model.textContent = `Failed: ${describeProblem(e)}`;
       },
     );
@@ -110,11 +112,11 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     webview,
     events: {
       onModelStatus: (state, message) => {
-        modelProgress.hidden = state !== 'downloading';
+        showModelProgress(state === 'downloading');
         if (state !== 'ready') model.textContent = `${STATE_LABELS[state]}: ${message}`; // ready: said in full by prepare()
       },
       onProgress: (stage, loaded, total) => {
-        modelProgress.hidden = false;
+        showModelProgress(true);
         modelProgress.value = total > 0 ? (100 * loaded) / total : 0;
         model.textContent = progressText(stage, loaded, total);
       },

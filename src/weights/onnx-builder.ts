@@ -161,7 +161,7 @@ class HdrcnnGraph {
         phases.push(this.g.op('Conv', [input, wp, bp], [ints('kernel_shape', [2, 2]), ints('pads', [1 - py, 1 - px, py, px])], conv.name));
       }
     // DCR order: channel block (py·2 + px) goes to output pixel (2m + py, 2n + px).
-    const dcr: Attr = { name: 'mode', s: new TextEncoder().encode('DCR'), type: onnx.AttributeProto.AttributeType.STRING };
+    const dcr: Attr = { name: 'mode', s: Uint8Array.from('DCR', (c) => c.charCodeAt(0)), type: onnx.AttributeProto.AttributeType.STRING };
     return this.g.op('DepthToSpace', [this.g.op('Concat', phases, [int('axis', 1)])], [int('blocksize', 2), dcr]);
   }
 

@@ -57,7 +57,7 @@ test('without a bundled model the official weights download, with progress in th
   await sim.entrypoints.showPanel('hdr-panel');
   await waitFor(() => {
     seen.add(byId('hdr-model').textContent.replace(/[\d.]+ of/, 'N of'));
-    if (!byId('hdr-model-progress').hidden) seen.add('progress bar shown');
+    if (byId('hdr-model-progress').style.display === 'block') seen.add('progress bar shown');
     return byId('hdr-model').textContent.startsWith('Ready');
   }, 'the download');
   server.close();
@@ -67,7 +67,7 @@ test('without a bundled model the official weights download, with progress in th
     'progress bar shown',
     'Ready: official weights (clean inputs), on wasm (no WebGPU in Node; using WASM).',
   ]));
-  expect(byId('hdr-model-progress').hidden).toBe(true);
+  expect(byId('hdr-model-progress').style.display).toBe('none');
 });
 
 test('the network fails on a tile: a clear message, the document unchanged', async () => {

@@ -26,7 +26,7 @@ export async function cliReference(image: RgbImage, settings: Partial<HdrcnnSett
   }
 }
 
-/** RGB from 1 or 3 components per pixel of `data` scaled by `scale`. */
+/** Display-referred RGB from 1 or 3 components per pixel of `data`, through `toDisplay`. */
 export function rgbFrom(data: ArrayLike<number>, width: number, height: number, components: 1 | 3, toDisplay: (v: number) => number): RgbImage {
   const out = createRgbImage(width, height);
   for (let p = 0; p < width * height; p++) {

@@ -27,8 +27,6 @@ export class SimElement extends SimEventTarget {
   set id(v: string) { this.setAttribute('id', v); }
   get disabled(): boolean { return this.hasAttribute('disabled'); }
   set disabled(v: boolean) { if (v) this.setAttribute('disabled', ''); else this.removeAttribute('disabled'); }
-  get hidden(): boolean { return this.hasAttribute('hidden'); }
-  set hidden(v: boolean) { if (v) this.setAttribute('hidden', ''); else this.removeAttribute('hidden'); }
 
   setAttribute(name: string, value: string): void { this.attrs.set(name.toLowerCase(), String(value)); }
   getAttribute(name: string): string | null { return this.attrs.get(name.toLowerCase()) ?? null; }
