@@ -3,9 +3,9 @@
  * entrypoints — the "hdr-panel" panel and the "reconstruct-hdr" command — and puts
  * the Action step handler on globalThis, where Photoshop looks for it on playback.
  */
-import { entrypoints } from 'uxp';
 import { installActionHandler } from './host/actions';
 import { EngineHost } from './host/engine-host';
+import { setupEntrypoints } from './host/entrypoints';
 import { Runner, showAlert } from './host/runner';
 import { loadSettings } from './host/settings';
 import { openEngineDialog } from './panel/engine-surfaces';
@@ -22,7 +22,7 @@ installActionHandler(runner.playAction);
 
 let panel: Panel | undefined;
 
-entrypoints.setup({
+setupEntrypoints({
   panels: {
     [PANEL_ID]: {
       create(rootNode: HTMLElement) {
