@@ -11,8 +11,8 @@
  * fails, is replaced by a WASM session and the tile runs again there.
  */
 import type { InferenceBackend, PlanarTile } from '../core/backend';
-import { EngineError, peek } from '../protocol/engine-client';
-import { parseRequest, ProtocolError, PROTOCOL_VERSION, type ErrorCode, type Provider, type Request, type Response } from '../protocol/messages';
+import { EngineError } from '../protocol/engine-client';
+import { parseRequest, ProtocolError, PROTOCOL_VERSION, refusal, type ErrorCode, type Provider, type Request, type Response } from '../protocol/messages';
 import { decodeFloat32, encodeFloat32 } from '../protocol/payload';
 import type { GpuChoice, GpuDevice } from './gpu';
 import { provisionModel, type ProvisionDeps } from './provision';
@@ -59,9 +59,8 @@ export class Engine {
     try {
       request = parseRequest(raw);
     } catch (e) {
-      const { id, version } = peek(raw);
-      const code = version !== undefined && version !== PROTOCOL_VERSION ? 'version' : 'bad-message';
-      this.send(Number.isSafeInteger(id) && (id as number) >= 0 ? (id as number) : 0, { type: 'error', code, message: message(e) });
+      const { id, code } = refusal(raw);
+      this.send(id ?? 0, { type: 'error', code, message: message(e) });
       return;
     }
     if (request.type === 'cancel') {

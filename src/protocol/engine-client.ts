@@ -6,7 +6,7 @@
  * ids no longer pending (cancelled, timed out) are dropped.
  */
 import type { InferenceBackend, PlanarTile } from '../core/backend';
-import { parseResponse, PROTOCOL_VERSION, type ErrorCode, type ModelChoice, type ModelState, type Provider, type Request, type Response } from './messages';
+import { parseResponse, PROTOCOL_VERSION, refusal, type ErrorCode, type ModelChoice, type ModelState, type Provider, type Request, type Response } from './messages';
 import { decodeFloat32, encodeFloat32 } from './payload';
 
 // The host-free build has no DOM or Node typings; every host has these two.
@@ -39,16 +39,6 @@ export class EngineError extends Error {
 
 /** No word from the engine for this long fails the request; progress and status messages count as words. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
-
-/** The id and version of a message that failed validation, if it has them. */
-export function peek(raw: unknown): { id?: unknown; version?: unknown } {
-  try {
-    const o = typeof raw === 'string' ? JSON.parse(raw) : raw;
-    return typeof o === 'object' && o !== null ? o : {};
-  } catch {
-    return {};
-  }
-}
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type RequestBody = DistributiveOmit<Exclude<Request, { type: 'cancel' }>, 'id' | 'version'>;
@@ -151,10 +141,9 @@ export class EngineClient implements InferenceBackend {
     try {
       message = parseResponse(raw);
     } catch (e) {
-      const { id, version } = peek(raw);
-      const code = version !== undefined && version !== PROTOCOL_VERSION ? 'version' : 'bad-message';
+      const { id, code } = refusal(raw);
       const error = new EngineError(code, `malformed message from the engine page: ${(e as Error).message}`);
-      if (typeof id === 'number' && this.pending.has(id)) this.settle(id)!.reject(error);
+      if (id !== undefined && this.pending.has(id)) this.settle(id)!.reject(error);
       else this.events.onNotice?.(error.message);
       return;
     }

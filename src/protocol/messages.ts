@@ -184,3 +184,23 @@ export function parseResponse(raw: unknown): Response {
   }
   return o as unknown as Response;
 }
+
+/**
+ * For a message that failed validation: the request id it claims, if readable
+ * (so the refusal can answer it), and whether it failed on the version.
+ */
+export function refusal(raw: unknown): { id?: number; code: 'version' | 'bad-message' } {
+  let o: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      o = JSON.parse(raw);
+    } catch {
+      o = undefined;
+    }
+  }
+  const { id, version } = typeof o === 'object' && o !== null ? (o as Obj) : {};
+  return {
+    id: isCount(id) ? id : undefined,
+    code: version !== undefined && version !== PROTOCOL_VERSION ? 'version' : 'bad-message',
+  };
+}
