@@ -11,5 +11,7 @@ module.exports = {
     '^.+/node_modules/three/(examples|src|build)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
   },
   transformIgnorePatterns: ['/node_modules/(?!three/(examples|src|build)/)'],
+  // The exporter imports 'three'; its CommonJS entry is a deprecated shim around the ES build.
+  moduleNameMapper: { '^three$': '<rootDir>/node_modules/three/build/three.module.js' },
   testTimeout: 60000,
 };
