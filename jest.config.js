@@ -14,4 +14,7 @@ module.exports = {
   // The exporter imports 'three'; its CommonJS entry is a deprecated shim around the ES build.
   moduleNameMapper: { '^three$': '<rootDir>/node_modules/three/build/three.module.js' },
   testTimeout: 60000,
+  // A simulated panel opened just before a test ends starts an engine worker (onnxruntime-web
+  // WASM) after the test's teardown; that stray worker must not hang the run.
+  forceExit: true,
 };
