@@ -14,7 +14,7 @@ module.exports = {
   // The exporter imports 'three'; its CommonJS entry is a deprecated shim around the ES build.
   moduleNameMapper: { '^three$': '<rootDir>/node_modules/three/build/three.module.js' },
   testTimeout: 60000,
-  // A simulated panel opened just before a test ends starts an engine worker (onnxruntime-web
-  // WASM) after the test's teardown; that stray worker must not hang the run.
+  // Plugin tests tear their engine workers down while the plugin's engine client still has
+  // request timers pending (up to 120 s); they must not hold the run open.
   forceExit: true,
 };
