@@ -33,7 +33,7 @@ export function startNodeEngine(options: NodeEngineOptions = {}): NodeEngine {
   const worker = new Worker(path.join(__dirname, 'ts-worker.js'), {
     workerData: { entry: path.join(__dirname, 'node-engine-worker.ts'), options },
   });
-  // An engine a test never closed (a webview opened just before the test ended) must not keep jest alive.
+  // An engine a test forgot to close must not keep jest alive.
   worker.unref();
   const listeners = new Set<(event: { data: unknown }) => void>();
   const sent: unknown[] = [];
