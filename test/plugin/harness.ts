@@ -47,6 +47,8 @@ export function setupPlugin(options: { page?: PageScript } = {}) {
     jest.isolateModules(() => require('../../src/index'));
   });
   afterAll(async () => {
+    // As Photoshop does when a plugin unloads: the panel's destroy() disposes its engine client.
+    await sim.entrypoints.destroyPanel(PANEL_ID).catch(() => undefined); // no panel was created: nothing to destroy
     sim.reset();
     await Promise.all(engines.map((e) => e.close()));
   });
