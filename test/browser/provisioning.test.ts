@@ -13,8 +13,7 @@ import { MODEL_DB, MODEL_STORE } from '../../src/engine/idb-cache';
 import { cacheKey, type ModelSources } from '../../src/engine/model-sources';
 import { EngineError } from '../../src/protocol/engine-client';
 import type { ModelChoice } from '../../src/protocol/messages';
-import { fixturePath, maxRelativeError, tinyModelBytes } from '../helpers/fixture';
-import { expectedGamma1, fixtureInput } from '../helpers/fixture-image';
+import { expectedGamma1, fixtureInput, fixturePath, maxRelativeError, tinyModelBytes } from '../helpers/fixture';
 
 jest.setTimeout(120_000);
 

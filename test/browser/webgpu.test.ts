@@ -11,8 +11,7 @@ import type { InferenceBackend } from '../../src/core/backend';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
 import { encodeBytes } from '../../src/protocol/payload';
-import { fixturePath, maxRelativeError } from '../helpers/fixture';
-import { expectedGamma1, fixtureInput } from '../helpers/fixture-image';
+import { expectedGamma1, fixtureInput, fixturePath, maxRelativeError } from '../helpers/fixture';
 
 jest.setTimeout(180_000);
 

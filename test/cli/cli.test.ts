@@ -1,5 +1,5 @@
 /** The CLI end to end on the fixture: convert, predict (PFM, EXR, HDR), read the results back. */
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main';
@@ -16,7 +16,7 @@ describe('hdr-reconstruct CLI', () => {
   beforeAll(() => {
     log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    require('node:fs').mkdirSync(images);
+    mkdirSync(images);
     copyFileSync(fixturePath('input.png'), path.join(images, 'a.png'));
     writeFileSync(path.join(images, 'b.png'), 'not an image');
   });

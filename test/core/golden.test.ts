@@ -3,18 +3,11 @@
  * HDRCNN (float64) on the fixture's weights, for both pickle protocols and both gammas.
  */
 import { readFileSync } from 'node:fs';
-import sharp from 'sharp';
-import { createRgbImage, type RgbImage } from '../../src/core/image';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
 import { createOrtNodeBackend } from '../../src/runtime/ort-node';
 import { convertWeights } from '../../src/weights/load-model';
-import { fixturePath, maxRelativeError, readNpyFloat32 } from '../helpers/fixture';
-
-async function fixtureInput(): Promise<RgbImage> {
-  const { data, info } = await sharp(fixturePath('input.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return createRgbImage(info.width, info.height, Float32Array.from(data, (v) => v / 255));
-}
+import { fixtureInput, fixturePath, maxRelativeError, readNpyFloat32 } from '../helpers/fixture';
 
 describe.each(['params.npz', 'params_protocol2.npz'])('golden fixture with %s', (weights) => {
   it.each([

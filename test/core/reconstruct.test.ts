@@ -4,8 +4,8 @@ import { createRgbImage, type RgbImage } from '../../src/core/image';
 import { reconstruct } from '../../src/core/reconstruct';
 import { planTiles, wholeImageSettings } from '../../src/core/tile-plan';
 import { createOrtNodeBackend } from '../../src/runtime/ort-node';
-import { tinyModelBytes } from '../helpers/fixture';
-import { fixtureInput, mirrorTile, seamErrors } from '../helpers/images';
+import { fixtureInput, tinyModelBytes } from '../helpers/fixture';
+import { mirrorTile, seamErrors } from '../helpers/images';
 
 /** A stand-in network that predicts log-HDR = 3 everywhere and records its calls. */
 function constantBackend(): InferenceBackend & { calls: PlanarTile[] } {

@@ -9,8 +9,7 @@ import { wholeImageSettings } from '../../src/core/tile-plan';
 import { EngineClient, EngineError } from '../../src/protocol/engine-client';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 import { encodeBytes } from '../../src/protocol/payload';
-import { fixturePath, maxRelativeError, readNpyFloat32, tinyModelBytes } from '../helpers/fixture';
-import { fixtureInput } from '../helpers/fixture-image';
+import { fixtureInput, fixturePath, maxRelativeError, readNpyFloat32, tinyModelBytes } from '../helpers/fixture';
 import { startNodeEngine, type NodeEngine } from '../helpers/node-engine';
 
 const npzFile = () => ({ kind: 'file', name: 'params.npz', base64: encodeBytes(readFileSync(fixturePath('params.npz'))) }) as const;

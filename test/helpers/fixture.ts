@@ -1,6 +1,8 @@
 /** Access to the golden fixture in test/fixtures/hdrcnn-tiny (an independent NumPy implementation's output). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
+import { createRgbImage, type RgbImage } from '../../src/core/image';
 import { readNpyHeader } from '../../src/weights/npy';
 import { convertWeights } from '../../src/weights/load-model';
 
@@ -30,3 +32,12 @@ export function maxRelativeError(actual: Float32Array, expected: Float32Array, f
   for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), floor));
   return worst;
 }
+
+/** The fixture's input photo as RGB in [0, 1]. */
+export async function fixtureInput(): Promise<RgbImage> {
+  const { data, info } = await sharp(fixturePath('input.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return createRgbImage(info.width, info.height, Float32Array.from(data, (v) => v / 255));
+}
+
+/** The independent implementation's output for gamma 1.0. */
+export const expectedGamma1 = (): Float32Array => readNpyFloat32(fixturePath('expected_gamma_1_0.npy')).data;

@@ -1,13 +1,6 @@
 /** Test images built from the fixture, and the seam-error measure the bench uses. */
-import sharp from 'sharp';
 import { createRgbImage, type RgbImage } from '../../src/core/image';
-import { fixturePath } from './fixture';
 export { seamErrors } from '../../bench/seam-error';
-
-export async function fixtureInput(): Promise<RgbImage> {
-  const { data, info } = await sharp(fixturePath('input.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return createRgbImage(info.width, info.height, Float32Array.from(data, (v) => v / 255));
-}
 
 /** `image` repeated `nx`×`ny` times, every other copy mirrored so that edges stay continuous. */
 export function mirrorTile(image: RgbImage, nx: number, ny: number): RgbImage {

@@ -7,8 +7,7 @@ import type { HdrcnnSettings } from '../../src/core/hdrcnn';
 import { createRgbImage, type RgbImage } from '../../src/core/image';
 import { reconstruct } from '../../src/core/reconstruct';
 import { createOrtNodeBackend } from '../../src/runtime/ort-node';
-import { tinyModelBytes } from '../helpers/fixture';
-import { fixtureInput } from '../helpers/images';
+import { fixtureInput, tinyModelBytes } from '../helpers/fixture';
 
 /** The fixture photo (96×64, 15% of samples clipped) as 8-bit RGB codes. */
 export async function photo8(): Promise<{ width: number; height: number; data: Uint8Array }> {

@@ -9,8 +9,7 @@ import { parseHdrcnnParams } from '../../src/weights/hdrcnn-structure';
 import { convertWeights } from '../../src/weights/load-model';
 import { buildHdrcnnOnnx } from '../../src/weights/onnx-builder';
 import { readParamsFile } from '../../src/weights/params-file';
-import { fixturePath, maxRelativeError } from '../helpers/fixture';
-import { fixtureInput } from '../helpers/images';
+import { fixtureInput, fixturePath, maxRelativeError } from '../helpers/fixture';
 import { referenceLogHdr } from '../helpers/reference-hdrcnn';
 
 describe('buildHdrcnnOnnx against a naive reference forward pass', () => {
