@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ModelSources } from '../src/engine/model-sources';
-import { EngineClient, type BridgeEndpoint, type EngineEvents } from '../src/protocol/engine-client';
+import { EngineClient, type BridgeEndpoint, type EngineEvents } from '../src/protocol/client';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The repository, from bench/ (ts-jest) or dist-cli/bench/ (compiled bench) alike. */

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Tensor } from 'onnxruntime-node';
-import { MODEL_INPUT } from '../src/core/backend';
+import { MODEL_INPUT } from '../src/core/hdrcnn';
 import { createRgbImage } from '../src/core/image';
 import { reconstruct } from '../src/core/reconstruct';
 import { wholeImageSettings } from '../src/core/tile-plan';

@@ -4,11 +4,11 @@
  * the Action step handler on globalThis, where Photoshop looks for it on playback.
  */
 import { installActionHandler } from './host/actions';
-import { EngineHost } from './host/engine-host';
+import { WebviewLeases } from './host/webview-leases';
 import { setupEntrypoints } from './host/entrypoints';
 import { Runner, showAlert } from './host/runner';
 import { loadSettings } from './host/settings';
-import { openEngineDialog } from './panel/engine-surfaces';
+import { openEngineDialog } from './panel/webview-surfaces';
 import { createPanel, type Panel } from './panel/panel';
 
 /** Ids shared with manifest.json. */
@@ -16,7 +16,7 @@ export const PANEL_ID = 'hdr-panel';
 export const COMMAND_ID = 'reconstruct-hdr';
 
 const store = localStorage;
-const engines = new EngineHost(window, store, openEngineDialog);
+const engines = new WebviewLeases(window, store, openEngineDialog);
 const runner = new Runner(engines);
 installActionHandler(runner.playAction);
 

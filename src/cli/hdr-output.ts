@@ -7,7 +7,7 @@ import { EXRExporter, ZIP_COMPRESSION } from 'three/examples/jsm/exporters/EXREx
 import { HalfFloatType, RGBAFormat } from 'three/src/constants.js';
 import type { DataTexture } from 'three';
 import type { RgbImage } from '../core/image';
-import { toHalfBits } from '../weights/float16';
+import { toHalfBits } from '../core/float16';
 
 export const HDR_FORMATS = ['exr', 'hdr', 'pfm'] as const;
 export type HdrFormat = (typeof HDR_FORMATS)[number];

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { centreCrop } from '../core/crop';
 import { createRgbImage, type RgbImage } from '../core/image';
 import type { PixelSource } from '../core/reconstruct';
-import type { Rect } from '../core/tile-plan';
+import type { Rect } from '../core/image';
 
 export interface DecodedImage extends PixelSource {
   /** Interleaved RGB at the file's depth. */

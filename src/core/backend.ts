@@ -4,13 +4,6 @@
  * network planar tiles; the runtime knows nothing about images or tiling.
  */
 
-/** Name of the model's input: 1×3×H×W RGB in [0, 1] (after scaling and gamma). */
-export const MODEL_INPUT = 'ldr';
-/** Name of the model's output: 1×3×H×W log-HDR prediction `y` of HDRCNN. */
-export const MODEL_OUTPUT = 'log_hdr';
-/** The network downsamples five times: tile sides must be multiples of this. */
-export const SIZE_MULTIPLE = 32;
-
 /** Planar (NCHW, N = 1) RGB: the R plane, then G, then B. */
 export interface PlanarTile {
   readonly width: number;

@@ -3,8 +3,8 @@
  * to multiples of 32, and the image is centre-cropped to that aspect ratio
  * before it is resized, so nothing is stretched.
  */
-import { SIZE_MULTIPLE } from './backend';
-import type { Rect } from './tile-plan';
+import { SIZE_MULTIPLE } from './hdrcnn';
+import type { Rect } from './image';
 
 /** NumPy's `round`: halves go to the even neighbour. */
 function roundHalfEven(x: number): number {

@@ -9,6 +9,13 @@
  *   out = max(y, 0)^gamma
  */
 
+/** Name of the model's input: 1×3×H×W RGB in [0, 1] (after scaling and gamma). */
+export const MODEL_INPUT = 'ldr';
+/** Name of the model's output: 1×3×H×W log-HDR prediction `y` of HDRCNN. */
+export const MODEL_OUTPUT = 'log_hdr';
+/** The network downsamples five times: tile sides must be multiples of this. */
+export const SIZE_MULTIPLE = 32;
+
 export interface HdrcnnSettings {
   /** `y = f(x^(1/g))^g`: above 1 brightens reconstructed highlights (1.1–1.3 suggested). */
   readonly gamma: number;

@@ -3,6 +3,14 @@
  * (r, g, b per pixel), row-major, top row first. Values are linear-light after
  * reconstruction and display-referred [0, 1] before it.
  */
+/** A rectangle in image coordinates (pixels; left/top may be negative or past the image for network windows). */
+export interface Rect {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 export interface RgbImage {
   readonly width: number;
   readonly height: number;

@@ -11,7 +11,8 @@ import type { InferenceBackend } from './backend';
 import { throwIfCancelled, type Cancellation } from './cancellation';
 import { blendSample, checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, type HdrcnnSettings } from './hdrcnn';
 import { createRgbImage, type RgbImage } from './image';
-import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type Rect, type TileSettings } from './tile-plan';
+import type { Rect } from './image';
+import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type TileSettings } from './tile-plan';
 import { readWindow, sourceRect, type ImagePatch } from './window';
 
 export interface ReconstructProgress {

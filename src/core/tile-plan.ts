@@ -10,14 +10,8 @@
  * rather than reflections. Cores partition the image: every pixel is written
  * by exactly one tile, from the window where it has the most context.
  */
-import { SIZE_MULTIPLE } from './backend';
-
-export interface Rect {
-  readonly left: number;
-  readonly top: number;
-  readonly width: number;
-  readonly height: number;
-}
+import { SIZE_MULTIPLE } from './hdrcnn';
+import type { Rect } from './image';
 
 export interface Tile {
   /** The network's input, in image coordinates; may extend past the image (reflected). */

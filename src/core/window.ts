@@ -6,7 +6,7 @@
 import type { PlanarTile } from './backend';
 import { networkValue, type HdrcnnSettings } from './hdrcnn';
 import type { RgbImage } from './image';
-import type { Rect } from './tile-plan';
+import type { Rect } from './image';
 
 /** Index into [0, length) of coordinate `i`, mirrored at both ends as often as needed. */
 export function reflectIndex(i: number, length: number): number {

@@ -3,7 +3,7 @@
  * plausible file: an HTTP error, a body shorter than its declared length, or
  * more bytes than any weights file we accept.
  */
-import { EngineError } from '../protocol/engine-client';
+import { EngineError } from '../protocol/errors';
 import { MAX_NPZ_BYTES } from '../weights/npz';
 
 /** The part of fetch the engine uses (browsers' and Node's fetch both fit). */

@@ -2,7 +2,7 @@
  * The engine: answers the plugin's requests (src/protocol/messages.ts) with a
  * model provisioned in the page and an onnxruntime-web session on WebGPU or
  * WASM. Everything host-specific comes in through {@link EngineDeps}, so the
- * page (page.ts) and Node (test/helpers/node-engine.ts) run this same class.
+ * page (page.ts) and Node (test/helpers/worker-engine.ts) run this same class.
  *
  * Requests are served one at a time, in arrival order (a session runs one
  * tile at a time anyway). `cancel` aborts a download, skips a queued tile and
@@ -11,8 +11,8 @@
  * fails, is replaced by a WASM session and the tile runs again there.
  */
 import type { InferenceBackend, PlanarTile } from '../core/backend';
-import { EngineError } from '../protocol/engine-client';
-import { parseRequest, ProtocolError, PROTOCOL_VERSION, refusal, type ErrorCode, type Provider, type Request, type Response } from '../protocol/messages';
+import { EngineError, ProtocolError, type ErrorCode } from '../protocol/errors';
+import { parseRequest, PROTOCOL_VERSION, refusal, type Provider, type Request, type Response } from '../protocol/messages';
 import { decodeFloat32, encodeFloat32 } from '../protocol/payload';
 import type { GpuChoice, GpuDevice } from './gpu';
 import { provisionModel, type ProvisionDeps } from './provision';

@@ -4,8 +4,8 @@
  * the cache or downloaded (then structure-checked, converted and cached), or
  * a file the user picked. Reports each step as a model state and progress.
  */
-import { EngineError } from '../protocol/engine-client';
-import type { ModelChoice, ModelState, WeightsVariant } from '../protocol/messages';
+import { EngineError } from '../protocol/errors';
+import type { ModelChoice, ModelState, ProgressStage, WeightsVariant } from '../protocol/messages';
 import { decodeBytes } from '../protocol/payload';
 import { WeightsFormatError } from '../weights/errors';
 import { convertWeights, modelFromFile } from '../weights/load-model';
@@ -23,7 +23,7 @@ export interface ProvisionDeps {
 
 export interface ProvisionReport {
   status(state: ModelState, message: string): void;
-  progress(stage: 'download' | 'convert', loaded: number, total: number): void;
+  progress(stage: ProgressStage, loaded: number, total: number): void;
 }
 
 export interface ProvisionedModel {

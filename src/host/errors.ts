@@ -4,7 +4,7 @@
  * optional `number`; the docs give 9 for "another plugin is modal").
  */
 import { CancelledError } from '../core/cancellation';
-import { EngineError } from '../protocol/engine-client';
+import { EngineError } from '../protocol/errors';
 import { SettingsError } from './settings';
 
 /** A problem with the user's document or choices, already worded for them; nothing was changed. */

@@ -9,7 +9,7 @@ import { imaging } from 'photoshop';
 import type { HdrcnnSettings } from '../core/hdrcnn';
 import type { RgbImage } from '../core/image';
 import type { PixelSink, PixelSource } from '../core/reconstruct';
-import type { Rect } from '../core/tile-plan';
+import type { Rect } from '../core/image';
 import { decodePixels, encodeOutput, type DecodedPixels, type SourceFormat } from './pixel-codec';
 import type { LineariseChoice } from './settings';
 

@@ -7,9 +7,9 @@
 import { core } from 'photoshop';
 import type { ExecutionContext } from 'photoshop/dom/CoreModules';
 import { CancelledError, type Cancellation } from '../core/cancellation';
-import type { EngineClient } from '../protocol/engine-client';
+import type { EngineClient } from '../protocol/client';
 import { recordRun, type ActionHandler } from './actions';
-import type { EngineHost, EngineLease } from './engine-host';
+import type { WebviewLeases, EngineLease } from './webview-leases';
 import { describeError, isCancellation } from './errors';
 import { HISTORY_NAME, reconstructInModal, type RunFeedback, type RunSummary } from './reconstruct-layer';
 import { actionInfo, formatGamma, parseSettings, type Settings } from './settings';
@@ -42,7 +42,7 @@ export class Runner {
   private current?: { readonly cancel: { aborted: boolean }; client?: EngineClient };
   private readonly listeners = new Set<RunListener>();
 
-  constructor(private readonly engines: EngineHost) {}
+  constructor(private readonly engines: WebviewLeases) {}
 
   listen(listener: RunListener): () => void {
     this.listeners.add(listener);

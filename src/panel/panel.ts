@@ -5,17 +5,17 @@
  * Everything Photoshop-side goes through src/host.
  */
 import { describeProblem } from '../host/errors';
-import type { EngineHost } from '../host/engine-host';
+import type { WebviewLeases } from '../host/webview-leases';
 import type { Runner } from '../host/runner';
 import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../host/settings';
 import { chooseWeightsFile, userWeightsName } from '../host/weights-file';
 import type { ModelState } from '../protocol/messages';
 import { dropdown, h, selectItem, type Button, type Dropdown, type Progressbar, type Slider } from './dom';
-import { engineWebview, progressText } from './engine-surfaces';
+import { engineWebview, progressText } from './webview-surfaces';
 
 export interface PanelDeps {
   readonly runner: Runner;
-  readonly engines: EngineHost;
+  readonly engines: WebviewLeases;
   readonly store: KeyValueStore;
 }
 

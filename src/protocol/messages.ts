@@ -12,13 +12,21 @@
  * names the id of a pending request. The plugin drives the tiling loop of the
  * shared core; the engine only runs the network.
  */
+import { ERROR_CODES, ProtocolError, type ErrorCode } from './errors';
 import type { EncodedFloat32 } from './payload';
 
 export const PROTOCOL_VERSION = 1;
 
+// Each value list is written once: the type and the run-time check both come from it.
 /** Which official weights: clean inputs, or trained with JPEG artefacts. */
-export type WeightsVariant = 'clean' | 'jpeg';
-export type Provider = 'webgpu' | 'wasm';
+export const WEIGHTS_VARIANTS = ['clean', 'jpeg'] as const;
+export type WeightsVariant = (typeof WEIGHTS_VARIANTS)[number];
+export const PROVIDERS = ['webgpu', 'wasm'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+const MODEL_KINDS = ['bundled', 'download', 'file'] as const;
+const PROVIDER_CHOICES = ['auto', ...PROVIDERS] as const;
+const PROGRESS_STAGES = ['download', 'convert'] as const;
+export type ProgressStage = (typeof PROGRESS_STAGES)[number];
 
 export type ModelChoice =
   /** `model/hdrcnn.onnx` shipped in the plugin, if the build had one; else the official download. */
@@ -40,14 +48,12 @@ export type Request =
   | { readonly type: 'run-tile'; readonly id: number; readonly version: number; readonly width: number; readonly height: number; readonly input: EncodedFloat32 }
   | { readonly type: 'cancel'; readonly id: number; readonly version: number; readonly target: number };
 
-export type ModelState = 'bundled' | 'cached' | 'downloading' | 'converting' | 'ready' | 'failed';
-
-/** `timeout` is the client's own: the engine went quiet (see engine-client.ts). */
-export type ErrorCode = 'bad-message' | 'version' | 'not-ready' | 'model' | 'download' | 'inference' | 'cancelled' | 'timeout';
+export const MODEL_STATES = ['bundled', 'cached', 'downloading', 'converting', 'ready', 'failed'] as const;
+export type ModelState = (typeof MODEL_STATES)[number];
 
 export type Response =
   | { readonly type: 'model-status'; readonly id: number; readonly version: number; readonly state: ModelState; readonly message: string }
-  | { readonly type: 'progress'; readonly id: number; readonly version: number; readonly stage: 'download' | 'convert'; readonly loaded: number; readonly total: number }
+  | { readonly type: 'progress'; readonly id: number; readonly version: number; readonly stage: ProgressStage; readonly loaded: number; readonly total: number }
   | {
       readonly type: 'ready';
       readonly id: number;
@@ -71,13 +77,6 @@ export type Response =
     }
   | { readonly type: 'error'; readonly id: number; readonly version: number; readonly code: ErrorCode; readonly message: string };
 
-export class ProtocolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProtocolError';
-  }
-}
-
 type Obj = Record<string, unknown>;
 
 function object(v: unknown, what: string): Obj {
@@ -96,9 +95,12 @@ const isSize = (v: unknown): v is number => isInt(v) && v > 0 && v <= 65536;
 const isCount = (v: unknown): v is number => isInt(v) && v >= 0;
 const isString = (v: unknown): v is string => typeof v === 'string';
 const oneOf =
-  <T extends string>(...values: T[]) =>
+  <T extends string>(values: readonly T[]) =>
   (v: unknown): v is T =>
     values.includes(v as T);
+/** "'a', 'b' or 'c'", for error messages. */
+const listed = (values: readonly string[]): string =>
+  values.map((v) => `'${v}'`).join(', ').replace(/, ([^,]*)$/, ' or $1');
 const isEncoded = (v: unknown): v is EncodedFloat32 => {
   const o = v as Obj;
   return typeof v === 'object' && v !== null && o.encoding === 'base64-f32le' && isCount(o.length) && isString(o.data);
@@ -135,14 +137,14 @@ export function parseRequest(raw: unknown): Request {
   switch (o.type) {
     case 'init': {
       const model = object(o.model, "'init' message: 'model'");
-      field(model, 'kind', oneOf('bundled', 'download', 'file'), "'bundled', 'download' or 'file'");
+      field(model, 'kind', oneOf(MODEL_KINDS), listed(MODEL_KINDS));
       if (model.kind === 'file') {
         field(model, 'name', isString, 'a file name');
         field(model, 'base64', isString, 'base64 text');
       } else {
-        field(model, 'variant', oneOf('clean', 'jpeg'), "'clean' or 'jpeg'");
+        field(model, 'variant', oneOf(WEIGHTS_VARIANTS), listed(WEIGHTS_VARIANTS));
       }
-      field(o, 'provider', oneOf('auto', 'webgpu', 'wasm'), "'auto', 'webgpu' or 'wasm'");
+      field(o, 'provider', oneOf(PROVIDER_CHOICES), listed(PROVIDER_CHOICES));
       break;
     }
     case 'run-tile':
@@ -159,26 +161,26 @@ export function parseResponse(raw: unknown): Response {
   const o = envelope(raw, ['model-status', 'progress', 'ready', 'result', 'error']);
   switch (o.type) {
     case 'model-status':
-      field(o, 'state', oneOf('bundled', 'cached', 'downloading', 'converting', 'ready', 'failed'), 'a model state');
+      field(o, 'state', oneOf(MODEL_STATES), 'a model state');
       field(o, 'message', isString, 'text');
       break;
     case 'progress':
-      field(o, 'stage', oneOf('download', 'convert'), "'download' or 'convert'");
+      field(o, 'stage', oneOf(PROGRESS_STAGES), listed(PROGRESS_STAGES));
       field(o, 'loaded', isCount, 'a byte count');
       field(o, 'total', isCount, 'a byte count');
       break;
     case 'ready':
-      field(o, 'provider', oneOf('webgpu', 'wasm'), "'webgpu' or 'wasm'");
+      field(o, 'provider', oneOf(PROVIDERS), listed(PROVIDERS));
       field(o, 'reason', isString, 'text');
       field(o, 'model', isString, 'text');
       break;
     case 'result':
       checkTilePayload(o, 'output');
-      field(o, 'provider', oneOf('webgpu', 'wasm'), "'webgpu' or 'wasm'");
+      field(o, 'provider', oneOf(PROVIDERS), listed(PROVIDERS));
       if (o.notice !== undefined) field(o, 'notice', isString, 'text');
       break;
     case 'error':
-      field(o, 'code', oneOf('bad-message', 'version', 'not-ready', 'model', 'download', 'inference', 'cancelled', 'timeout'), 'an error code');
+      field(o, 'code', oneOf(ERROR_CODES), 'an error code');
       field(o, 'message', isString, 'text');
       break;
   }

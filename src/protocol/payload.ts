@@ -5,7 +5,7 @@
  * the raw bytes, no precision lost.
  */
 import { fromByteArray, toByteArray } from 'base64-js';
-import { ProtocolError } from './messages';
+import { ProtocolError } from './errors';
 
 export interface EncodedFloat32 {
   readonly encoding: 'base64-f32le';

@@ -3,7 +3,8 @@
  * The only file that imports onnxruntime-node.
  */
 import * as ort from 'onnxruntime-node';
-import { MODEL_INPUT, MODEL_OUTPUT, type InferenceBackend, type PlanarTile } from '../core/backend';
+import type { InferenceBackend, PlanarTile } from '../core/backend';
+import { MODEL_INPUT, MODEL_OUTPUT } from '../core/hdrcnn';
 
 export interface OrtNodeOptions {
   /** Intra-op threads; default: onnxruntime's choice (all cores). */

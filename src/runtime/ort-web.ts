@@ -5,7 +5,8 @@
  * in, nothing is sniffed or set at import time.
  */
 import * as ort from 'onnxruntime-web';
-import { MODEL_INPUT, MODEL_OUTPUT, type InferenceBackend, type PlanarTile } from '../core/backend';
+import type { InferenceBackend, PlanarTile } from '../core/backend';
+import { MODEL_INPUT, MODEL_OUTPUT } from '../core/hdrcnn';
 
 export type WebProvider = 'webgpu' | 'wasm';
 

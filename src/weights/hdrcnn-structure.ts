@@ -8,7 +8,7 @@
  * with a message that names the layer.
  */
 import { WeightsFormatError } from './errors';
-import type { ParamArray } from './params-file';
+import type { ParamArray } from './param-array';
 
 /** A convolution with optional batch normalisation, in TensorFlow layout. */
 export interface ConvParams {

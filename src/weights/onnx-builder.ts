@@ -15,8 +15,8 @@
  * - Transposed convolutions become four phase convolutions (see `deconv`).
  */
 import { onnx } from 'onnx-proto';
-import { MODEL_INPUT, MODEL_OUTPUT } from '../core/backend';
-import { toHalfArray } from './float16';
+import { MODEL_INPUT, MODEL_OUTPUT } from '../core/hdrcnn';
+import { toHalfArray } from '../core/float16';
 import { BN_EPSILON, POOL_AFTER, type ConvParams, type HdrcnnParams } from './hdrcnn-structure';
 
 export interface BuildOptions {

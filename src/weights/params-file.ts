@@ -4,15 +4,11 @@
  * it is a list of float32 arrays; the HDRCNN structure is checked by the graph builder.
  */
 import { WeightsFormatError } from './errors';
+import type { ParamArray } from './param-array';
 import { readNpyHeader } from './npy';
 import { readNpz } from './npz';
 import { unpickle } from './unpickle';
 
-/** One parameter array, C order. */
-export interface ParamArray {
-  shape: number[];
-  data: Float32Array;
-}
 
 export function readParamsFile(bytes: Uint8Array): ParamArray[] {
   if (String.fromCharCode(...bytes.subarray(0, 6)) === '\x93NUMPY') {

@@ -6,7 +6,7 @@
  * shape of data is a WeightsFormatError saying where in the stream it was.
  */
 import { WeightsFormatError } from './errors';
-import type { ParamArray } from './params-file';
+import type { ParamArray } from './param-array';
 
 /** A pickled ndarray: float32 data, or an object array of float32 arrays. */
 export type PickledArray = ParamArray | { shape: number[]; data: ParamArray[] };

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { launchChromium, NO_ADAPTER, openEngine, startServer, type EnginePage, type TestServer } from '../../bench/browser-harness';
-import { EngineError } from '../../src/protocol/engine-client';
+import { EngineError } from '../../src/protocol/errors';
 import { encodeBytes } from '../../src/protocol/payload';
 import { fixturePath } from '../helpers/fixture';
 

@@ -11,7 +11,7 @@ import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
 import { MODEL_DB, MODEL_STORE } from '../../src/engine/idb-cache';
 import { cacheKey, type ModelSources } from '../../src/engine/model-sources';
-import { EngineError } from '../../src/protocol/engine-client';
+import { EngineError } from '../../src/protocol/errors';
 import type { ModelChoice } from '../../src/protocol/messages';
 import { expectedGamma1, fixtureInput, fixturePath, maxRelativeError, tinyModelBytes } from '../helpers/fixture';
 

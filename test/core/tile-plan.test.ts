@@ -1,4 +1,5 @@
-import { fitWindow, planTiles, roundUpTo32, wholeImageSettings, type Rect, type TileSettings } from '../../src/core/tile-plan';
+import type { Rect } from '../../src/core/image';
+import { fitWindow, planTiles, roundUpTo32, wholeImageSettings, type TileSettings } from '../../src/core/tile-plan';
 
 const contains = (outer: Rect, inner: Rect): boolean =>
   inner.left >= outer.left && inner.top >= outer.top &&

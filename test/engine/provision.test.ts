@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { memoryCache, type ModelCache } from '../../src/engine/model-cache';
 import { cacheKey, type ModelSources } from '../../src/engine/model-sources';
 import { provisionModel, type ProvisionDeps } from '../../src/engine/provision';
-import { EngineError } from '../../src/protocol/engine-client';
+import { EngineError } from '../../src/protocol/errors';
 import type { ModelChoice } from '../../src/protocol/messages';
 import { encodeBytes } from '../../src/protocol/payload';
 import { fixturePath, tinyModelBytes } from '../helpers/fixture';

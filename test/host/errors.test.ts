@@ -2,7 +2,7 @@
 import { CancelledError } from '../../src/core/cancellation';
 import { CANCELLED_MESSAGE, describeError, describeProblem, UserError } from '../../src/host/errors';
 import { SettingsError } from '../../src/host/settings';
-import { EngineError } from '../../src/protocol/engine-client';
+import { EngineError } from '../../src/protocol/errors';
 
 test.each([
   [new CancelledError(), CANCELLED_MESSAGE],

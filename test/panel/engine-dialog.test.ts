@@ -1,7 +1,7 @@
 /** The engine dialog of the menu command and of Action playback without the panel. */
 import { installSimulator } from '../simulator/install';
 const { sim } = installSimulator();
-import { ENGINE_URL, openEngineDialog, progressText } from '../../src/panel/engine-surfaces';
+import { ENGINE_URL, openEngineDialog, progressText } from '../../src/panel/webview-surfaces';
 import type { SimDialog, SimProgressbar, WebviewPage } from '../simulator/index';
 
 test('it shows modally with the engine webview, reports progress, and closes', async () => {

@@ -3,9 +3,9 @@
  * panel, and engine failures (the network, the model, the page itself), each with a
  * clear message and the document unchanged.
  */
-import { COMMAND_ID, nodeEnginePage, setupPlugin, waitFor } from './harness';
+import { COMMAND_ID, workerEnginePage, setupPlugin, waitFor } from './harness';
 import type { PageScript } from '../simulator/index';
-import type { NodeEngine } from '../helpers/node-engine';
+import type { WorkerEngine } from '../helpers/worker-engine';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 
 let page: PageScript;
@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { fixturePath } from '../helpers/fixture';
 import { photo8 } from './reference';
 
-const started: NodeEngine[] = [];
+const started: WorkerEngine[] = [];
 afterAll(() => Promise.all(started.map((e) => e.close())));
 
 /** An engine page that loads any model at once and answers every tile with `answer`. */
@@ -52,7 +52,7 @@ test('without a bundled model the official weights download, with progress in th
     }).listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
   });
   const url = `http://127.0.0.1:${port}/hdrcnn_params.npz`;
-  page = nodeEnginePage(started, { bundledModel: undefined, sources: { clean: { label: 'official weights (clean inputs)', urls: [url] }, jpeg: { label: 'jpeg', urls: [url] } } });
+  page = workerEnginePage(started, { bundledModel: undefined, sources: { clean: { label: 'official weights (clean inputs)', urls: [url] }, jpeg: { label: 'jpeg', urls: [url] } } });
   const seen = new Set<string>();
   await sim.entrypoints.showPanel('hdr-panel');
   await waitFor(() => {

@@ -9,18 +9,18 @@
  */
 import { installSimulator } from '../simulator/install';
 import type { PageScript, SimElement, WebviewPage } from '../simulator/index';
-import type { NodeEngine, NodeEngineOptions } from '../helpers/node-engine';
-import { startNodeEngine } from '../helpers/node-engine';
+import type { WorkerEngine, WorkerEngineOptions } from '../helpers/worker-engine';
+import { startWorkerEngine } from '../helpers/worker-engine';
 import { tinyModelBytes } from '../helpers/fixture';
-import { ENGINE_URL } from '../../src/panel/engine-surfaces';
+import { ENGINE_URL } from '../../src/panel/webview-surfaces';
 
 export const PANEL_ID = 'hdr-panel';
 export const COMMAND_ID = 'reconstruct-hdr';
 
 /** The engine page as it runs in the webview: messages in from uxpHost's side, answers out through it. */
-export function nodeEnginePage(started: NodeEngine[], options: NodeEngineOptions = {}): PageScript {
+export function workerEnginePage(started: WorkerEngine[], options: WorkerEngineOptions = {}): PageScript {
   return (page: WebviewPage) => {
-    const engine = startNodeEngine({ bundledModel: tinyModelBytes(), ...options });
+    const engine = startWorkerEngine({ bundledModel: tinyModelBytes(), ...options });
     started.push(engine);
     page.addEventListener('message', (e) => engine.endpoint.postMessage(e.data));
     engine.endpoint.addEventListener('message', (e) => page.uxpHost.postMessage(e.data));
@@ -41,8 +41,8 @@ export async function waitFor<T>(check: () => T | null | undefined | false, what
 export function setupPlugin(options: { page?: PageScript } = {}) {
   const simulator = installSimulator({ modalWaitMs: 50 });
   const { sim } = simulator;
-  const engines: NodeEngine[] = [];
-  sim.servePage(ENGINE_URL, options.page ?? nodeEnginePage(engines));
+  const engines: WorkerEngine[] = [];
+  sim.servePage(ENGINE_URL, options.page ?? workerEnginePage(engines));
   beforeEach(() => {
     jest.isolateModules(() => require('../../src/index'));
   });

@@ -1,5 +1,6 @@
 /** The protocol's validation: every well-formed message passes, anything else fails with a message that says what. */
-import { parseRequest, parseResponse, ProtocolError, PROTOCOL_VERSION, type Request, type Response } from '../../src/protocol/messages';
+import { ProtocolError } from '../../src/protocol/errors';
+import { parseRequest, parseResponse, PROTOCOL_VERSION, type Request, type Response } from '../../src/protocol/messages';
 import { encodeFloat32 } from '../../src/protocol/payload';
 
 const v = PROTOCOL_VERSION;

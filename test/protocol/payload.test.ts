@@ -1,5 +1,5 @@
 /** Pixel payloads survive JSON exactly, and a damaged one is refused. */
-import { ProtocolError } from '../../src/protocol/messages';
+import { ProtocolError } from '../../src/protocol/errors';
 import { decodeBytes, decodeFloat32, encodeBytes, encodeFloat32 } from '../../src/protocol/payload';
 
 describe('float32 payloads', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readParamsFile, type ParamArray } from '../../src/weights/params-file';
+import type { ParamArray } from '../../src/weights/param-array';
+import { readParamsFile } from '../../src/weights/params-file';
 import { f4, paramsNpz } from './pickle-writer';
 
 const fixture = (...path: string[]) => new Uint8Array(readFileSync(join(__dirname, '..', 'fixtures', ...path)));

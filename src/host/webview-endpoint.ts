@@ -5,7 +5,7 @@
  * `data` the JSON-parsed message). Only events from this webview are passed on, so
  * a panel engine and a dialog engine never hear each other.
  */
-import type { BridgeEndpoint } from '../protocol/engine-client';
+import type { BridgeEndpoint } from '../protocol/client';
 
 type Listener = (event: { data: unknown }) => void;
 

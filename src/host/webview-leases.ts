@@ -5,8 +5,8 @@
  * Either way a run gets an EngineClient (the InferenceBackend) and a way to show
  * progress. The surfaces themselves (DOM) come from the panel code.
  */
-import { EngineClient, type EngineEvents } from '../protocol/engine-client';
-import { webviewEndpoint, whenLoaded, type MessageWindow, type WebviewLike } from './engine-bridge';
+import { EngineClient, type EngineEvents } from '../protocol/client';
+import { webviewEndpoint, whenLoaded, type MessageWindow, type WebviewLike } from './webview-endpoint';
 import type { RunFeedback } from './reconstruct-layer';
 import type { KeyValueStore, WeightsChoice } from './settings';
 import { modelChoice, modelKey } from './weights-file';
@@ -45,7 +45,7 @@ interface PanelEngine {
   current?: { key: string; ready: Promise<ReadyEngine> };
 }
 
-export class EngineHost {
+export class WebviewLeases {
   private panel?: PanelEngine;
   /** A hidden panel's page may be suspended: runs then use a dialog. */
   private panelVisible = false;

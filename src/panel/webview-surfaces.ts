@@ -4,9 +4,10 @@
  * a progress bar and Cancel (Photoshop hides its own progress bar while modal UI is up).
  * The page is local content (manifest: webview.allowLocalRendering, UXP 8 / Photoshop 26).
  */
-import type { EngineEvents } from '../protocol/engine-client';
-import type { DialogSurface } from '../host/engine-host';
-import type { WebviewLike } from '../host/engine-bridge';
+import type { EngineEvents } from '../protocol/client';
+import type { ProgressStage } from '../protocol/messages';
+import type { DialogSurface } from '../host/webview-leases';
+import type { WebviewLike } from '../host/webview-endpoint';
 import { h, type Progressbar } from './dom';
 
 /** dist/engine/engine.html, bundled with the plugin. */
@@ -18,7 +19,7 @@ export const engineWebview = (id: string, height: string): HTMLElement & Webview
 const MB = 1024 * 1024;
 
 /** "Downloading: 12.5 of 120.0 MB" and the like, for model progress. */
-export function progressText(stage: 'download' | 'convert', loaded: number, total: number): string {
+export function progressText(stage: ProgressStage, loaded: number, total: number): string {
   if (stage === 'convert') return 'Converting the weights';
   return total > 0 ? `Downloading: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB` : `Downloading: ${(loaded / MB).toFixed(1)} MB`;
 }

@@ -1,4 +1,4 @@
-import { toHalfArray, toHalfBits } from '../../src/weights/float16';
+import { toHalfArray, toHalfBits } from '../../src/core/float16';
 
 /** IEEE 754 half → number, the textbook way, to check the encoder against. */
 function fromHalf(bits: number): number {

@@ -2,7 +2,8 @@
  * The plugin's client against a scripted engine: what it sends, how it reads
  * answers, events, errors, cancel, timeout and dispose.
  */
-import { EngineClient, EngineError, type BridgeEndpoint } from '../../src/protocol/engine-client';
+import { EngineClient, type BridgeEndpoint } from '../../src/protocol/client';
+import { EngineError } from '../../src/protocol/errors';
 import { PROTOCOL_VERSION, type Request } from '../../src/protocol/messages';
 import { encodeFloat32 } from '../../src/protocol/payload';
 

@@ -1,5 +1,5 @@
 /** The webview as a BridgeEndpoint: out through webview.postMessage, in from the plugin window, only this webview's messages. */
-import { webviewEndpoint, whenLoaded } from '../../src/host/engine-bridge';
+import { webviewEndpoint, whenLoaded } from '../../src/host/webview-endpoint';
 import { createPhotoshopSimulator } from '../simulator/index';
 import type { SimEvent, WebviewPage } from '../simulator/index';
 

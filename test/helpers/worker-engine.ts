@@ -3,7 +3,7 @@
  * page: an Engine on onnxruntime-web WASM in a worker thread, exposed as the
  * BridgeEndpoint a UXP <webview> element would be. Messages cross as JSON.
  *
- *   const engine = startNodeEngine();
+ *   const engine = startWorkerEngine();
  *   const client = new EngineClient(engine.endpoint);
  *   await client.init({ kind: 'file', name: 'params.npz', base64 });
  *   ...
@@ -12,9 +12,9 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ModelSources } from '../../src/engine/model-sources';
-import type { BridgeEndpoint } from '../../src/protocol/engine-client';
+import type { BridgeEndpoint } from '../../src/protocol/client';
 
-export interface NodeEngineOptions {
+export interface WorkerEngineOptions {
   /** Where 'download' models come from (e.g. a local test server); the official URLs by default. */
   readonly sources?: ModelSources;
   /** What 'bundled' finds: the plugin's model/hdrcnn.onnx; none by default. */
@@ -22,16 +22,16 @@ export interface NodeEngineOptions {
   readonly threads?: number;
 }
 
-export interface NodeEngine {
+export interface WorkerEngine {
   readonly endpoint: BridgeEndpoint;
   /** Every message the engine sent, parsed, in order. */
   readonly sent: unknown[];
   close(): Promise<void>;
 }
 
-export function startNodeEngine(options: NodeEngineOptions = {}): NodeEngine {
+export function startWorkerEngine(options: WorkerEngineOptions = {}): WorkerEngine {
   const worker = new Worker(path.join(__dirname, 'ts-worker.js'), {
-    workerData: { entry: path.join(__dirname, 'node-engine-worker.ts'), options },
+    workerData: { entry: path.join(__dirname, 'worker-engine-thread.ts'), options },
   });
   // An engine a test forgot to close must not keep jest alive.
   worker.unref();

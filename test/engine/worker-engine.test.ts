@@ -6,21 +6,22 @@
 import { readFileSync } from 'node:fs';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
-import { EngineClient, EngineError } from '../../src/protocol/engine-client';
+import { EngineClient } from '../../src/protocol/client';
+import { EngineError } from '../../src/protocol/errors';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 import { encodeBytes } from '../../src/protocol/payload';
 import { fixtureInput, fixturePath, maxRelativeError, readNpyFloat32, tinyModelBytes } from '../helpers/fixture';
-import { startNodeEngine, type NodeEngine } from '../helpers/node-engine';
+import { startWorkerEngine, type WorkerEngine } from '../helpers/worker-engine';
 
 const npzFile = () => ({ kind: 'file', name: 'params.npz', base64: encodeBytes(readFileSync(fixturePath('params.npz'))) }) as const;
 
 describe('EngineClient ⇄ Engine over the Node wiring', () => {
-  let engine: NodeEngine;
+  let engine: WorkerEngine;
   let client: EngineClient;
   const statuses: string[] = [];
 
   beforeAll(() => {
-    engine = startNodeEngine({ bundledModel: tinyModelBytes() });
+    engine = startWorkerEngine({ bundledModel: tinyModelBytes() });
     client = new EngineClient(engine.endpoint, { onModelStatus: (state) => statuses.push(state) });
   });
   afterAll(async () => {

@@ -6,7 +6,8 @@
  * ids no longer pending (cancelled, timed out) are dropped.
  */
 import type { InferenceBackend, PlanarTile } from '../core/backend';
-import { parseResponse, PROTOCOL_VERSION, refusal, type ErrorCode, type ModelChoice, type ModelState, type Provider, type Request, type Response } from './messages';
+import { EngineError } from './errors';
+import { parseResponse, PROTOCOL_VERSION, refusal, type ModelChoice, type ModelState, type ProgressStage, type Provider, type Request, type Response } from './messages';
 import { decodeFloat32, encodeFloat32 } from './payload';
 
 // The host-free build has no DOM or Node typings; every host has these two.
@@ -22,19 +23,9 @@ export interface BridgeEndpoint {
 
 export interface EngineEvents {
   onModelStatus?(state: ModelState, message: string): void;
-  onProgress?(stage: 'download' | 'convert', loaded: number, total: number): void;
+  onProgress?(stage: ProgressStage, loaded: number, total: number): void;
   /** Something the user should know that is not an error, e.g. "GPU lost, continuing on WASM". */
   onNotice?(message: string): void;
-}
-
-export class EngineError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EngineError';
-  }
 }
 
 /** No word from the engine for this long fails the request; progress and status messages count as words. */

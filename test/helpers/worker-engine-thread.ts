@@ -1,5 +1,5 @@
 /**
- * The engine page's stand-in in Node (run by node-engine.ts in a worker
+ * The engine page's stand-in in Node (run by worker-engine.ts in a worker
  * thread): the same Engine on onnxruntime-web WASM, a memory cache, Node's
  * fetch, no WebGPU. Messages cross as JSON text, as a bridge carrying only
  * JSON-safe values would deliver them.
@@ -9,9 +9,9 @@ import { Engine } from '../../src/engine/engine';
 import { memoryCache } from '../../src/engine/model-cache';
 import { MODEL_SOURCES } from '../../src/engine/model-sources';
 import { createOrtWebBackend } from '../../src/runtime/ort-web';
-import type { NodeEngineOptions } from './node-engine';
+import type { WorkerEngineOptions } from './worker-engine';
 
-const options = workerData.options as NodeEngineOptions;
+const options = workerData.options as WorkerEngineOptions;
 const port = parentPort!;
 const engine = new Engine((message) => port.postMessage(JSON.stringify(message)), {
   requestGpu: async () => ({ reason: 'no WebGPU in Node' }),
