@@ -9,8 +9,10 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
     // three's EXR exporter ships as ES modules only; compile it to CommonJS for jest.
     '^.+/node_modules/three/(examples|src|build)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
+    // @noble/hashes (SHA-256 of models) ships as ES modules only, like three.
+    '^.+/node_modules/@noble/hashes/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!three/(examples|src|build)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!three/(examples|src|build)/|@noble/hashes/)'],
   // The exporter imports 'three'; its CommonJS entry is a deprecated shim around the ES build.
   moduleNameMapper: { '^three$': '<rootDir>/node_modules/three/build/three.module.js' },
   testTimeout: 60000,

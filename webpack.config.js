@@ -1,7 +1,7 @@
 /**
  * Two bundles (select one with `webpack --config-name engine|plugin`):
- * - engine: the inference page loaded in the plugin's <webview> → dist/engine/
- *   (engine.html, engine.js, and the onnxruntime-web runtime files it loads).
+ * - engine: the inference page loaded in the plugin's <webview> → dist/engine/engine.html,
+ *   one self-contained file: the script and onnxruntime's .wasm are inlined (see InlineEnginePage).
  * - plugin: the UXP plugin itself → dist/ (index.js, manifest, panel HTML,
  *   icons, the bundled model if any); built only once src/index.ts exists.
  * Type checking is `tsc -p tsconfig.json` (npm run build): loaders only transpile.
@@ -9,6 +9,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const CopyPlugin = require('copy-webpack-plugin');
+const { Compilation, sources } = require('webpack');
 
 const root = __dirname;
 const dist = path.join(root, 'dist');
@@ -32,31 +33,54 @@ const common = (mode) => ({
   ignoreWarnings: [{ module: /@protobufjs[\\/]inquire/ }],
 });
 
+/** The WebGPU build's WASM runtime (it also runs the WASM provider). */
+const ORT_WASM = path.join(ortDist, 'ort-wasm-simd-threaded.asyncify.wasm');
+
+/**
+ * Writes engine.html with engine.js inline and the runtime .wasm as base64 in a script element
+ * of a non-JavaScript type (never executed, read by page.ts), then drops engine.js: local webview
+ * content may be served with no Content-Type, which a module script, an import() of .mjs or
+ * WebAssembly.instantiateStreaming would refuse; one file with no fetch needs no type at all.
+ */
+class InlineEnginePage {
+  apply(compiler) {
+    compiler.hooks.thisCompilation.tap('InlineEnginePage', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'InlineEnginePage', stage: Compilation.PROCESS_ASSETS_STAGE_SUMMARIZE }, () => {
+        const script = compilation.getAsset('engine.js').source.source().toString();
+        // Inside an inline script the HTML parser ends the element at "</script" (and "<!--" can hide that end).
+        if (/<\/script|<!--/i.test(script)) throw new Error('engine.js contains "</script" or "<!--": it cannot be inlined');
+        const wasm = fs.readFileSync(ORT_WASM).toString('base64');
+        const html = fs
+          .readFileSync(path.join(root, 'src', 'engine', 'engine.html'), 'utf8')
+          .replace('<!-- inline:ort-wasm -->', () => `<script type="application/octet-stream" id="ort-wasm">${wasm}</script>`)
+          .replace('<!-- inline:engine.js -->', () => `<script>${script}</script>`);
+        compilation.emitAsset('engine.html', new sources.RawSource(html));
+        compilation.deleteAsset('engine.js');
+      });
+    });
+  }
+}
+
 const engine = (mode) => ({
   ...common(mode),
   name: 'engine',
   target: ['web', 'es2022'],
   entry: { engine: './src/engine/page.ts' },
-  // onnxruntime's own module also lands here as an asset (its proxy-worker source, unused: no proxy).
-  output: { path: path.join(dist, 'engine'), filename: '[name].js', assetModuleFilename: '[name][ext]', clean: true },
+  output: { path: path.join(dist, 'engine'), filename: '[name].js', clean: true },
   resolve: {
     extensions: ['.ts', '.js'],
     alias: {
-      // The package's default build (JSEP) ignores a GPUDevice passed in the session options;
-      // the native WebGPU EP build takes it. This build loads its runtime from wasmPaths: see below.
-      'onnxruntime-web$': path.join(ortDist, 'ort.webgpu.min.mjs'),
+      // The package's default build (JSEP) ignores a GPUDevice passed in the session options; the native
+      // WebGPU EP build takes it. Its "bundle" variant has the runtime's JavaScript glue built in (no import()).
+      'onnxruntime-web$': path.join(ortDist, 'ort.webgpu.bundle.min.mjs'),
     },
   },
-  plugins: [
-    new CopyPlugin({
-      patterns: [
-        { from: 'src/engine/engine.html' },
-        // The WebGPU build's WASM runtime (also runs the WASM provider): fetched next to engine.html.
-        { from: path.join(ortDist, 'ort-wasm-simd-threaded.asyncify.mjs') },
-        { from: path.join(ortDist, 'ort-wasm-simd-threaded.asyncify.wasm') },
-      ],
-    }),
-  ],
+  module: {
+    rules: [typescript, { test: /ort\.webgpu\.bundle\.min\.mjs$/, loader: path.join(root, 'scripts', 'page-url-loader.js') }],
+    // The runtime's new URL('….wasm', …) must not make webpack copy the 27 MB file beside the page.
+    parser: { javascript: { url: false } },
+  },
+  plugins: [new InlineEnginePage()],
 });
 
 const plugin = (mode) => ({

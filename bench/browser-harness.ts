@@ -1,9 +1,10 @@
 /**
- * Runs the engine page (dist/engine, from `webpack --config-name engine`) in
- * Debian's Chromium through playwright-core, for the browser tests and the
- * browser bench. The plugin's side is an {@link EngineClient} in Node; the
- * page gets a stand-in `window.uxpHost` whose messages come back through a
- * Playwright binding, so every message crosses a real serialisation boundary.
+ * Runs the engine page (dist/engine/engine.html, from `webpack --config-name engine`)
+ * in Debian's Chromium through playwright-core, for the browser tests and the
+ * browser bench. The plugin's side is an {@link EngineClient} in Node; the page
+ * gets a stand-in `window.uxpHost`. As over UXP's bridge, every message crosses
+ * as JSON text both ways, replies are routed by the page's channel stamp, and a
+ * message over `maxMessageBytes` is refused (and recorded).
  */
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { ModelSources } from '../src/engine/model-sources';
+import { CHANNEL_PARAM, readStamp } from '../src/protocol/channel';
 import { EngineClient, type BridgeEndpoint, type EngineEvents } from '../src/protocol/client';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -41,9 +42,10 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 
 /**
  * Serves dist/engine at /engine/ on 127.0.0.1 only. `isolated` adds the
- * COOP/COEP headers that make the page cross-origin isolated (WASM threads).
+ * COOP/COEP headers that make the page cross-origin isolated (WASM threads);
+ * `contentType: false` sends no Content-Type, as a custom scheme may not.
  */
-export async function startServer({ isolated = false } = {}): Promise<TestServer> {
+export async function startServer({ isolated = false, contentType = true } = {}): Promise<TestServer> {
   const hits = new Map<string, number>();
   const server: TestServer = { origin: '', hits, routes: new Map(), close: () => new Promise((r) => (http.closeAllConnections(), http.close(() => r()))) };
   const http = createServer(async (request, response) => {
@@ -53,15 +55,15 @@ export async function startServer({ isolated = false } = {}): Promise<TestServer
       response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
       response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     }
-    response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    if (isolated) response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     const route = server.routes.get(url.pathname);
     if (route) return route(request, response);
     const name = url.pathname.startsWith('/engine/') ? path.basename(url.pathname) : '';
     try {
       const body = await readFile(path.join(ENGINE_DIR, name || '-'));
       // Cacheable, so Chromium can keep the compiled WASM between pages.
-      const headers = { 'Content-Type': TYPES[path.extname(name)] ?? 'application/octet-stream', 'Content-Length': body.length, 'Cache-Control': 'max-age=3600' };
-      response.writeHead(200, headers);
+      const type = contentType ? { 'Content-Type': TYPES[path.extname(name)] ?? 'application/octet-stream' } : {};
+      response.writeHead(200, { ...type, 'Content-Length': body.length, 'Cache-Control': 'max-age=3600' });
       response.end(body);
     } catch {
       response.writeHead(404).end();
@@ -84,14 +86,19 @@ export function fileRoute(body: Uint8Array, { status = 200, sendBytes = body.len
 }
 
 export interface PageOptions {
-  readonly sources?: ModelSources;
-  readonly threads?: number;
+  /** Added to the page's URL after the channel, e.g. 'self-test'. */
+  readonly query?: string;
   /** Runs in the page before anything else (stubs, device capture). */
   readonly initScript?: string;
   readonly events?: EngineEvents;
-  /** Reuse a context (shares IndexedDB between pages); a fresh one otherwise. */
+  /** Reuse a context; a fresh one otherwise. */
   readonly context?: BrowserContext;
+  /** Largest message either way, as JSON text; larger ones are refused. */
+  readonly maxMessageBytes?: number;
 }
+
+/** The simulator's default too (test/simulator/webview.ts): well above the 4 MB the protocol keeps to. */
+export const MAX_MESSAGE_BYTES = 8 * 2 ** 20;
 
 export interface EnginePage {
   readonly page: Page;
@@ -99,8 +106,15 @@ export interface EnginePage {
   readonly client: EngineClient;
   /** Messages the page logged to its console (ORT warnings). */
   readonly console: string[];
+  /** Every message the page posted, parsed: self-test reports land here too. */
+  readonly received: unknown[];
+  /** Bytes of JSON of each message, by direction; refused ones are listed in `refused`. */
+  readonly sizes: { toPage: number[]; toPlugin: number[] };
+  readonly refused: string[];
   close(): Promise<void>;
 }
+
+let channels = 0;
 
 /** Opens dist/engine/engine.html and returns the plugin-side client talking to it. */
 export async function openEngine(browser: Browser, server: TestServer, options: PageOptions = {}): Promise<EnginePage> {
@@ -109,19 +123,35 @@ export async function openEngine(browser: Browser, server: TestServer, options: 
   const console: string[] = [];
   page.on('console', (m) => console.push(m.text()));
   const listeners = new Set<(event: { data: unknown }) => void>();
-  await page.exposeBinding('__toPlugin', (_source, message: unknown) => listeners.forEach((l) => l({ data: message })));
-  await page.addInitScript(
-    ({ sources, threads }) => {
-      const w = window as unknown as Record<string, unknown>;
-      w.uxpHost = { postMessage: (m: unknown) => (w.__toPlugin as (m: unknown) => void)(m) };
-      w.hdrEngineOverrides = { sources, threads };
-    },
-    { sources: options.sources, threads: options.threads },
-  );
+  const limit = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  const channel = `test-${++channels}`;
+  const received: unknown[] = [];
+  const sizes = { toPage: [] as number[], toPlugin: [] as number[] };
+  const refused: string[] = [];
+  let lastSeq = 0;
+  await page.exposeBinding('__toPlugin', (_source, text: string) => {
+    sizes.toPlugin.push(Buffer.byteLength(text));
+    if (Buffer.byteLength(text) > limit) return void refused.push(`to the plugin: ${Buffer.byteLength(text)} bytes`);
+    const stamped = readStamp(text);
+    if (!stamped || stamped.stamp.channel !== channel || stamped.stamp.seq <= lastSeq) return;
+    lastSeq = stamped.stamp.seq;
+    received.push(stamped.message);
+    listeners.forEach((l) => l({ data: stamped.message }));
+  });
+  await page.addInitScript(() => {
+    const w = window as unknown as Record<string, unknown>;
+    w.uxpHost = { postMessage: (m: unknown) => (w.__toPlugin as (text: string) => void)(JSON.stringify(m)) };
+  });
   if (options.initScript) await page.addInitScript(options.initScript);
-  await page.goto(`${server.origin}/engine/engine.html`);
+  const query = `?${CHANNEL_PARAM}=${channel}${options.query ? `&${options.query}` : ''}`;
+  await page.goto(`${server.origin}/engine/engine.html${query}`);
   const endpoint: BridgeEndpoint = {
-    postMessage: (message) => void page.evaluate((m) => window.postMessage(m, '*'), message).catch(() => undefined),
+    postMessage: (message) => {
+      const text = JSON.stringify(message);
+      sizes.toPage.push(Buffer.byteLength(text));
+      if (Buffer.byteLength(text) > limit) throw new Error(`refused: a ${Buffer.byteLength(text)}-byte message`);
+      void page.evaluate((t) => window.postMessage(JSON.parse(t), '*'), text).catch(() => undefined);
+    },
     addEventListener: (_type, listener) => listeners.add(listener),
     removeEventListener: (_type, listener) => listeners.delete(listener),
   };
@@ -131,6 +161,9 @@ export async function openEngine(browser: Browser, server: TestServer, options: 
     context,
     client,
     console,
+    received,
+    sizes,
+    refused,
     close: async () => {
       await client.dispose();
       await page.close();
@@ -138,6 +171,12 @@ export async function openEngine(browser: Browser, server: TestServer, options: 
     },
   };
 }
+
+/** Local webview content has no localStorage and IndexedDB is undocumented: both throw on access. */
+export const THROWING_STORAGE = `
+  for (const name of ['localStorage', 'sessionStorage', 'indexedDB', 'caches']) {
+    Object.defineProperty(window, name, { configurable: true, get() { throw new DOMException(name + ' is not available', 'SecurityError'); } });
+  }`;
 
 /** Stubs WebGPU out of the page: navigator.gpu.requestAdapter() gives null. */
 export const NO_ADAPTER = `if (navigator.gpu) navigator.gpu.requestAdapter = async () => null;`;

@@ -1,23 +1,30 @@
 /**
  * Browser figures (issue 4): the engine page in Debian's Chromium, headless,
  * whose WebGPU is SwiftShader (software: a correctness path, not a speed).
+ * - The page itself: its size, and its start-up (navigation to the engine
+ *   listening; the inline .wasm is decoded and compiled at the first init).
+ * - Moving the full-width model (fp32 and fp16) over the bridge in chunks, up to
+ *   the page having it whole and checked, and the init as a whole.
  * - Time per tile, measured inside the page: a run-tile posted to the page and
  *   its result back (payload decode, network, encode), so the test harness's
  *   own transport is not counted. WebGPU with the fixture's narrow model (every
- *   width / 8); WASM with 1 and 2 threads, with and without cross-origin
- *   isolation, narrow and full-width random weights.
+ *   width / 8); WASM (one thread: the page is never cross-origin isolated in
+ *   UXP), narrow and full-width random weights.
  * - The bridge's cost per megapixel: encodeFloat32/decodeFloat32 and
  *   JSON.stringify/parse (Node's V8), and Chromium cloning the message.
  * Needs /usr/bin/chromium and dist/engine (webpack --config-name engine).
  * Alone: node dist-cli/bench/browser.js
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../src/protocol/messages';
 import { decodeFloat32, encodeFloat32 } from '../src/protocol/payload';
+import { parseHdrcnnParams } from '../src/weights/hdrcnn-structure';
 import { convertWeights } from '../src/weights/load-model';
-import { fileRoute, launchChromium, openEngine, REPO, startServer } from './browser-harness';
+import { buildHdrcnnOnnx } from '../src/weights/onnx-builder';
+import { randomHdrcnnParams } from '../src/weights/random-params';
+import { launchChromium, openEngine, REPO, startServer, type TestServer } from './browser-harness';
 import { benchModel } from './make-model';
 import { median, printTable } from './stats';
 
@@ -48,7 +55,7 @@ function timeTiles(page: Page, size: number, runs: number): Promise<TileFigure> 
         const started = performance.now();
         const reply = await new Promise<{ type: string; message?: string }>((resolve) => {
           w.__toPlugin = (m) => {
-            const r = m as { id: number; type: string };
+            const r = JSON.parse(m as string) as { id: number; type: string; message?: string };
             if (r.id === id && (r.type === 'result' || r.type === 'error')) resolve(r);
           };
           window.postMessage({ type: 'run-tile', id, version, width: size, height: size, input }, '*');
@@ -103,43 +110,79 @@ function bridgeCostChromium(page: Page): Promise<number> {
 async function tileTimes(browser: Browser, rows: Array<Array<string | number>>): Promise<number> {
   const narrow = convertWeights(new Uint8Array(readFileSync(path.join(REPO, 'test', 'fixtures', 'hdrcnn-tiny', 'params.npz'))));
   const full = new Uint8Array(readFileSync(benchModel(1)));
-  const bundled = { kind: 'bundled', variant: 'clean' } as const;
   let chromiumBridge = NaN;
+  const server = await startServer({ contentType: false });
 
   // WebGPU (SwiftShader), narrow model only: software WebGPU runs the full model for minutes.
   {
-    const server = await startServer();
-    server.routes.set('/model/hdrcnn.onnx', fileRoute(narrow));
     const engine = await openEngine(browser, server);
-    const ready = await engine.client.init(bundled, 'webgpu');
+    const ready = await engine.client.init({ label: 'narrow', bytes: narrow }, 'webgpu');
     const t = await timeTiles(engine.page, 128, WEBGPU_RUNS);
-    rows.push([ready.provider, 'narrow (fixture, widths / 8)', '128²', '', '', t.first, t.median]);
+    rows.push([ready.provider, 'narrow (fixture, widths / 8)', '128²', t.first, t.median]);
     await engine.close();
-    await server.close();
   }
+  const engine = await openEngine(browser, server);
+  await engine.client.init({ label: 'narrow', bytes: narrow }, 'wasm');
+  for (const size of [128, 512]) {
+    const t = await timeTiles(engine.page, size, RUNS);
+    rows.push(['wasm', 'narrow (fixture, widths / 8)', `${size}²`, t.first, t.median]);
+  }
+  await engine.client.init({ label: 'full', bytes: full }, 'wasm');
+  const t = await timeTiles(engine.page, 256, RUNS);
+  rows.push(['wasm', 'full width (random weights)', '256²', t.first, t.median]);
+  chromiumBridge = await bridgeCostChromium(engine.page);
+  await engine.close();
+  await server.close();
+  return chromiumBridge;
+}
 
-  for (const isolated of [false, true]) {
-    const server = await startServer({ isolated });
-    for (const threads of [1, 2]) {
-      server.routes.set('/model/hdrcnn.onnx', fileRoute(narrow));
-      const engine = await openEngine(browser, server, { threads });
-      await engine.client.init(bundled, 'wasm');
-      const effective = (await engine.page.evaluate(() => crossOriginIsolated)) ? threads : 1;
-      const label = `${threads} (${effective} effective)`;
-      for (const size of [128, 512]) {
-        const t = await timeTiles(engine.page, size, RUNS);
-        rows.push(['wasm', 'narrow (fixture, widths / 8)', `${size}²`, label, isolated ? 'yes' : 'no', t.first, t.median]);
-      }
-      server.routes.set('/model/hdrcnn.onnx', fileRoute(full));
-      await engine.client.init(bundled, 'wasm');
-      const t = await timeTiles(engine.page, 256, RUNS);
-      rows.push(['wasm', 'full width (random weights)', '256²', label, isolated ? 'yes' : 'no', t.first, t.median]);
-      if (isolated && threads === 2) chromiumBridge = await bridgeCostChromium(engine.page);
+/** Page size; navigation → engine listening; first init (decodes and compiles the inline .wasm) with the narrow model. */
+async function pageFigures(browser: Browser, server: TestServer): Promise<Array<Array<string | number>>> {
+  const narrow = convertWeights(new Uint8Array(readFileSync(path.join(REPO, 'test', 'fixtures', 'hdrcnn-tiny', 'params.npz'))));
+  const loads: number[] = [];
+  const inits: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext(); // nothing cached between runs
+    let started = performance.now();
+    const engine = await openEngine(browser, server, { context });
+    await engine.page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Engine loaded'));
+    loads.push(performance.now() - started);
+    started = performance.now();
+    await engine.client.init({ label: 'narrow', bytes: narrow }, 'wasm');
+    inits.push(performance.now() - started);
+    await engine.close();
+    await context.close();
+  }
+  const size = statSync(path.join(REPO, 'dist', 'engine', 'engine.html')).size;
+  return [
+    ['engine.html (script and .wasm inline)', `${(size / 2 ** 20).toFixed(1)} MiB`],
+    ['open the page until the engine listens (new context, median)', `${median(loads).toFixed(0)} ms`],
+    ['first init, narrow model (decode + compile the .wasm, session)', `${median(inits).toFixed(0)} ms`],
+  ];
+}
+
+/** The full-width model into the page: chunks sent until the page has it whole and checked, then the whole init. */
+async function transferFigures(browser: Browser, server: TestServer): Promise<Array<Array<string | number>>> {
+  const params = parseHdrcnnParams(randomHdrcnnParams(1, 2017));
+  const rows: Array<Array<string | number>> = [];
+  for (const fp16 of [false, true]) {
+    const model = buildHdrcnnOnnx(params, { fp16 });
+    const transfers: number[] = [];
+    const inits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      let arrived = NaN;
+      const engine = await openEngine(browser, server, {
+        events: { onModelStatus: (state, message) => state === 'loading' && message.startsWith('loading ') && (arrived = performance.now()) },
+      });
+      const opened = performance.now();
+      await engine.client.init({ label: 'full', bytes: model }, 'wasm');
+      transfers.push(arrived - opened);
+      inits.push(performance.now() - opened);
       await engine.close();
     }
-    await server.close();
+    rows.push([fp16 ? 'fp16' : 'fp32', `${(model.length / 2 ** 20).toFixed(1)} MiB`, Math.ceil(model.length / 3e6), median(transfers), median(inits)]);
   }
-  return chromiumBridge;
+  return rows;
 }
 
 export async function benchBrowser(): Promise<void> {
@@ -147,14 +190,26 @@ export async function benchBrowser(): Promise<void> {
   const version = browser.version();
   const rows: Array<Array<string | number>> = [];
   let chromiumBridge: number;
+  let page: Array<Array<string | number>>;
+  let transfer: Array<Array<string | number>>;
   try {
+    const server = await startServer({ contentType: false });
+    page = await pageFigures(browser, server);
+    transfer = await transferFigures(browser, server);
+    await server.close();
     chromiumBridge = await tileTimes(browser, rows);
   } finally {
     await browser.close();
   }
+  printTable(`Engine page in Chromium ${version}, served with no Content-Type and no COOP/COEP`, ['what', 'figure'], page);
+  printTable(
+    'Full-width model over the bridge (chunks of 3 MB as base64 JSON, each acknowledged), median of 3',
+    ['model', 'size', 'chunks', 'until whole and checked, ms', 'whole init (and WASM session), ms'],
+    transfer,
+  );
   printTable(
     `Engine page in Chromium ${version} (headless, WebGPU = SwiftShader): ms per tile inside the page, median of ${RUNS} (WebGPU ${WEBGPU_RUNS}) after a first run`,
-    ['provider', 'model', 'window', 'threads', 'COOP/COEP', 'first ms', 'median ms'],
+    ['provider', 'model', 'window', 'first ms', 'median ms'],
     rows,
   );
   const node = bridgeCostNode();

@@ -1,11 +1,12 @@
 /**
- * The engine: answers the plugin's requests (src/protocol/messages.ts) with a
- * model provisioned in the page and an onnxruntime-web session on WebGPU or
+ * The engine: answers the plugin's requests (src/protocol/messages.ts) with the
+ * model the plugin sends in chunks and an onnxruntime-web session on WebGPU or
  * WASM. Everything host-specific comes in through {@link EngineDeps}, so the
  * page (page.ts) and Node (test/helpers/worker-engine.ts) run this same class.
  *
  * Requests are served one at a time, in arrival order (a session runs one
- * tile at a time anyway). `cancel` aborts a download, skips a queued tile and
+ * tile at a time anyway); model chunks are taken as they come, for the init
+ * they belong to, queued or running. `cancel` aborts an init, skips a queued tile and
  * turns a running tile's result into a 'cancelled' error: the network cannot
  * be interrupted mid-run. A WebGPU session whose device is lost, or whose run
  * fails, is replaced by a WASM session and the tile runs again there.
@@ -15,12 +16,14 @@ import { EngineError, ProtocolError, type ErrorCode } from '../protocol/errors';
 import { parseRequest, PROTOCOL_VERSION, refusal, type Provider, type Request, type Response } from '../protocol/messages';
 import { decodeFloat32, encodeFloat32 } from '../protocol/payload';
 import type { GpuChoice, GpuDevice } from './gpu';
-import { provisionModel, type ProvisionDeps } from './provision';
+import { ModelAssembly } from './model-assembly';
 
-export interface EngineDeps extends ProvisionDeps {
+export interface EngineDeps {
   /** A WebGPU device, or why there is none; `allowSoftware` when the plugin asked for WebGPU by name. */
   requestGpu(allowSoftware: boolean): Promise<GpuChoice>;
   createBackend(model: Uint8Array, provider: Provider, device?: GpuDevice): Promise<InferenceBackend>;
+  /** What the runtime got, asked once a session exists (onnxruntime lowers threads without isolation). */
+  runtimeInfo(): { readonly wasmThreads: number; readonly crossOriginIsolated: boolean };
 }
 
 interface Session {
@@ -35,7 +38,7 @@ interface Session {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Body = DistributiveOmit<Response, 'id' | 'version'>;
-type Work = Exclude<Request, { type: 'cancel' }>;
+type Work = Exclude<Request, { type: 'cancel' | 'model-chunk' }>;
 
 /** How long a failed WebGPU run waits for its device's lost promise, to say which happened. */
 const LOST_GRACE_MS = 2000;
@@ -47,6 +50,8 @@ export class Engine {
   private session?: Session;
   private queue: Promise<void> = Promise.resolve();
   private readonly requests = new Map<number, AbortController>();
+  /** The model of each init not yet served, by init id. */
+  private readonly assemblies = new Map<number, ModelAssembly>();
 
   constructor(
     private readonly reply: (message: Response) => void,
@@ -65,12 +70,37 @@ export class Engine {
     }
     if (request.type === 'cancel') {
       this.requests.get(request.target)?.abort(); // cancel has no answer of its own
+      this.assemblies.get(request.target)?.abort(cancelled());
       return;
+    }
+    if (request.type === 'model-chunk') return this.takeChunk(request);
+    if (request.type === 'init') {
+      try {
+        this.assemblies.set(request.id, new ModelAssembly(request.model));
+      } catch (e) {
+        this.send(request.id, { type: 'error', code: 'model', message: `no room for a ${request.model.bytes}-byte model: ${message(e)}` });
+        return;
+      }
     }
     const controller = new AbortController();
     this.requests.set(request.id, controller);
     // serve() answers its own failures; a bridge that throws on reply has no one left to tell.
     this.queue = this.queue.then(() => this.serve(request as Work, controller.signal)).catch(() => undefined);
+  }
+
+  /** Adds a chunk to its init's model; a chunk that does not fit fails that init too. */
+  private takeChunk(chunk: Extract<Request, { type: 'model-chunk' }>): void {
+    const assembly = this.assemblies.get(chunk.target);
+    if (!assembly) {
+      this.send(chunk.id, { type: 'error', code: 'not-ready', message: `no init request ${chunk.target} is waiting for its model` });
+      return;
+    }
+    try {
+      this.send(chunk.id, { type: 'chunk', index: chunk.index, received: assembly.add(chunk.index, chunk.data) });
+    } catch (e) {
+      assembly.abort(e as Error);
+      this.send(chunk.id, { type: 'error', code: 'bad-message', message: message(e) });
+    }
   }
 
   private send(id: number, body: Body): void {
@@ -89,30 +119,25 @@ export class Engine {
       this.send(request.id, { type: 'error', code: signal.aborted ? 'cancelled' : code, message: text });
     } finally {
       this.requests.delete(request.id);
+      this.assemblies.delete(request.id);
     }
   }
 
   private async init(request: Extract<Request, { type: 'init' }>, signal: AbortSignal): Promise<void> {
     const { id } = request;
-    const model = await provisionModel(
-      request.model,
-      this.deps,
-      {
-        status: (state, text) => this.send(id, { type: 'model-status', state, message: text }),
-        progress: (stage, loaded, total) => this.send(id, { type: 'progress', stage, loaded, total }),
-      },
-      signal,
-    );
+    const label = request.model.label;
+    const bytes = await this.assemblies.get(id)!.whole;
     if (signal.aborted) throw cancelled();
-    const { session, reason } = await this.open(model.bytes, request.provider);
+    this.send(id, { type: 'model-status', state: 'loading', message: `loading ${label}` });
+    const { session, reason } = await this.open(bytes, request.provider);
     if (signal.aborted) {
       await close(session);
       throw cancelled();
     }
     if (this.session) await close(this.session);
     this.session = session;
-    this.send(id, { type: 'model-status', state: 'ready', message: `${model.label}, on ${session.provider}` });
-    this.send(id, { type: 'ready', provider: session.provider, reason, model: model.label });
+    this.send(id, { type: 'model-status', state: 'ready', message: `${label}, on ${session.provider}` });
+    this.send(id, { type: 'ready', provider: session.provider, reason, model: label, ...this.deps.runtimeInfo() });
   }
 
   /** A session on the provider asked for, falling back to WASM with the reason why. */

@@ -2,70 +2,74 @@
  * The engine page's bootstrap: wires {@link Engine} to the browser. In the
  * plugin's <webview> (UXP 8 / Photoshop 26+, local content) it hears the
  * plugin through window 'message' events and answers through
- * `window.uxpHost.postMessage`, the message bridge. Without uxpHost (a
- * development harness that frames the page) it answers its parent window.
- * Plain web APIs only: no UXP imports.
+ * `window.uxpHost.postMessage`, the message bridge, every message stamped with
+ * the channel from its URL. Without uxpHost (a development harness that frames
+ * the page) it answers its parent window. `?self-test` runs the self-test and
+ * posts its report instead.
+ *
+ * The page is one file (engine.html, see webpack.config.js): this script and
+ * onnxruntime's .wasm (base64, in a non-executed script element) are inline, so
+ * it loads with no MIME types, no module script and no fetch. It uses no
+ * storage: local webview content has no localStorage, and IndexedDB is not
+ * documented there. Plain web APIs only: no UXP imports.
  */
-import type { Response } from '../protocol/messages';
-import { createOrtWebBackend } from '../runtime/ort-web';
-import { Engine } from './engine';
+import { toByteArray } from 'base64-js';
+import { createOrtWebBackend, ortWasmThreads } from '../runtime/ort-web';
+import { Engine, type EngineDeps } from './engine';
 import { requestGpu, type Gpu } from './gpu';
-import { idbModelCache } from './idb-cache';
-import { MODEL_SOURCES, type ModelSources } from './model-sources';
+import { pageBridge, type Bridge } from './page-bridge';
+import { runSelfTest } from './self-test';
 
-/** Set before the page loads by the browser tests and the bench (an init script); never by the plugin. */
-interface EngineOverrides {
-  readonly sources?: ModelSources;
-  readonly threads?: number;
-}
+/** The element webpack's page step fills with the runtime's .wasm. */
+const WASM_ELEMENT = 'ort-wasm';
 
-interface Bridge {
-  postMessage(message: unknown): void;
-}
-
-const page = window as unknown as Window & { uxpHost?: Bridge; hdrEngineOverrides?: EngineOverrides };
-const overrides = page.hdrEngineOverrides ?? {};
+const page = window as unknown as Window & { uxpHost?: Bridge };
 const framed = window.parent !== window;
-const bridge: Bridge | undefined = page.uxpHost ?? (framed ? { postMessage: (m) => window.parent.postMessage(m, '*') } : undefined);
+const host: Bridge | undefined = page.uxpHost ?? (framed ? { postMessage: (m) => window.parent.postMessage(m, '*') } : undefined);
 
 const show = (text: string): void => {
   const status = document.getElementById('status');
   if (status) status.textContent = text;
 };
 
-// WASM threads need SharedArrayBuffer, i.e. a cross-origin isolated page.
-const threads = overrides.threads ?? (crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
-// Relative to the page, as Adobe's docs ask of local webview content (a literal plugin:/ URL does not load there).
-const here = (path: string): string => new URL(path, location.href).href;
-
-async function bundledModel(): Promise<Uint8Array | undefined> {
-  try {
-    const response = await fetch(here('../model/hdrcnn.onnx'));
-    return response.ok ? new Uint8Array(await response.arrayBuffer()) : undefined;
-  } catch {
-    return undefined; // no bundled model: not an error, the official weights are the fallback
+let wasmBinary: Uint8Array | undefined;
+/** Decoded once, on first use; the 36 MB of text go with the element. */
+function runtimeWasm(): Uint8Array {
+  if (!wasmBinary) {
+    const element = document.getElementById(WASM_ELEMENT);
+    if (!element?.textContent) throw new Error('this engine page was built without its WASM runtime');
+    wasmBinary = toByteArray(element.textContent.trim());
+    element.remove();
   }
+  return wasmBinary;
 }
 
-if (!bridge) {
+const deps: EngineDeps = {
+  requestGpu: (allowSoftware) => requestGpu((navigator as Navigator & { gpu?: Gpu }).gpu, { allowSoftware }),
+  // One WASM thread: threads need a cross-origin isolated page (local content cannot send COOP/COEP)
+  // and a worker script file, which a one-file page does not have.
+  createBackend: (model, provider, device) => createOrtWebBackend(model, { provider, threads: 1, wasmBinary: runtimeWasm(), device }),
+  runtimeInfo: () => ({ wasmThreads: ortWasmThreads(), crossOriginIsolated: self.crossOriginIsolated === true }),
+};
+
+if (!host) {
   show('No plugin bridge: this page runs inside the HDR Reconstruct panel.');
 } else {
-  const engine = new Engine(
-    (message: Response) => {
+  const bridge = pageBridge(host, location.href);
+  if (new URLSearchParams(location.search).has('self-test')) {
+    show('Self-test running…');
+    void runSelfTest(deps, () => performance.now()).then((report) => {
+      show(report.ok ? `Self-test passed on ${report.provider} in ${report.ms} ms` : `Self-test failed: ${report.error}`);
+      bridge.post(report);
+    });
+  } else {
+    const engine = new Engine((message) => {
       if (message.type === 'model-status') show(message.message);
-      bridge.postMessage(message);
-    },
-    {
-      requestGpu: (allowSoftware) => requestGpu((navigator as Navigator & { gpu?: Gpu }).gpu, { allowSoftware }),
-      createBackend: (model, provider, device) => createOrtWebBackend(model, { provider, threads, wasmPaths: here('./'), device }),
-      fetch: (url, init) => fetch(url, init),
-      cache: idbModelCache(),
-      bundledModel,
-      sources: overrides.sources ?? MODEL_SOURCES,
-    },
-  );
-  window.addEventListener('message', (event) => {
-    if (!framed || page.uxpHost || event.source === window.parent) engine.handle(event.data);
-  });
-  show('Engine loaded; waiting for the plugin.');
+      bridge.post(message);
+    }, deps);
+    window.addEventListener('message', (event) => {
+      if (!framed || page.uxpHost || event.source === window.parent) engine.handle(event.data);
+    });
+    show('Engine loaded; waiting for the plugin.');
+  }
 }

@@ -53,6 +53,7 @@ export class Runner {
   cancel(): void {
     if (!this.current) return;
     this.current.cancel.aborted = true;
+    this.engines.cancelProvisioning();
     this.current.client?.cancelAll();
   }
 

@@ -35,6 +35,8 @@ declare module 'uxp' {
     readonly nativePath: string;
     readonly isFile: boolean;
     readonly isFolder: boolean;
+    /** Moves (or, in the same folder, renames) the entry; `overwrite` replaces an existing file. */
+    moveTo(folder: Folder, options?: { newName?: string; overwrite?: boolean }): Promise<void>;
   }
 
   interface File extends Entry {

@@ -1,10 +1,13 @@
 /**
- * A UXP <webview> as the EngineClient's BridgeEndpoint (HTMLWebViewElement docs:
- * the plugin sends with `webview.postMessage(msg)`; the page's messages arrive as
- * `message` events on the plugin's `window`, with `source` the webview element and
- * `data` the JSON-parsed message). Only events from this webview are passed on, so
- * a panel engine and a dialog engine never hear each other.
+ * A UXP <webview> as the EngineClient's BridgeEndpoint. The plugin sends with
+ * `webview.postMessage(msg)`; the page's messages ("stringified & parsed by JSON",
+ * HTMLWebViewElement docs) are heard on the webview element itself, as shipping
+ * webview frameworks listen, and on the plugin's window, as the docs' example
+ * does. Which webview a message is from is told by the channel stamp the page puts
+ * on it (src/protocol/channel.ts; the channel is in the page's URL), not by
+ * `event.source`, which may be a wrapper; a message heard on both counts once.
  */
+import { CHANNEL_PARAM, channelOf, newChannel, readStamp } from '../protocol/channel';
 import type { BridgeEndpoint } from '../protocol/client';
 
 type Listener = (event: { data: unknown }) => void;
@@ -14,25 +17,37 @@ export interface MessageWindow {
   removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
 }
 
-export interface WebviewLike {
+export interface WebviewLike extends MessageWindow {
   postMessage(message: unknown, targetOrigin?: string): void;
+  getAttribute(name: string): string | null;
 }
 
+/** dist/engine/engine.html, bundled with the plugin. */
+export const ENGINE_URL = 'plugin:/engine/engine.html';
+
+/** The engine page's URL with a fresh channel, and `extra` query flags (e.g. 'self-test'). */
+export const engineUrl = (extra?: string): string =>
+  `${ENGINE_URL}?${CHANNEL_PARAM}=${newChannel(Date.now())}${extra ? `&${extra}` : ''}`;
+
 export function webviewEndpoint(webview: WebviewLike, pluginWindow: MessageWindow): BridgeEndpoint {
-  const wrapped = new Map<Listener, (event: MessageEvent) => void>();
+  const channel = channelOf(webview.getAttribute('src') ?? '');
+  const listeners = new Set<Listener>();
+  let lastSeq = 0;
+  const hear = (event: MessageEvent): void => {
+    const stamped = readStamp(event.data);
+    if (!stamped || stamped.stamp.channel !== channel || stamped.stamp.seq <= lastSeq) return;
+    lastSeq = stamped.stamp.seq;
+    listeners.forEach((listener) => listener({ data: stamped.message }));
+  };
   return {
     postMessage: (message) => webview.postMessage(message),
     addEventListener(_type, listener) {
-      const filter = (event: MessageEvent): void => {
-        if (event.source === (webview as unknown)) listener({ data: event.data });
-      };
-      wrapped.set(listener, filter);
-      pluginWindow.addEventListener('message', filter);
+      if (!listeners.size) [webview, pluginWindow].forEach((target) => target.addEventListener('message', hear));
+      listeners.add(listener);
     },
     removeEventListener(_type, listener) {
-      const filter = wrapped.get(listener);
-      if (filter) pluginWindow.removeEventListener('message', filter);
-      wrapped.delete(listener);
+      listeners.delete(listener);
+      if (!listeners.size) [webview, pluginWindow].forEach((target) => target.removeEventListener('message', hear));
     },
   };
 }

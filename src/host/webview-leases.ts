@@ -3,13 +3,26 @@
  * it is open and keeps its model loaded between runs; without the panel (the menu
  * command, Action playback) a small dialog hosts one for the length of the run.
  * Either way a run gets an EngineClient (the InferenceBackend) and a way to show
- * progress. The surfaces themselves (DOM) come from the panel code.
+ * progress. The model is provisioned here, in the plugin (model-provisioning.ts),
+ * and sent to the page in chunks. The surfaces themselves (DOM) come from the panel code.
  */
-import { EngineClient, type EngineEvents } from '../protocol/client';
+import { EngineClient, type EngineEvents, type EngineModel } from '../protocol/client';
+import { provisionModel, pluginProvisionDeps, type ProvisionReport } from './model-provisioning';
 import { webviewEndpoint, whenLoaded, type MessageWindow, type WebviewLike } from './webview-endpoint';
 import type { RunFeedback } from './reconstruct-layer';
 import type { KeyValueStore, WeightsChoice } from './settings';
-import { modelChoice, modelKey } from './weights-file';
+import { modelKey, userWeightsName } from './weights-file';
+
+/** Turns a weights choice into the ONNX model to send; the plugin's is provisionModel on UXP. */
+export type Provision = (weights: WeightsChoice, report: ProvisionReport, signal: AbortSignal, chosenName?: string) => Promise<EngineModel>;
+
+const uxpProvision: Provision = (weights, report, signal, chosenName) => provisionModel(weights, pluginProvisionDeps(), report, signal, chosenName);
+
+/** The model-status and progress events of a surface, as provisioning reports. */
+const reportTo = (events: EngineEvents): ProvisionReport => ({
+  status: (state, message) => events.onModelStatus?.(state, message),
+  progress: (stage, loaded, total) => events.onProgress?.(stage, loaded, total),
+});
 
 export interface EngineSurface {
   readonly webview: HTMLElement & WebviewLike;
@@ -49,12 +62,32 @@ export class WebviewLeases {
   private panel?: PanelEngine;
   /** A hidden panel's page may be suspended: runs then use a dialog. */
   private panelVisible = false;
+  /** Downloads and conversions under way, for cancelProvisioning(). */
+  private readonly provisioning = new Set<AbortController>();
 
   constructor(
     private readonly pluginWindow: MessageWindow,
     private readonly store: KeyValueStore,
     private readonly openDialog: () => DialogSurface,
+    private readonly provision: Provision = uxpProvision,
   ) {}
+
+  /** Stops any download under way (the run's Cancel); its init fails as cancelled. */
+  cancelProvisioning(): void {
+    this.provisioning.forEach((controller) => controller.abort());
+  }
+
+  /** Provisions the model in the plugin and loads it into `client`'s page. */
+  private async load(client: EngineClient, weights: WeightsChoice, events: EngineEvents): Promise<ReadyEngine> {
+    const controller = new AbortController();
+    this.provisioning.add(controller);
+    try {
+      const model = await this.provision(weights, reportTo(events), controller.signal, userWeightsName(this.store) ?? undefined);
+      return await client.init(model);
+    } finally {
+      this.provisioning.delete(controller);
+    }
+  }
 
   setPanelVisible(visible: boolean): void {
     this.panelVisible = visible;
@@ -85,7 +118,7 @@ export class WebviewLeases {
     const ready = (async () => {
       await previous; // one init at a time on a page
       await panel.loaded;
-      return panel.client.init(await modelChoice(weights, this.store));
+      return this.load(panel.client, weights, panel.surface.events);
     })();
     panel.current = { key, ready };
     ready.catch(() => {
@@ -102,14 +135,17 @@ export class WebviewLeases {
     }
     const dialog = this.openDialog();
     const client = new EngineClient(webviewEndpoint(dialog.webview, this.pluginWindow), dialog.events);
-    void dialog.cancelled.then(() => client.cancelAll());
+    void dialog.cancelled.then(() => {
+      this.cancelProvisioning();
+      client.cancelAll();
+    });
     const release = async (): Promise<void> => {
       await client.dispose();
       dialog.close();
     };
     try {
       await whenLoaded(dialog.webview);
-      await client.init(await modelChoice(weights, this.store));
+      await this.load(client, weights, dialog.events);
     } catch (e) {
       await release();
       throw e;

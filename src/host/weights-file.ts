@@ -1,46 +1,31 @@
 /**
  * Weights the user chose ("choose file…"): picked with the UXP file picker
- * (manifest: localFileSystem "request"), copied into the plugin's data folder so
- * Action playback finds them in later sessions, and handed to the engine page as a
- * 'file' model (an official .npz, converted there, or an already converted .onnx).
+ * (manifest: localFileSystem "request"), checked and converted to ONNX at once,
+ * and cached in the plugin's data folder (see model-provisioning.ts), so Action
+ * playback finds them in later sessions. A file that is not HDRCNN is refused
+ * before anything is stored; the previous choice stays.
  */
 import { storage } from 'uxp';
-import type { ModelChoice } from '../protocol/messages';
-import { encodeBytes } from '../protocol/payload';
-import { UserError } from './errors';
+import { ModelFileCache } from './model-file-cache';
+import { importWeightsFile } from './model-provisioning';
 import type { KeyValueStore, WeightsChoice } from './settings';
 
-const STORED_FILE = 'user-weights';
 export const WEIGHTS_NAME_KEY = 'hdr-reconstruct.weights-file';
 
 /** The chosen file's original name, or null when none was chosen. */
 export const userWeightsName = (store: KeyValueStore): string | null => store.getItem(WEIGHTS_NAME_KEY);
 
-/** Opens the file picker; copies the file into the data folder. Returns its name, or undefined when the user cancelled. */
-export async function chooseWeightsFile(store: KeyValueStore): Promise<string | undefined> {
+/**
+ * Opens the file picker; converts and stores the file. Returns its name, or undefined when the user
+ * cancelled; throws UserError when the file is not HDRCNN weights.
+ */
+export async function chooseWeightsFile(store: KeyValueStore, cache = new ModelFileCache()): Promise<string | undefined> {
   const picked = await storage.localFileSystem.getFileForOpening({ types: ['npz', 'onnx'] });
   if (!picked) return undefined;
-  const bytes = await picked.read({ format: storage.formats.binary });
-  const folder = await storage.localFileSystem.getDataFolder();
-  const copy = await folder.createFile(STORED_FILE, { overwrite: true });
-  await copy.write(bytes as ArrayBuffer, { format: storage.formats.binary });
+  const bytes = new Uint8Array((await picked.read({ format: storage.formats.binary })) as ArrayBuffer);
+  await importWeightsFile(picked.name, bytes, cache);
   store.setItem(WEIGHTS_NAME_KEY, picked.name);
   return picked.name;
-}
-
-/** What the engine page is asked to load for a weights choice. */
-export async function modelChoice(weights: WeightsChoice, store: KeyValueStore): Promise<ModelChoice> {
-  if (weights !== 'file') return { kind: 'bundled', variant: weights }; // the bundled model, else the official download
-  const name = userWeightsName(store);
-  let bytes: ArrayBuffer | undefined;
-  try {
-    const entry = await (await storage.localFileSystem.getDataFolder()).getEntry(STORED_FILE);
-    if (name && entry.isFile) bytes = (await (entry as import('uxp').File).read({ format: storage.formats.binary })) as ArrayBuffer;
-  } catch {
-    bytes = undefined; // no stored copy: said below
-  }
-  if (!name || !bytes) throw new UserError('No weights file has been chosen: use “Choose file…” in the HDR Reconstruct panel, or pick the official weights.');
-  return { kind: 'file', name, base64: encodeBytes(new Uint8Array(bytes)) };
 }
 
 /** Identifies a model for reuse: the same key means the engine need not load it again. */

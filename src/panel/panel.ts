@@ -40,7 +40,8 @@ const LINEARISE = [
 ] as const;
 
 const STATE_LABELS: Record<ModelState, string> = {
-  bundled: 'Bundled', cached: 'Cached', downloading: 'Downloading', converting: 'Converting', ready: 'Ready', failed: 'Failed',
+  bundled: 'Bundled', cached: 'Cached', downloading: 'Downloading', converting: 'Converting', loading: 'Loading', ready: 'Ready',
+  failed: 'Failed',
 };
 
 const label = (text: string): HTMLElement => h('sp-label', {}, text);

@@ -7,20 +7,21 @@
 import type { EngineEvents } from '../protocol/client';
 import type { ProgressStage } from '../protocol/messages';
 import type { DialogSurface } from '../host/webview-leases';
-import type { WebviewLike } from '../host/webview-endpoint';
+import { engineUrl, type WebviewLike } from '../host/webview-endpoint';
 import { h, type Progressbar } from './dom';
 
-/** dist/engine/engine.html, bundled with the plugin. */
-export const ENGINE_URL = 'plugin:/engine/engine.html';
+export { ENGINE_URL } from '../host/webview-endpoint';
 
-export const engineWebview = (id: string, height: string): HTMLElement & WebviewLike =>
-  h('webview', { id, src: ENGINE_URL, width: '100%', height }) as HTMLElement & WebviewLike;
+/** A webview showing the engine page on a channel of its own (see src/protocol/channel.ts). */
+export const engineWebview = (id: string, height: string, extra?: string): HTMLElement & WebviewLike =>
+  h('webview', { id, src: engineUrl(extra), width: '100%', height }) as HTMLElement & WebviewLike;
 
 const MB = 1024 * 1024;
 
 /** "Downloading: 12.5 of 120.0 MB" and the like, for model progress. */
 export function progressText(stage: ProgressStage, loaded: number, total: number): string {
   if (stage === 'convert') return 'Converting the weights';
+  if (stage === 'transfer') return `Loading into the engine: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB`;
   return total > 0 ? `Downloading: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB` : `Downloading: ${(loaded / MB).toFixed(1)} MB`;
 }
 

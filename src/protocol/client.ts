@@ -7,8 +7,11 @@
  */
 import type { InferenceBackend, PlanarTile } from '../core/backend';
 import { EngineError } from './errors';
-import { parseResponse, PROTOCOL_VERSION, refusal, type ModelChoice, type ModelState, type ProgressStage, type Provider, type Request, type Response } from './messages';
-import { decodeFloat32, encodeFloat32 } from './payload';
+import { sha256Hex } from './checksum';
+import {
+  CHUNK_BYTES, parseResponse, PROTOCOL_VERSION, refusal, type ModelState, type ProgressStage, type Provider, type Request, type Response,
+} from './messages';
+import { decodeFloat32, encodeBytes, encodeFloat32 } from './payload';
 
 // The host-free build has no DOM or Node typings; every host has these two.
 declare function setTimeout(callback: () => void, ms: number): unknown;
@@ -34,6 +37,22 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type RequestBody = DistributiveOmit<Exclude<Request, { type: 'cancel' }>, 'id' | 'version'>;
 type Answer<T extends Response['type']> = Extract<Response, { type: T }>;
+
+/** An ONNX model the plugin provisioned, to load into the engine page. */
+export interface EngineModel {
+  readonly label: string;
+  readonly bytes: Uint8Array;
+  /** SHA-256 hex of bytes when already known (the cache keeps it); computed otherwise. */
+  readonly sha256?: string;
+}
+
+export interface ReadyInfo {
+  readonly provider: Provider;
+  readonly reason: string;
+  readonly model: string;
+  readonly wasmThreads: number;
+  readonly crossOriginIsolated: boolean;
+}
 
 interface Pending {
   readonly expect: Response['type'];
@@ -62,11 +81,39 @@ export class EngineClient implements InferenceBackend {
     return `onnxruntime-web (${this.provider ?? 'not ready'})`;
   }
 
-  /** Sends init; resolves with the provider/reason/model when the engine is ready; rejects with EngineError(code, message). */
-  async init(model: ModelChoice, provider: Provider | 'auto' = 'auto'): Promise<{ provider: Provider; reason: string; model: string }> {
-    const ready = await this.request({ type: 'init', model, provider }, 'ready');
+  /**
+   * Sends init and the model in chunks, one at a time (each waits for its `chunk` answer, so the bridge
+   * never holds more than one); resolves when the engine is ready; rejects with EngineError(code, message).
+   */
+  async init(model: EngineModel, provider: Provider | 'auto' = 'auto'): Promise<ReadyInfo> {
+    const { bytes, label } = model;
+    const chunks = Math.ceil(bytes.length / CHUNK_BYTES);
+    const offer = { label, bytes: bytes.length, chunks, sha256: model.sha256 ?? sha256Hex(bytes) };
+    const { id, answer } = this.start({ type: 'init', model: offer, provider }, 'ready');
+    const settled = answer.then(
+      () => 'settled' as const,
+      () => 'settled' as const,
+    );
+    this.events.onModelStatus?.('loading', `sending ${label} to the engine`);
+    try {
+      for (let index = 0; index < chunks; index++) {
+        const data = encodeBytes(bytes.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES));
+        const chunk = this.start({ type: 'model-chunk', target: id, index, data }, 'chunk');
+        const first = await Promise.race([chunk.answer, settled]);
+        if (first === 'settled') {
+          this.settle(chunk.id); // the engine answered the init early (it failed, or never needed the rest)
+          break;
+        }
+        this.events.onProgress?.('transfer', first.received, bytes.length);
+      }
+    } catch (e) {
+      // The init's own answer, if it failed first, says more than its chunk's.
+      this.abandon(id, e instanceof EngineError ? e : new EngineError('bad-message', String(e)));
+    }
+    const ready = await answer;
     this.provider = ready.provider;
-    return { provider: ready.provider, reason: ready.reason, model: ready.model };
+    const { provider: got, reason, wasmThreads, crossOriginIsolated } = ready;
+    return { provider: got, reason, model: ready.model, wasmThreads, crossOriginIsolated };
   }
 
   async run(tile: PlanarTile): Promise<Float32Array> {
@@ -92,13 +139,24 @@ export class EngineClient implements InferenceBackend {
   }
 
   private request<T extends Response['type']>(body: RequestBody, expect: T): Promise<Answer<T>> {
+    return this.start(body, expect).answer;
+  }
+
+  /** Sends a request; its id (for messages that refer to it) and its answer. */
+  private start<T extends Response['type']>(body: RequestBody, expect: T): { id: number; answer: Promise<Answer<T>> } {
     const id = this.nextId++;
-    return new Promise<Answer<T>>((resolve, reject) => {
+    const answer = new Promise<Answer<T>>((resolve, reject) => {
       const entry: Pending = { expect, resolve: resolve as (r: Response) => void, reject, timer: undefined };
       this.pending.set(id, entry);
       this.touch(id, entry);
-      this.endpoint.postMessage({ ...body, id, version: PROTOCOL_VERSION });
+      try {
+        this.endpoint.postMessage({ ...body, id, version: PROTOCOL_VERSION });
+      } catch (e) {
+        this.settle(id);
+        reject(new EngineError('bad-message', `the message could not be sent: ${(e as Error).message ?? String(e)}`));
+      }
     });
+    return { id, answer };
   }
 
   /** (Re)starts the silence timer of a pending request. */

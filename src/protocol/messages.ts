@@ -6,16 +6,28 @@
  * protocol version it speaks; {@link parseRequest} and {@link parseResponse}
  * validate whatever arrives and throw {@link ProtocolError} for anything else.
  *
- * Flow: the plugin sends `init` once (the engine answers `model-status` and
- * `progress` while it provisions the model, then `ready` or `error`), then one
- * `run-tile` per network window (answered by `result` or `error`). `cancel`
- * names the id of a pending request. The plugin drives the tiling loop of the
- * shared core; the engine only runs the network.
+ * Flow: the plugin provisions the ONNX model itself (src/host), then sends
+ * `init` with a {@link ModelOffer} and the model in numbered `model-chunk`
+ * messages (each answered by `chunk`); the engine checks the whole against the
+ * offer's SHA-256 and answers `ready` or `error`. Then one `run-tile` per
+ * network window (answered by `result` or `error`). `cancel` names the id of a
+ * pending request. The plugin drives the tiling loop of the shared core; the
+ * engine only runs the network. `engine.html?self-test` posts one
+ * {@link SelfTestReport} instead.
  */
 import { ERROR_CODES, ProtocolError, type ErrorCode } from './errors';
 import type { EncodedFloat32 } from './payload';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: the model arrives in chunks from the plugin (no download in the page); `chunk`, self-test. */
+export const PROTOCOL_VERSION = 2;
+
+/**
+ * Model bytes per `model-chunk`: its base64 (4/3 the size) plus the envelope stays under 4 MB,
+ * the most one bridge message carries here (no limit is documented; messages are JSON text).
+ */
+export const CHUNK_BYTES = 3_000_000;
+/** Larger than any HDRCNN model (fp32 full width: ~118 MB); bounds what an offer can make the page allocate. */
+export const MAX_MODEL_BYTES = 512 * 2 ** 20;
 
 // Each value list is written once: the type and the run-time check both come from it.
 /** Which official weights: clean inputs, or trained with JPEG artefacts. */
@@ -23,32 +35,36 @@ export const WEIGHTS_VARIANTS = ['clean', 'jpeg'] as const;
 export type WeightsVariant = (typeof WEIGHTS_VARIANTS)[number];
 export const PROVIDERS = ['webgpu', 'wasm'] as const;
 export type Provider = (typeof PROVIDERS)[number];
-const MODEL_KINDS = ['bundled', 'download', 'file'] as const;
 const PROVIDER_CHOICES = ['auto', ...PROVIDERS] as const;
-const PROGRESS_STAGES = ['download', 'convert'] as const;
+const PROGRESS_STAGES = ['download', 'convert', 'transfer'] as const;
 export type ProgressStage = (typeof PROGRESS_STAGES)[number];
 
-export type ModelChoice =
-  /** `model/hdrcnn.onnx` shipped in the plugin, if the build had one; else the official download. */
-  | { readonly kind: 'bundled'; readonly variant: WeightsVariant }
-  /** The official weights, downloaded once and cached by the engine page. */
-  | { readonly kind: 'download'; readonly variant: WeightsVariant }
-  /** A `.npz` or `.onnx` file the user picked, as base64. */
-  | { readonly kind: 'file'; readonly name: string; readonly base64: string };
+/** What `init` announces: an ONNX model of `bytes` bytes, in `chunks` chunks of CHUNK_BYTES (the last shorter). */
+export interface ModelOffer {
+  /** Where it came from, for the panel's model line. */
+  readonly label: string;
+  readonly bytes: number;
+  readonly chunks: number;
+  /** Of the whole model, lower-case hex. */
+  readonly sha256: string;
+}
 
 export type Request =
   | {
       readonly type: 'init';
       readonly id: number;
       readonly version: number;
-      readonly model: ModelChoice;
+      readonly model: ModelOffer;
       /** 'auto': WebGPU when the page has an adapter, else WASM. */
       readonly provider: Provider | 'auto';
     }
   | { readonly type: 'run-tile'; readonly id: number; readonly version: number; readonly width: number; readonly height: number; readonly input: EncodedFloat32 }
+  /** Part `index` of the model announced by the init request `target`, as base64. */
+  | { readonly type: 'model-chunk'; readonly id: number; readonly version: number; readonly target: number; readonly index: number; readonly data: string }
   | { readonly type: 'cancel'; readonly id: number; readonly version: number; readonly target: number };
 
-export const MODEL_STATES = ['bundled', 'cached', 'downloading', 'converting', 'ready', 'failed'] as const;
+/** 'loading': the model is on its way to the engine page, or being loaded there. */
+export const MODEL_STATES = ['bundled', 'cached', 'downloading', 'converting', 'loading', 'ready', 'failed'] as const;
 export type ModelState = (typeof MODEL_STATES)[number];
 
 export type Response =
@@ -63,7 +79,12 @@ export type Response =
       readonly reason: string;
       /** Where the model came from, for the panel's model line. */
       readonly model: string;
+      /** WASM threads the runtime got: more than 1 needs a cross-origin isolated page. */
+      readonly wasmThreads: number;
+      readonly crossOriginIsolated: boolean;
     }
+  /** A model chunk arrived whole; `received` bytes of the model so far. */
+  | { readonly type: 'chunk'; readonly id: number; readonly version: number; readonly index: number; readonly received: number }
   | {
       readonly type: 'result';
       readonly id: number;
@@ -76,6 +97,21 @@ export type Response =
       readonly notice?: string;
     }
   | { readonly type: 'error'; readonly id: number; readonly version: number; readonly code: ErrorCode; readonly message: string };
+
+/** What `engine.html?self-test` posts (see src/engine/self-test.ts); not an answer to any request. */
+export interface SelfTestReport {
+  readonly type: 'self-test';
+  readonly version: number;
+  readonly ok: boolean;
+  readonly provider: Provider;
+  /** The WebGPU adapter used, or why there was none. */
+  readonly adapter: string;
+  readonly wasmThreads: number;
+  readonly crossOriginIsolated: boolean;
+  /** Time to build, load and run the test model and check it. */
+  readonly ms: number;
+  readonly error?: string;
+}
 
 type Obj = Record<string, unknown>;
 
@@ -94,6 +130,8 @@ const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 const isSize = (v: unknown): v is number => isInt(v) && v > 0 && v <= 65536;
 const isCount = (v: unknown): v is number => isInt(v) && v >= 0;
 const isString = (v: unknown): v is string => typeof v === 'string';
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+const isSha256 = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
 const oneOf =
   <T extends string>(values: readonly T[]) =>
   (v: unknown): v is T =>
@@ -133,20 +171,24 @@ function checkTilePayload(o: Obj, key: 'input' | 'output'): void {
 }
 
 export function parseRequest(raw: unknown): Request {
-  const o = envelope(raw, ['init', 'run-tile', 'cancel']);
+  const o = envelope(raw, ['init', 'model-chunk', 'run-tile', 'cancel']);
   switch (o.type) {
     case 'init': {
-      const model = object(o.model, "'init' message: 'model'");
-      field(model, 'kind', oneOf(MODEL_KINDS), listed(MODEL_KINDS));
-      if (model.kind === 'file') {
-        field(model, 'name', isString, 'a file name');
-        field(model, 'base64', isString, 'base64 text');
-      } else {
-        field(model, 'variant', oneOf(WEIGHTS_VARIANTS), listed(WEIGHTS_VARIANTS));
-      }
+      // A copy that carries the message's type, which field errors name.
+      const model = { ...object(o.model, "'init' message: 'model'"), type: 'init' };
+      field(model, 'label', isString, 'text');
+      const bytes = field(model, 'bytes', (v): v is number => isInt(v) && v > 0 && v <= MAX_MODEL_BYTES, `at most ${MAX_MODEL_BYTES} bytes`);
+      const chunks = field(model, 'chunks', isCount, 'a chunk count');
+      if (chunks !== Math.ceil(bytes / CHUNK_BYTES)) throw new ProtocolError(`'init' message: ${chunks} chunks for ${bytes} bytes`);
+      field(model, 'sha256', isSha256, 'a SHA-256 in hex');
       field(o, 'provider', oneOf(PROVIDER_CHOICES), listed(PROVIDER_CHOICES));
       break;
     }
+    case 'model-chunk':
+      field(o, 'target', isCount, 'the id of an init request');
+      field(o, 'index', isCount, 'a chunk number');
+      field(o, 'data', isString, 'base64 text');
+      break;
     case 'run-tile':
       checkTilePayload(o, 'input');
       break;
@@ -158,7 +200,7 @@ export function parseRequest(raw: unknown): Request {
 }
 
 export function parseResponse(raw: unknown): Response {
-  const o = envelope(raw, ['model-status', 'progress', 'ready', 'result', 'error']);
+  const o = envelope(raw, ['model-status', 'progress', 'ready', 'chunk', 'result', 'error']);
   switch (o.type) {
     case 'model-status':
       field(o, 'state', oneOf(MODEL_STATES), 'a model state');
@@ -173,6 +215,12 @@ export function parseResponse(raw: unknown): Response {
       field(o, 'provider', oneOf(PROVIDERS), listed(PROVIDERS));
       field(o, 'reason', isString, 'text');
       field(o, 'model', isString, 'text');
+      field(o, 'wasmThreads', isCount, 'a thread count');
+      field(o, 'crossOriginIsolated', isBoolean, 'true or false');
+      break;
+    case 'chunk':
+      field(o, 'index', isCount, 'a chunk number');
+      field(o, 'received', isCount, 'a byte count');
       break;
     case 'result':
       checkTilePayload(o, 'output');
@@ -185,6 +233,20 @@ export function parseResponse(raw: unknown): Response {
       break;
   }
   return o as unknown as Response;
+}
+
+/** The page's self-test report, validated like any message. */
+export function parseSelfTestReport(raw: unknown): SelfTestReport {
+  const o = envelope({ id: 0, ...object(decode(raw), 'a message') }, ['self-test']);
+  field(o, 'ok', isBoolean, 'true or false');
+  field(o, 'provider', oneOf(PROVIDERS), listed(PROVIDERS));
+  field(o, 'adapter', isString, 'text');
+  field(o, 'wasmThreads', isCount, 'a thread count');
+  field(o, 'crossOriginIsolated', isBoolean, 'true or false');
+  field(o, 'ms', (v): v is number => typeof v === 'number' && v >= 0, 'a duration');
+  if (o.error !== undefined) field(o, 'error', isString, 'text');
+  const { id: _id, ...report } = o;
+  return report as unknown as SelfTestReport;
 }
 
 /**

@@ -14,8 +14,10 @@ export interface OrtWebOptions {
   readonly provider: WebProvider;
   /** WASM threads (needs cross-origin isolation in browsers); default 1. */
   readonly threads?: number;
-  /** Where ort-wasm-*.{mjs,wasm} are served from, in browsers. */
+  /** Where ort-wasm-*.{mjs,wasm} are served from, in browsers (non-bundled builds only). */
   readonly wasmPaths?: string;
+  /** The runtime's .wasm itself, so nothing is fetched (the engine page carries it inline). */
+  readonly wasmBinary?: Uint8Array;
   /** WebGPU: a GPUDevice created with the limits the model needs; onnxruntime makes its own when absent. */
   readonly device?: unknown;
 }
@@ -23,6 +25,7 @@ export interface OrtWebOptions {
 export async function createOrtWebBackend(model: Uint8Array, options: OrtWebOptions): Promise<InferenceBackend> {
   ort.env.wasm.numThreads = options.threads ?? 1;
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  if (options.wasmBinary) ort.env.wasm.wasmBinary = options.wasmBinary;
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [options.provider === 'webgpu' && options.device ? { name: 'webgpu', device: options.device } : options.provider],
     graphOptimizationLevel: 'all',
@@ -40,3 +43,6 @@ export async function createOrtWebBackend(model: Uint8Array, options: OrtWebOpti
     dispose: () => session.release(),
   };
 }
+
+/** WASM threads onnxruntime uses: it drops to 1 where SharedArrayBuffer is missing (no cross-origin isolation). */
+export const ortWasmThreads = (): number => ort.env.wasm.numThreads ?? 1;

@@ -2,16 +2,14 @@
  * The engine page without a usable WebGPU adapter falls back to WASM and says
  * why; cancelling in the page.
  */
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { launchChromium, NO_ADAPTER, openEngine, startServer, type EnginePage, type TestServer } from '../../bench/browser-harness';
 import { EngineError } from '../../src/protocol/errors';
-import { encodeBytes } from '../../src/protocol/payload';
-import { fixturePath } from '../helpers/fixture';
+import { tinyModelBytes } from '../helpers/fixture';
 
 jest.setTimeout(120_000);
 
-const model = () => ({ kind: 'file', name: 'params.npz', base64: encodeBytes(readFileSync(fixturePath('params.npz'))) }) as const;
+const model = () => ({ label: 'params.npz', bytes: tinyModelBytes() });
 
 let server: TestServer;
 beforeAll(async () => (server = await startServer()));

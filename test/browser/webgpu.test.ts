@@ -4,18 +4,16 @@
  * device destroyed mid-run. One WebGPU session for all of it: its first run
  * compiles shaders in software, ~25 s on two cores.
  */
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { CAPTURE_DEVICES, launchChromium, openEngine, startServer, type EnginePage, type TestServer } from '../../bench/browser-harness';
 import type { InferenceBackend } from '../../src/core/backend';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
-import { encodeBytes } from '../../src/protocol/payload';
-import { expectedGamma1, fixtureInput, fixturePath, maxRelativeError } from '../helpers/fixture';
+import { expectedGamma1, fixtureInput, maxRelativeError, tinyModelBytes } from '../helpers/fixture';
 
 jest.setTimeout(180_000);
 
-const model = () => ({ kind: 'file', name: 'params.npz', base64: encodeBytes(readFileSync(fixturePath('params.npz'))) }) as const;
+const model = () => ({ label: 'params.npz', bytes: tinyModelBytes() });
 
 let browser: Browser;
 let server: TestServer;
@@ -34,7 +32,7 @@ afterAll(async () => {
 
 it('asked for WebGPU, runs on the SwiftShader adapter', async () => {
   const ready = await engine.client.init(model(), 'webgpu');
-  expect(ready).toEqual({ provider: 'webgpu', reason: 'WebGPU on google swiftshader (software)', model: 'params.npz' });
+  expect(ready).toEqual({ provider: 'webgpu', reason: 'WebGPU on google swiftshader (software)', model: 'params.npz', wasmThreads: 1, crossOriginIsolated: false });
   expect(engine.client.name).toBe('onnxruntime-web (webgpu)');
 });
 

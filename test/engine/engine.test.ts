@@ -1,16 +1,15 @@
 /**
  * The Engine's choices and recoveries, with fake runtimes: which provider and
  * why, WebGPU failures and lost devices falling back to WASM, cancellation,
- * and an error answer for whatever goes wrong.
+ * the model put together from its chunks and checked, and an error answer for
+ * whatever goes wrong.
  */
 import type { InferenceBackend, PlanarTile } from '../../src/core/backend';
 import { Engine, type EngineDeps } from '../../src/engine/engine';
 import type { GpuChoice, GpuDevice } from '../../src/engine/gpu';
-import { memoryCache } from '../../src/engine/model-cache';
-import { MODEL_SOURCES } from '../../src/engine/model-sources';
-import { PROTOCOL_VERSION, type Provider, type Response } from '../../src/protocol/messages';
+import { sha256Hex } from '../../src/protocol/checksum';
+import { CHUNK_BYTES, PROTOCOL_VERSION, type Provider, type Response } from '../../src/protocol/messages';
 import { decodeFloat32, encodeBytes, encodeFloat32 } from '../../src/protocol/payload';
-import { tinyModelBytes } from '../helpers/fixture';
 
 const v = PROTOCOL_VERSION;
 
@@ -67,29 +66,32 @@ function harness(overrides: Partial<EngineDeps> & { gpu?: () => GpuChoice; gpuRu
         backends[provider].push(backend);
         return backend;
       },
-      fetch: async () => new Response('offline', { status: 503 }),
-      cache: memoryCache(),
-      bundledModel: async () => tinyModelBytes(),
-      sources: MODEL_SOURCES,
+      runtimeInfo: () => ({ wasmThreads: 1, crossOriginIsolated: false }),
       ...overrides,
     },
   );
+  // An init is followed by its model's chunks, as the client sends them.
   const ask = (message: Record<string, unknown>) =>
     new Promise<Response>((resolve) => {
       waiting.set(message.id as number, resolve);
       engine.handle({ version: v, ...message });
+      if (message.type === 'init' && message.model === OFFER) engine.handle({ ...chunk(message.id as number, 0), version: v });
     });
   return { engine, replies, backends, ask };
 }
 
-const init = (id: number, provider: Provider | 'auto' = 'auto') => ({ type: 'init', id, model: { kind: 'bundled', variant: 'clean' }, provider });
+/** The fake backends never read the model: any bytes do. */
+const MODEL = new Uint8Array([1, 2, 3, 4, 5]);
+const OFFER = { label: 'test model', bytes: MODEL.length, chunks: 1, sha256: sha256Hex(MODEL) };
+const chunk = (target: number, index: number, data = MODEL) => ({ type: 'model-chunk', id: 1000 + target, target, index, data: encodeBytes(data) });
+const init = (id: number, provider: Provider | 'auto' = 'auto') => ({ type: 'init', id, model: OFFER, provider });
 const tile = (id: number, value = 0.5) => ({ type: 'run-tile', id, width: 2, height: 1, input: encodeFloat32(new Float32Array(6).fill(value)) });
 const samples = (r: Response) => (r.type === 'result' ? Array.from(decodeFloat32(r.output)) : r);
 
 describe('provider choice', () => {
   it('uses WASM when there is no adapter, and says so', async () => {
     const { ask } = harness();
-    expect(await ask(init(1))).toEqual({ type: 'ready', id: 1, version: v, provider: 'wasm', reason: 'no WebGPU adapter; using WASM', model: 'model shipped with the plugin' });
+    expect(await ask(init(1))).toEqual({ type: 'ready', id: 1, version: v, provider: 'wasm', reason: 'no WebGPU adapter; using WASM', model: 'test model', wasmThreads: 1, crossOriginIsolated: false });
   });
 
   it('asks for any adapter (software included) only when WebGPU is asked for by name', async () => {
@@ -201,27 +203,51 @@ describe('cancel', () => {
     expect(await ask(tile(6))).toMatchObject({ type: 'result' });
   });
 
-  it('aborts a download in progress', async () => {
-    const { engine, ask, replies } = harness({
-      bundledModel: async () => undefined,
-      fetch: (_url, { signal }) =>
-        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))),
-    });
-    const answer = ask({ type: 'init', id: 1, model: { kind: 'download', variant: 'jpeg' }, provider: 'auto' });
-    await new Promise((r) => setTimeout(r, 10));
+  it('cancels an init still waiting for its model', async () => {
+    const { engine, ask, replies } = harness();
+    const answer = ask({ type: 'init', id: 1, model: { ...OFFER, label: 'waiting' }, provider: 'auto' });
     engine.handle({ type: 'cancel', id: 2, version: v, target: 1 });
     expect(await answer).toEqual({ type: 'error', id: 1, version: v, code: 'cancelled', message: 'cancelled' });
-    expect(replies.filter((r) => r.type === 'model-status').map((r) => r.type === 'model-status' && r.state)).toEqual(['downloading', 'failed']);
+    expect(replies.map((r) => r.type)).toEqual(['model-status', 'error']);
+    engine.handle({ ...chunk(1, 0), version: v });
+    expect(replies.at(-1)).toMatchObject({ type: 'error', id: 1001, code: 'not-ready', message: 'no init request 1 is waiting for its model' });
   });
 });
 
 describe('errors', () => {
-  it('a picked file that is not HDRCNN is a model error, announced as failed', async () => {
-    const { ask, replies } = harness();
-    const answer = await ask({ type: 'init', id: 1, model: { kind: 'file', name: 'x.npz', base64: encodeBytes(new Uint8Array([0x50, 0x4b, 3, 4, 0])) }, provider: 'auto' });
-    expect(answer).toMatchObject({ type: 'error', code: 'model' });
-    expect((answer as { message: string }).message).toMatch(/^x\.npz: not a valid \.npz\/zip file/);
+  it('a model of several chunks, in any order, is put together; each chunk is acknowledged', async () => {
+    let loaded: Uint8Array | undefined;
+    const { engine, ask, replies } = harness({ createBackend: async (model) => ((loaded = model), fakeBackend(WASM)) });
+    const model = Uint8Array.from({ length: 2 * CHUNK_BYTES + 10 }, (_, i) => i % 251);
+    const answer = ask({ type: 'init', id: 1, model: { label: 'big', bytes: model.length, chunks: 3, sha256: sha256Hex(model) }, provider: 'wasm' });
+    for (const index of [2, 0, 1]) engine.handle({ ...chunk(1, index, model.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES)), version: v });
+    expect(await answer).toMatchObject({ type: 'ready', model: 'big' });
+    expect(Buffer.from(loaded!).equals(Buffer.from(model))).toBe(true);
+    expect(replies.filter((r) => r.type === 'chunk').map((r) => r.type === 'chunk' && [r.index, r.received])).toEqual([
+      [2, 10],
+      [0, CHUNK_BYTES + 10],
+      [1, 2 * CHUNK_BYTES + 10],
+    ]);
+  });
+
+  it('a model that arrives damaged is a model error, announced as failed, and never loaded', async () => {
+    const { engine, ask, replies, backends } = harness();
+    const answer = ask({ type: 'init', id: 1, model: { ...OFFER, label: 'damaged' }, provider: 'auto' });
+    engine.handle({ ...chunk(1, 0, new Uint8Array([1, 2, 3, 4, 6])), version: v });
+    expect(await answer).toMatchObject({ type: 'error', code: 'model', message: expect.stringMatching(/^damaged arrived damaged: SHA-256 [0-9a-f]{64}, expected/) });
     expect(replies.at(-2)).toMatchObject({ type: 'model-status', state: 'failed' });
+    expect(backends.wasm).toEqual([]);
+  });
+
+  it.each([
+    ['a chunk of the wrong size', chunk(1, 0, new Uint8Array(4)), 'model chunk 0 holds 4 bytes, expected 5'],
+    ['a chunk past the end', chunk(1, 1), 'model chunk 1 of 1'],
+  ])('%s fails its init as a bad message', async (_what, bad, text) => {
+    const { engine, ask, replies } = harness();
+    const answer = ask({ type: 'init', id: 1, model: { ...OFFER, label: 'x' }, provider: 'auto' });
+    engine.handle({ ...bad, version: v });
+    expect(await answer).toMatchObject({ type: 'error', id: 1, code: 'bad-message', message: text });
+    expect(replies.find((r) => r.id === 1001)).toMatchObject({ type: 'error', code: 'bad-message', message: text });
   });
 
   it('a payload that is not base64 is a bad message', async () => {

@@ -3,17 +3,15 @@
  * onnxruntime-web WASM, JSON messages): the shared core's reconstruct loop
  * through the protocol reproduces the golden fixture.
  */
-import { readFileSync } from 'node:fs';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
 import { EngineClient } from '../../src/protocol/client';
 import { EngineError } from '../../src/protocol/errors';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
-import { encodeBytes } from '../../src/protocol/payload';
 import { fixtureInput, fixturePath, maxRelativeError, readNpyFloat32, tinyModelBytes } from '../helpers/fixture';
 import { startWorkerEngine, type WorkerEngine } from '../helpers/worker-engine';
 
-const npzFile = () => ({ kind: 'file', name: 'params.npz', base64: encodeBytes(readFileSync(fixturePath('params.npz'))) }) as const;
+const fixtureModel = () => ({ label: 'fixture model', bytes: tinyModelBytes() });
 
 describe('EngineClient ⇄ Engine over the Node wiring', () => {
   let engine: WorkerEngine;
@@ -21,7 +19,7 @@ describe('EngineClient ⇄ Engine over the Node wiring', () => {
   const statuses: string[] = [];
 
   beforeAll(() => {
-    engine = startWorkerEngine({ bundledModel: tinyModelBytes() });
+    engine = startWorkerEngine();
     client = new EngineClient(engine.endpoint, { onModelStatus: (state) => statuses.push(state) });
   });
   afterAll(async () => {
@@ -33,11 +31,12 @@ describe('EngineClient ⇄ Engine over the Node wiring', () => {
     await expect(client.run({ width: 32, height: 32, data: new Float32Array(3 * 32 * 32) })).rejects.toMatchObject({ code: 'not-ready' });
   });
 
-  it('loads a picked .npz on WASM and says why', async () => {
-    const ready = await client.init(npzFile());
-    expect(ready).toEqual({ provider: 'wasm', reason: 'no WebGPU in Node; using WASM', model: 'params.npz' });
+  it('loads the model sent in chunks on WASM and says why', async () => {
+    const ready = await client.init(fixtureModel());
+    expect(ready).toEqual({ provider: 'wasm', reason: 'no WebGPU in Node; using WASM', model: 'fixture model', wasmThreads: 1, crossOriginIsolated: false });
     expect(client.name).toBe('onnxruntime-web (wasm)');
-    expect(statuses).toEqual(['converting', 'ready']);
+    // The client's own 'loading' (sending), then the engine's (loading the session).
+    expect(statuses).toEqual(['loading', 'loading', 'ready']);
   });
 
   it('reconstructs the golden fixture through the protocol within 1e-3', async () => {
@@ -53,9 +52,9 @@ describe('EngineClient ⇄ Engine over the Node wiring', () => {
     expect(maxRelativeError(image.data, readNpyFloat32(fixturePath('expected_gamma_1_2.npy')).data)).toBeLessThan(1e-3);
   });
 
-  it('uses the bundled model when there is one', async () => {
-    const ready = await client.init({ kind: 'bundled', variant: 'clean' }, 'wasm');
-    expect(ready).toMatchObject({ provider: 'wasm', reason: 'WASM was asked for', model: 'model shipped with the plugin' });
+  it('loads another model on the provider asked for', async () => {
+    const ready = await client.init({ label: 'again', bytes: tinyModelBytes() }, 'wasm');
+    expect(ready).toMatchObject({ provider: 'wasm', reason: 'WASM was asked for', model: 'again' });
   });
 
   it('cancels pending tiles; the engine keeps serving', async () => {
@@ -71,12 +70,12 @@ describe('EngineClient ⇄ Engine over the Node wiring', () => {
     const errors = () => engine.sent.filter((m) => (m as { type: string }).type === 'error') as Array<{ id: number; code: string; message: string }>;
     const before = errors().length;
     engine.endpoint.postMessage({ type: 'run-tile', id: 900, version: PROTOCOL_VERSION, width: 2, height: 2, input: { encoding: 'base64-f32le', length: 5, data: '' } });
-    engine.endpoint.postMessage({ type: 'init', id: 901, version: 99, model: { kind: 'bundled', variant: 'clean' }, provider: 'auto' });
+    engine.endpoint.postMessage({ type: 'init', id: 901, version: 99, model: { label: 'x', bytes: 1, chunks: 1, sha256: '0'.repeat(64) }, provider: 'auto' });
     engine.endpoint.postMessage('not json');
     await new Promise((r) => setTimeout(r, 200));
     expect(errors().slice(before)).toEqual([
       { type: 'error', id: 900, version: PROTOCOL_VERSION, code: 'bad-message', message: "'run-tile' message: 5 samples for a 2×2 RGB tile" },
-      { type: 'error', id: 901, version: PROTOCOL_VERSION, code: 'version', message: 'protocol version 99 is not 1: reload the plugin' },
+      { type: 'error', id: 901, version: PROTOCOL_VERSION, code: 'version', message: `protocol version 99 is not ${PROTOCOL_VERSION}: reload the plugin` },
       { type: 'error', id: 0, version: PROTOCOL_VERSION, code: 'bad-message', message: 'a message must be an object' },
     ]);
   });

@@ -5,20 +5,15 @@
  *
  *   const engine = startWorkerEngine();
  *   const client = new EngineClient(engine.endpoint);
- *   await client.init({ kind: 'file', name: 'params.npz', base64 });
+ *   await client.init({ label: 'fixture', bytes: tinyModelBytes() });
  *   ...
  *   await engine.close();
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ModelSources } from '../../src/engine/model-sources';
 import type { BridgeEndpoint } from '../../src/protocol/client';
 
 export interface WorkerEngineOptions {
-  /** Where 'download' models come from (e.g. a local test server); the official URLs by default. */
-  readonly sources?: ModelSources;
-  /** What 'bundled' finds: the plugin's model/hdrcnn.onnx; none by default. */
-  readonly bundledModel?: Uint8Array;
   readonly threads?: number;
 }
 

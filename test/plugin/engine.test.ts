@@ -9,9 +9,13 @@ import type { WorkerEngine } from '../helpers/worker-engine';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 
 let page: PageScript;
-const { sim, byId, openPanel, runFromPanel, snapshot } = setupPlugin({ page: (w) => page(w) });
+/** Whether the plugin folder holds model/hdrcnn.onnx, read as each test starts: not for the first test (the download). */
+let bundled = false;
+const { sim, byId, openPanel, runFromPanel, snapshot } = setupPlugin({ page: (w) => page(w), bundledModel: () => bundled });
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { pageBridge } from '../../src/engine/page-bridge';
+import { MODEL_SOURCES } from '../../src/host/model-sources';
 import { fixturePath } from '../helpers/fixture';
 import { photo8 } from './reference';
 
@@ -20,13 +24,16 @@ afterAll(() => Promise.all(started.map((e) => e.close())));
 
 /** An engine page that loads any model at once and answers every tile with `answer`. */
 const fakeEngine = (answer: 'inference-error' | 'model-error'): PageScript => (w) => {
+  const bridge = pageBridge(w.uxpHost, w.location.href);
   w.addEventListener('message', (e) => {
     const m = e.data as { type: string; id: number };
-    const reply = (body: object) => w.uxpHost.postMessage({ ...body, id: m.id, version: PROTOCOL_VERSION });
+    const reply = (body: object) => bridge.post({ ...body, id: m.id, version: PROTOCOL_VERSION });
     if (m.type === 'init' && answer === 'model-error') {
       reply({ type: 'model-status', state: 'failed', message: 'params.npy: not HDRCNN weights' });
       reply({ type: 'error', code: 'model', message: 'params.npy: not HDRCNN weights' });
-    } else if (m.type === 'init') reply({ type: 'ready', provider: 'webgpu', reason: 'fake', model: 'fake model' });
+    } else if (m.type === 'init') {
+      reply({ type: 'ready', provider: 'webgpu', reason: 'fake', model: 'fake model', wasmThreads: 1, crossOriginIsolated: false });
+    }
     else if (m.type === 'run-tile') reply({ type: 'error', code: 'inference', message: 'out of GPU memory' });
   });
 };
@@ -36,7 +43,7 @@ async function addPhoto() {
   return sim.addDocument({ width: img.width, height: img.height, layers: [{ background: true, pixels: { width: img.width, height: img.height, data: img.data } }] });
 }
 
-test('without a bundled model the official weights download, with progress in the panel, then convert', async () => {
+test('without a bundled model the plugin downloads the official weights, with progress in the panel, converts and sends them', async () => {
   const npz = readFileSync(fixturePath('params.npz'));
   let server!: Server;
   const port = await new Promise<number>((resolve) => {
@@ -51,8 +58,15 @@ test('without a bundled model the official weights download, with progress in th
       next();
     }).listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
   });
-  const url = `http://127.0.0.1:${port}/hdrcnn_params.npz`;
-  page = workerEnginePage(started, { bundledModel: undefined, sources: { clean: { label: 'official weights (clean inputs)', urls: [url] }, jpeg: { label: 'jpeg', urls: [url] } } });
+  // The plugin's own fetch (UXP's, here Node's): the official URL is served by the local server.
+  const official = MODEL_SOURCES.clean.urls[0];
+  const realFetch = globalThis.fetch;
+  const fetched: string[] = [];
+  const spy = jest.spyOn(globalThis, 'fetch').mockImplementation((url, init) => {
+    fetched.push(String(url));
+    return realFetch(String(url) === official ? `http://127.0.0.1:${port}/hdrcnn_params.npz` : 'http://127.0.0.1:1/', init);
+  });
+  page = workerEnginePage(started);
   const seen = new Set<string>();
   await sim.entrypoints.showPanel('hdr-panel');
   await waitFor(() => {
@@ -61,8 +75,11 @@ test('without a bundled model the official weights download, with progress in th
     return byId('hdr-model').textContent.startsWith('Ready');
   }, 'the download');
   server.close();
+  spy.mockRestore();
+  bundled = true;
+  expect(fetched).toEqual([official]);
   expect([...seen]).toEqual(expect.arrayContaining([
-    'Downloading: downloading the official weights (clean inputs) from 127.0.0.1:' + port,
+    `Downloading: downloading the official weights (clean inputs) from ${new URL(official).host}`,
     `Downloading: N of ${(npz.length / 1048576).toFixed(1)} MB`,
     'progress bar shown',
     'Ready: official weights (clean inputs), on wasm (no WebGPU in Node; using WASM).',
@@ -97,6 +114,8 @@ test('the engine page does not load', async () => {
   await addPhoto();
   const before = snapshot();
   await sim.entrypoints.runCommand(COMMAND_ID);
-  expect(sim.alerts).toEqual(['Reconstruction failed: the engine page did not load (plugin:/engine/engine.html: Error: ERR_FILE_NOT_FOUND -1). The document is unchanged.']);
+  expect(sim.alerts).toEqual([
+    expect.stringMatching(/^Reconstruction failed: the engine page did not load \(plugin:\/engine\/engine\.html\?channel=[\w-]+: Error: ERR_FILE_NOT_FOUND -1\)\. The document is unchanged\.$/),
+  ]);
   expect([snapshot(), sim.document.openDialogs.size]).toEqual([before, 0]);
 });

@@ -1,8 +1,8 @@
 /**
  * The plugin on the Photoshop simulator, for end-to-end tests: the simulator as the
  * `photoshop` / `uxp` modules and UXP globals, the engine page served at the plugin's
- * engine URL (the real Engine on onnxruntime-web WASM in a worker, with the tiny
- * fixture model as the "bundled" model), and src/index.ts loaded afresh for each
+ * engine URL (the real Engine on onnxruntime-web WASM in a worker), the tiny fixture
+ * model bundled in the plugin folder, and src/index.ts loaded afresh for each
  * test (Photoshop starts fresh before each test, entrypoints included).
  *
  * Call setupPlugin() at the top of the test file, before anything imports src/.
@@ -13,6 +13,7 @@ import type { WorkerEngine, WorkerEngineOptions } from '../helpers/worker-engine
 import { startWorkerEngine } from '../helpers/worker-engine';
 import { tinyModelBytes } from '../helpers/fixture';
 import { ENGINE_URL } from '../../src/panel/webview-surfaces';
+import { pageBridge } from '../../src/engine/page-bridge';
 
 export const PANEL_ID = 'hdr-panel';
 export const COMMAND_ID = 'reconstruct-hdr';
@@ -20,10 +21,11 @@ export const COMMAND_ID = 'reconstruct-hdr';
 /** The engine page as it runs in the webview: messages in from uxpHost's side, answers out through it. */
 export function workerEnginePage(started: WorkerEngine[], options: WorkerEngineOptions = {}): PageScript {
   return (page: WebviewPage) => {
-    const engine = startWorkerEngine({ bundledModel: tinyModelBytes(), ...options });
+    const engine = startWorkerEngine(options);
     started.push(engine);
+    const bridge = pageBridge(page.uxpHost, page.location.href);
     page.addEventListener('message', (e) => engine.endpoint.postMessage(e.data));
-    engine.endpoint.addEventListener('message', (e) => page.uxpHost.postMessage(e.data));
+    engine.endpoint.addEventListener('message', (e) => bridge.post(e.data as object));
     return () => void engine.close();
   };
 }
@@ -38,12 +40,14 @@ export async function waitFor<T>(check: () => T | null | undefined | false, what
   }
 }
 
-export function setupPlugin(options: { page?: PageScript } = {}) {
+/** `bundledModel()` false: the build shipped no model/hdrcnn.onnx for that test (the official weights are downloaded). */
+export function setupPlugin(options: { page?: PageScript; bundledModel?: () => boolean } = {}) {
   const simulator = installSimulator({ modalWaitMs: 50 });
   const { sim } = simulator;
   const engines: WorkerEngine[] = [];
   sim.servePage(ENGINE_URL, options.page ?? workerEnginePage(engines));
   beforeEach(() => {
+    if (options.bundledModel?.() ?? true) sim.files.addPluginFile('model/hdrcnn.onnx', tinyModelBytes());
     jest.isolateModules(() => require('../../src/index'));
   });
   afterAll(async () => {

@@ -4,8 +4,9 @@
  */
 import { EngineClient, type BridgeEndpoint } from '../../src/protocol/client';
 import { EngineError } from '../../src/protocol/errors';
-import { PROTOCOL_VERSION, type Request } from '../../src/protocol/messages';
-import { encodeFloat32 } from '../../src/protocol/payload';
+import { CHUNK_BYTES, PROTOCOL_VERSION, type Request } from '../../src/protocol/messages';
+import { sha256Hex } from '../../src/protocol/checksum';
+import { encodeBytes, encodeFloat32 } from '../../src/protocol/payload';
 
 const v = PROTOCOL_VERSION;
 
@@ -25,7 +26,10 @@ function scripted() {
 const tile = { width: 2, height: 1, data: new Float32Array([1, 2, 3, 4, 5, 6]) };
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-it('init sends the choice and resolves with what the engine says; status and progress reach the events', async () => {
+const MODEL = new Uint8Array([1, 2, 3, 4, 5]);
+const OFFER = { label: 'jpeg weights', bytes: 5, chunks: 1, sha256: sha256Hex(MODEL) };
+
+it('init sends the offer and the model in chunks, and resolves with what the engine says; status and progress reach the events', async () => {
   const { endpoint, sent, answer } = scripted();
   const events: string[] = [];
   const client = new EngineClient(endpoint, {
@@ -33,13 +37,18 @@ it('init sends the choice and resolves with what the engine says; status and pro
     onProgress: (stage, loaded, total) => events.push(`${stage} ${loaded}/${total}`),
   });
   expect(client.name).toBe('onnxruntime-web (not ready)');
-  const ready = client.init({ kind: 'download', variant: 'jpeg' });
-  expect(sent).toEqual([{ type: 'init', id: 1, version: v, model: { kind: 'download', variant: 'jpeg' }, provider: 'auto' }]);
-  answer({ type: 'model-status', id: 1, version: v, state: 'downloading', message: 'from a.test' });
-  answer({ type: 'progress', id: 1, version: v, stage: 'download', loaded: 5, total: 10 });
-  answer(JSON.stringify({ type: 'ready', id: 1, version: v, provider: 'webgpu', reason: 'WebGPU on test', model: 'jpeg weights' }));
-  expect(await ready).toEqual({ provider: 'webgpu', reason: 'WebGPU on test', model: 'jpeg weights' });
-  expect(events).toEqual(['downloading from a.test', 'download 5/10']);
+  const ready = client.init({ label: 'jpeg weights', bytes: MODEL });
+  expect(sent).toEqual([
+    { type: 'init', id: 1, version: v, model: OFFER, provider: 'auto' },
+    { type: 'model-chunk', id: 2, version: v, target: 1, index: 0, data: encodeBytes(MODEL) },
+  ]);
+  answer({ type: 'chunk', id: 2, version: v, index: 0, received: 5 });
+  await flush();
+  answer({ type: 'model-status', id: 1, version: v, state: 'loading', message: 'loading jpeg weights' });
+  const ok = { type: 'ready', id: 1, version: v, provider: 'webgpu', reason: 'WebGPU on test', model: 'jpeg weights', wasmThreads: 1, crossOriginIsolated: false };
+  answer(JSON.stringify(ok));
+  expect(await ready).toEqual({ provider: 'webgpu', reason: 'WebGPU on test', model: 'jpeg weights', wasmThreads: 1, crossOriginIsolated: false });
+  expect(events).toEqual(['loading sending jpeg weights to the engine', 'transfer 5/5', 'loading loading jpeg weights']);
   expect(client.name).toBe('onnxruntime-web (webgpu)');
 });
 
@@ -66,8 +75,8 @@ it('an error answer rejects with its code; answers for other ids are ignored', a
 
 it.each([
   ['a malformed answer', { type: 'result', id: 1, version: v, width: 2, height: 1, output: [1, 2], provider: 'wasm' }, 'bad-message', /^malformed message from the engine page: 'result' message: 'output' must be base64 float32 data/],
-  ['another protocol version', { type: 'result', id: 1, version: 3 }, 'version', /protocol version 3 is not 1/],
-  ['the wrong answer type', { type: 'ready', id: 1, version: v, provider: 'wasm', reason: '', model: '' }, 'bad-message', /answered a request with 'ready', expected 'result'/],
+  ['another protocol version', { type: 'result', id: 1, version: 3 }, 'version', /protocol version 3 is not 2/],
+  ['the wrong answer type', { type: 'ready', id: 1, version: v, provider: 'wasm', reason: '', model: '', wasmThreads: 1, crossOriginIsolated: false }, 'bad-message', /answered a request with 'ready', expected 'result'/],
   ['a tile of another size', { type: 'result', id: 1, version: v, width: 1, height: 2, output: encodeFloat32(tile.data), provider: 'wasm' }, 'bad-message', /answered a 2×1 tile with 1×2/],
 ])('%s rejects the request', async (_what, data, code, text) => {
   const { endpoint, answer } = scripted();
@@ -101,13 +110,14 @@ it('cancelAll rejects every pending request and tells the engine; late answers a
 it('a silent engine times the request out; progress keeps it alive', async () => {
   const { endpoint, sent, answer } = scripted();
   const client = new EngineClient(endpoint, {}, { timeoutMs: 60 });
-  const init = client.init({ kind: 'download', variant: 'clean' });
+  const init = client.init({ label: 'm', bytes: MODEL });
+  answer({ type: 'chunk', id: 2, version: v, index: 0, received: 5 });
   for (let i = 0; i < 4; i++) {
     await new Promise((r) => setTimeout(r, 30));
-    answer({ type: 'progress', id: 1, version: v, stage: 'download', loaded: i, total: 4 });
+    answer({ type: 'model-status', id: 1, version: v, state: 'loading', message: 'loading m' });
   }
   await expect(init).rejects.toEqual(new EngineError('timeout', 'the engine page did not answer for 0.06 s'));
-  expect(sent.at(-1)).toEqual({ type: 'cancel', id: 2, version: v, target: 1 });
+  expect(sent.at(-1)).toEqual({ type: 'cancel', id: 3, version: v, target: 1 });
 });
 
 it('dispose rejects what is pending and stops listening', async () => {
@@ -117,4 +127,25 @@ it('dispose rejects what is pending and stops listening', async () => {
   await client.dispose();
   await expect(run).rejects.toEqual(new EngineError('cancelled', 'the engine client was disposed'));
   expect(listeners.size).toBe(0);
+});
+
+it('an engine that answers the init before taking every chunk stops the sending; its answer stands', async () => {
+  const { endpoint, sent, answer } = scripted();
+  const client = new EngineClient(endpoint);
+  const model = new Uint8Array(2 * CHUNK_BYTES + 1);
+  const init = client.init({ label: 'big', bytes: model });
+  answer({ type: 'chunk', id: 2, version: v, index: 0, received: CHUNK_BYTES });
+  await flush();
+  answer({ type: 'error', id: 1, version: v, code: 'model', message: 'no room' });
+  await expect(init).rejects.toEqual(new EngineError('model', 'no room'));
+  expect(sent.map((m) => m.type)).toEqual(['init', 'model-chunk', 'model-chunk']);
+});
+
+it('a chunk the engine refuses fails the init with the refusal, and the init is cancelled', async () => {
+  const { endpoint, sent, answer } = scripted();
+  const client = new EngineClient(endpoint);
+  const init = client.init({ label: 'm', bytes: MODEL });
+  answer({ type: 'error', id: 2, version: v, code: 'bad-message', message: 'model chunk 0 holds 4 bytes, expected 5' });
+  await expect(init).rejects.toEqual(new EngineError('bad-message', 'model chunk 0 holds 4 bytes, expected 5'));
+  expect(sent.at(-1)).toEqual({ type: 'cancel', id: 3, version: v, target: 1 });
 });

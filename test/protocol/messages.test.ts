@@ -1,16 +1,17 @@
 /** The protocol's validation: every well-formed message passes, anything else fails with a message that says what. */
 import { ProtocolError } from '../../src/protocol/errors';
-import { parseRequest, parseResponse, PROTOCOL_VERSION, type Request, type Response } from '../../src/protocol/messages';
+import { CHUNK_BYTES, MAX_MODEL_BYTES, parseRequest, parseResponse, parseSelfTestReport, PROTOCOL_VERSION, type Request, type Response } from '../../src/protocol/messages';
 import { encodeFloat32 } from '../../src/protocol/payload';
 
 const v = PROTOCOL_VERSION;
 const tile = encodeFloat32(new Float32Array(12));
+const offer = { label: 'model', bytes: 10, chunks: 1, sha256: 'ab'.repeat(32) };
 
 describe('parseRequest', () => {
   it.each<Request>([
-    { type: 'init', id: 1, version: v, model: { kind: 'bundled', variant: 'clean' }, provider: 'auto' },
-    { type: 'init', id: 2, version: v, model: { kind: 'download', variant: 'jpeg' }, provider: 'webgpu' },
-    { type: 'init', id: 3, version: v, model: { kind: 'file', name: 'a.npz', base64: 'UEsDBA==' }, provider: 'wasm' },
+    { type: 'init', id: 1, version: v, model: offer, provider: 'auto' },
+    { type: 'init', id: 2, version: v, model: { ...offer, bytes: CHUNK_BYTES + 1, chunks: 2 }, provider: 'webgpu' },
+    { type: 'model-chunk', id: 3, version: v, target: 1, index: 0, data: 'UEsDBA==' },
     { type: 'run-tile', id: 4, version: v, width: 2, height: 2, input: tile },
     { type: 'cancel', id: 5, version: v, target: 4 },
   ])('accepts $type', (message) => {
@@ -24,14 +25,16 @@ describe('parseRequest', () => {
     ['text that is not JSON', '{oops', 'a message must be an object or its JSON text'],
     ['an unknown type', { type: 'explode', id: 1, version: v }, 'unknown message type "explode"'],
     ['a response type', { type: 'result', id: 1, version: v }, 'unknown message type "result"'],
-    ['another version', { type: 'cancel', id: 1, version: 2, target: 1 }, 'protocol version 2 is not 1: reload the plugin'],
-    ['no version', { type: 'cancel', id: 1, target: 1 }, 'protocol version undefined is not 1: reload the plugin'],
+    ['another version', { type: 'cancel', id: 1, version: 1, target: 1 }, 'protocol version 1 is not 2: reload the plugin'],
+    ['no version', { type: 'cancel', id: 1, target: 1 }, 'protocol version undefined is not 2: reload the plugin'],
     ['a fractional id', { type: 'cancel', id: 1.5, version: v, target: 1 }, "'cancel' message: 'id' must be a non-negative integer, got 1.5"],
     ['a missing target', { type: 'cancel', id: 1, version: v }, "'cancel' message: 'target' must be the id of a request, got undefined"],
-    ['an unknown model kind', { type: 'init', id: 1, version: v, model: { kind: 'url' }, provider: 'auto' }, "'bundled', 'download' or 'file'"],
-    ['an unknown variant', { type: 'init', id: 1, version: v, model: { kind: 'download', variant: 'hdr' }, provider: 'auto' }, "'clean' or 'jpeg'"],
-    ['a file without content', { type: 'init', id: 1, version: v, model: { kind: 'file', name: 'a' }, provider: 'auto' }, "'base64' must be base64 text"],
-    ['an unknown provider', { type: 'init', id: 1, version: v, model: { kind: 'bundled', variant: 'clean' }, provider: 'cuda' }, "'auto', 'webgpu' or 'wasm'"],
+    ['a model without a label', { type: 'init', id: 1, version: v, model: { ...offer, label: 1 }, provider: 'auto' }, "'init' message: 'label' must be text"],
+    ['a model too big', { type: 'init', id: 1, version: v, model: { ...offer, bytes: MAX_MODEL_BYTES + 1 }, provider: 'auto' }, `at most ${MAX_MODEL_BYTES} bytes`],
+    ['a chunk count that does not fit', { type: 'init', id: 1, version: v, model: { ...offer, chunks: 2 }, provider: 'auto' }, '2 chunks for 10 bytes'],
+    ['a checksum that is not SHA-256 hex', { type: 'init', id: 1, version: v, model: { ...offer, sha256: 'AB'.repeat(32) }, provider: 'auto' }, "'sha256' must be a SHA-256 in hex"],
+    ['an unknown provider', { type: 'init', id: 1, version: v, model: offer, provider: 'cuda' }, "'auto', 'webgpu' or 'wasm'"],
+    ['a chunk without data', { type: 'model-chunk', id: 1, version: v, target: 1, index: 0 }, "'model-chunk' message: 'data' must be base64 text"],
     ['a zero width', { type: 'run-tile', id: 1, version: v, width: 0, height: 2, input: tile }, "'width' must be a size in pixels"],
     ['a huge height', { type: 'run-tile', id: 1, version: v, width: 2, height: 1e6, input: tile }, "'height' must be a size in pixels"],
     ['raw numbers as input', { type: 'run-tile', id: 1, version: v, width: 2, height: 2, input: [1, 2, 3] }, "'input' must be base64 float32 data"],
@@ -46,7 +49,8 @@ describe('parseResponse', () => {
   it.each<Response>([
     { type: 'model-status', id: 1, version: v, state: 'downloading', message: 'downloading' },
     { type: 'progress', id: 1, version: v, stage: 'download', loaded: 10, total: 0 },
-    { type: 'ready', id: 1, version: v, provider: 'webgpu', reason: 'WebGPU on test', model: 'params.npz' },
+    { type: 'ready', id: 1, version: v, provider: 'webgpu', reason: 'WebGPU on test', model: 'params.npz', wasmThreads: 1, crossOriginIsolated: false },
+    { type: 'chunk', id: 3, version: v, index: 0, received: 10 },
     { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm' },
     { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm', notice: 'GPU lost' },
     { type: 'error', id: 0, version: v, code: 'bad-message', message: 'what' },
@@ -59,9 +63,25 @@ describe('parseResponse', () => {
     ['an unknown state', { type: 'model-status', id: 1, version: v, state: 'sleeping', message: '' }, "'state' must be a model state"],
     ['a negative byte count', { type: 'progress', id: 1, version: v, stage: 'download', loaded: -1, total: 0 }, "'loaded' must be a byte count"],
     ['an unknown provider', { type: 'ready', id: 1, version: v, provider: 'cpu', reason: '', model: '' }, "'webgpu' or 'wasm'"],
+    ['a ready without its thread count', { type: 'ready', id: 1, version: v, provider: 'wasm', reason: '', model: '' }, "'wasmThreads' must be a thread count"],
     ['a notice that is not text', { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm', notice: 1 }, "'notice' must be text"],
     ['an unknown error code', { type: 'error', id: 1, version: v, code: 'oops', message: '' }, "'code' must be an error code"],
   ])('refuses %s', (_what, raw, text) => {
     expect(() => parseResponse(raw)).toThrow(text);
+  });
+});
+
+describe('parseSelfTestReport', () => {
+  const report = { type: 'self-test', version: v, ok: true, provider: 'wasm', adapter: 'no WebGPU adapter', wasmThreads: 1, crossOriginIsolated: false, ms: 812 };
+  it('accepts a report, with or without an error', () => {
+    expect(parseSelfTestReport({ ...report, channel: 'c1', seq: 1 })).toEqual({ ...report, channel: 'c1', seq: 1 });
+    expect(parseSelfTestReport(JSON.stringify({ ...report, ok: false, error: 'off by 0.5' }))).toEqual({ ...report, ok: false, error: 'off by 0.5' });
+  });
+  it.each([
+    ['another version', { ...report, version: 1 }, 'protocol version 1 is not 2'],
+    ['no provider', { ...report, provider: undefined }, "'provider' must be 'webgpu' or 'wasm'"],
+    ['a negative time', { ...report, ms: -1 }, "'ms' must be a duration"],
+  ])('refuses %s', (_what, raw, text) => {
+    expect(() => parseSelfTestReport(raw)).toThrow(text);
   });
 });

@@ -164,6 +164,19 @@ export class SimFile extends SimEntry {
     if (!this.parent.delete(this.name)) throw simError('not-found', `delete: ${this.nativePath} does not exist`);
   }
 
+  /** moveTo(folder, {newName, overwrite = false}): "If `true` allows the move to overwrite existing files". */
+  async moveTo(folder: SimFolder, options: { newName?: string; overwrite?: boolean } = {}): Promise<void> {
+    this.writable('moveTo');
+    const node = this.node();
+    if (!node) throw simError('not-found', `moveTo: ${this.nativePath} does not exist`);
+    const name = options.newName ?? this.name;
+    const target = folder.childMap('moveTo');
+    if (target.has(name) && !options.overwrite) throw simError('invalid-argument', `moveTo: ${folder.nativePath}/${name} exists`);
+    if (target.get(name)?.kind === 'folder') throw simError('invalid-argument', `moveTo: ${folder.nativePath}/${name} is a folder`);
+    this.parent.delete(this.name);
+    target.set(name, node);
+  }
+
   async getMetadata(): Promise<{ name: string; size: number; dateModified: Date; isFile: boolean; isFolder: boolean }> {
     const n = this.node();
     if (!n) throw simError('not-found', `getMetadata: ${this.nativePath} does not exist`);
@@ -175,6 +188,16 @@ export class SimFolder extends SimEntry {
   readonly isFile = false;
   readonly isFolder = true;
   constructor(name: string, path: string, readOnly: boolean, private readonly children: Map<string, Node>) { super(name, path, readOnly); }
+
+  async moveTo(): Promise<void> {
+    throw simError('not-modelled', 'simulator: moving a folder');
+  }
+
+  /** For moveTo into this folder. */
+  childMap(op: string): Map<string, Node> {
+    this.writable(op);
+    return this.children;
+  }
 
   private wrap(name: string, node: Node): SimFile | SimFolder {
     const path = `${this.nativePath}/${name}`;

@@ -5,7 +5,12 @@
  * webview, data}); the page sends with `window.uxpHost.postMessage(msg)` and
  * receives `message` events on its window ({origin: plugin id, source: uxpHost}).
  * "The message is stringified & parsed by JSON": every message is JSON round-tripped
- * when sent and delivered asynchronously. Load events: loadstart, loadstop, loaderror.
+ * when sent and delivered asynchronously. No size limit is documented: the simulator
+ * refuses (throws at the sender) messages whose JSON exceeds `maxMessageBytes`
+ * (default 8 MB), so a test catches any oversized message. Page messages are also
+ * dispatched on the webview element, where shipping webview frameworks listen.
+ * A webview's `src` may carry a query (`?channel=…`): the page served for the URL
+ * without it runs, and sees the whole URL. Load events: loadstart, loadstop, loaderror.
  */
 import { SimEventTarget, type SimEvent, type Listener } from './events';
 import { SimElement, type SimHtmlDocument } from './html';
@@ -40,7 +45,9 @@ export class SimWebview extends SimElement {
   /** Set once loadstop fired; messages posted to the page before then are dropped. */
   loaded = false;
   pageTarget = new SimEventTarget();
-  readonly uxpHost = { postMessage: (message: unknown) => this.bridge.deliver('toPlugin', message, this.bridge.window, { origin: this.origin, source: this }) };
+  readonly uxpHost = {
+    postMessage: (message: unknown) => this.bridge.deliver('toPlugin', message, [this.bridge.window, this], { origin: this.origin, source: this }),
+  };
   private unload?: () => void;
 
   constructor(private readonly bridge: WebviewBridge, doc: SimHtmlDocument) {
@@ -55,7 +62,7 @@ export class SimWebview extends SimElement {
   postMessage(message: unknown, targetOrigin = '*', _transfer?: unknown): void {
     if (!this.loaded) return this.bridge.drop('toPage', message, 'page not loaded');
     if (targetOrigin !== '*' && targetOrigin !== this.origin) return this.bridge.drop('toPage', message, `targetOrigin ${targetOrigin}`);
-    this.bridge.deliver('toPage', message, this.pageTarget, { origin: this.bridge.pluginId, source: this.uxpHost });
+    this.bridge.deliver('toPage', message, [this.pageTarget], { origin: this.bridge.pluginId, source: this.uxpHost });
   }
 
   /** Runs the page script; loadstart, then loadstop or loaderror, asynchronously. */
@@ -81,7 +88,7 @@ export class SimWebview extends SimElement {
   }
 
   protected override connected(): void {
-    this.load(this.bridge.pages.get(this.src));
+    this.load(this.bridge.pages.get(this.src) ?? this.bridge.pages.get(this.src.replace(/[?#].*$/, '')));
   }
 
   protected override disconnected(): void {
@@ -93,7 +100,12 @@ export class SimWebview extends SimElement {
   }
 }
 
+/** The simulator's bridge limit by default; the protocol keeps its messages under 4 MB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 2 ** 20;
+
 export class WebviewBridge {
+  /** Messages whose JSON is longer are refused: postMessage throws and the log says so. */
+  maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
   /** The plugin's `window`, where page messages arrive as `message` events. */
   readonly window = new SimEventTarget();
   readonly log: BridgeLogEntry[] = [];
@@ -112,6 +124,7 @@ export class WebviewBridge {
   }
 
   reset(): void {
+    this.maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     this.window.removeAllListeners();
     this.log.length = 0;
     this.errors.length = 0;
@@ -125,11 +138,21 @@ export class WebviewBridge {
     return webview;
   }
 
-  deliver(direction: BridgeLogEntry['direction'], message: unknown, target: SimEventTarget, meta: { origin: string; source: unknown }): void {
+  deliver(direction: BridgeLogEntry['direction'], message: unknown, targets: SimEventTarget[], meta: { origin: string; source: unknown }): void {
     const json = JSON.stringify(message);
-    this.log.push({ direction, bytes: json === undefined ? 0 : Buffer.byteLength(json) });
-    const data: unknown = json === undefined ? undefined : JSON.parse(json);
-    this.later(() => { target.dispatchEvent({ type: 'message', data, ...meta }); });
+    const bytes = json === undefined ? 0 : Buffer.byteLength(json);
+    if (bytes > this.maxMessageBytes) {
+      const why = `a ${bytes}-byte message is over the bridge limit of ${this.maxMessageBytes} bytes`;
+      this.log.push({ direction, bytes, dropped: why });
+      this.errors.push(new Error(why));
+      throw new Error(`postMessage: ${why}`);
+    }
+    this.log.push({ direction, bytes });
+    // Each listener gets its own parse, as separate deliveries would.
+    for (const target of targets) {
+      const data: unknown = json === undefined ? undefined : JSON.parse(json);
+      this.later(() => { target.dispatchEvent({ type: 'message', data, ...meta }); });
+    }
   }
 
   drop(direction: BridgeLogEntry['direction'], message: unknown, why: string): void {

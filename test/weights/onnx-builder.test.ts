@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { randomHdrcnnParams } from '../../bench/random-weights';
+import { randomHdrcnnParams } from '../../src/weights/random-params';
 import { createRgbImage } from '../../src/core/image';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
@@ -10,7 +10,7 @@ import { convertWeights } from '../../src/weights/load-model';
 import { buildHdrcnnOnnx } from '../../src/weights/onnx-builder';
 import { readParamsFile } from '../../src/weights/params-file';
 import { fixtureInput, fixturePath, maxRelativeError } from '../helpers/fixture';
-import { referenceLogHdr } from '../helpers/reference-hdrcnn';
+import { referenceLogHdr } from '../../src/weights/reference-forward';
 
 describe('buildHdrcnnOnnx against a naive reference forward pass', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { hdrcnnParamSpecs, randomHdrcnnParams } from '../../bench/random-weights';
+import { hdrcnnParamSpecs, randomHdrcnnParams } from '../../src/weights/random-params';
 import { parseHdrcnnParams } from '../../src/weights/hdrcnn-structure';
 
 describe('randomHdrcnnParams', () => {

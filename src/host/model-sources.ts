@@ -1,14 +1,13 @@
 /**
  * Where the official HDRCNN weights are downloaded from: the one place to
- * change them. The plugin manifest must list these hosts (network.domains and
- * requiredPermissions.webview.domains).
+ * change them. The plugin downloads them with its own fetch, so the manifest
+ * must list these hosts in network.domains (no CORS headers needed).
  *
  * URLs as documented in the README of github.com/gabrieleilertsen/hdrcnn: its
  * current revision points at computergraphics.on.liu.se/hdrcnn/material/; the
  * 2017 revisions pointed at hdrv.org/hdrcnn/material/ (over http), kept as a
  * second try. Neither host could be reached from where this was written: that
- * they still serve the files, over https, with CORS headers that let the
- * engine page read them, is unconfirmed.
+ * they still serve the files over https is unconfirmed.
  */
 import type { WeightsVariant } from '../protocol/messages';
 
@@ -35,6 +34,9 @@ export const MODEL_SOURCES: ModelSources = {
  * Cache entries hold the converted ONNX model, so a change to what
  * src/weights/onnx-builder.ts emits must bump this to retire old entries.
  */
-export const MODEL_CACHE_VERSION = 2;
+export const MODEL_CACHE_VERSION = 3;
 
-export const cacheKey = (variant: WeightsVariant): string => `hdrcnn-${variant}-onnx-v${MODEL_CACHE_VERSION}`;
+/** The data-folder file of a variant's converted model. */
+export const cacheName = (variant: WeightsVariant): string => `hdrcnn-${variant}-v${MODEL_CACHE_VERSION}.onnx`;
+/** The data-folder file of the model converted from the file the user chose. */
+export const USER_MODEL = `user-model-v${MODEL_CACHE_VERSION}.onnx`;

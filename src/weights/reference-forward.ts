@@ -4,7 +4,7 @@
  * by its definition as a scatter): an independent check of the ONNX builder
  * for widths and sizes the golden fixture does not cover. Tiny models only.
  */
-import type { ParamArray } from '../../src/weights/param-array';
+import type { ParamArray } from './param-array';
 
 interface Map3 {
   h: number;

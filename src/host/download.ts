@@ -1,12 +1,15 @@
 /**
- * Downloads a weights file with progress, refusing what cannot be a whole,
- * plausible file: an HTTP error, a body shorter than its declared length, or
- * more bytes than any weights file we accept.
+ * Downloads a weights file with the plugin's own fetch (UXP's, governed by the
+ * manifest's network.domains, with no CORS rule), with progress, refusing what
+ * cannot be a whole, plausible file: an HTTP error, a body shorter than its
+ * declared length, or more bytes than any weights file we accept. With a
+ * declared length the body lands in one buffer of that size: no second copy,
+ * which matters at 120 MB against UXP's ~600 MB plugin memory warning.
  */
 import { EngineError } from '../protocol/errors';
 import { MAX_NPZ_BYTES } from '../weights/npz';
 
-/** The part of fetch the engine uses (browsers' and Node's fetch both fit). */
+/** The part of fetch provisioning uses (UXP's and Node's fetch both fit). */
 export type Fetch = (url: string, init: { signal: AbortSignal }) => Promise<Response>;
 
 export type ByteProgress = (loaded: number, total: number) => void;
@@ -24,15 +27,19 @@ export async function download(url: string, fetch: Fetch, signal: AbortSignal, o
   if (declared > MAX_NPZ_BYTES) throw new EngineError('download', `${url}: ${declared} bytes is more than any HDRCNN weights file`);
   if (!response.body) throw new EngineError('download', `${url}: empty response`);
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+  let bytes: Uint8Array = new Uint8Array(declared || 1 << 20);
   let loaded = 0;
   try {
     for (;;) {
+      // Also checked here: a fetch that ignores its signal still stops at the next piece.
+      if (signal.aborted) throw new EngineError('cancelled', 'download cancelled');
       const { done, value } = await reader.read();
       if (done) break;
+      if (loaded + value.byteLength > MAX_NPZ_BYTES) throw new EngineError('download', `${url}: more than ${MAX_NPZ_BYTES} bytes, not a weights file`);
+      // Unknown length, or a decompressed body longer than declared: grow by doubling.
+      if (loaded + value.byteLength > bytes.length) bytes = grown(bytes, loaded, loaded + value.byteLength);
+      bytes.set(value, loaded);
       loaded += value.byteLength;
-      if (loaded > MAX_NPZ_BYTES) throw new EngineError('download', `${url}: more than ${MAX_NPZ_BYTES} bytes, not a weights file`);
-      chunks.push(value);
       onProgress(loaded, declared);
     }
   } catch (e) {
@@ -41,13 +48,13 @@ export async function download(url: string, fetch: Fetch, signal: AbortSignal, o
   }
   // Decompressed bodies may be longer than declared, never shorter.
   if (loaded < declared) throw new EngineError('download', `${url}: truncated, ${loaded} of ${declared} bytes`);
-  const bytes = new Uint8Array(loaded);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return loaded === bytes.length ? bytes : bytes.subarray(0, loaded);
+}
+
+function grown(bytes: Uint8Array, used: number, needed: number): Uint8Array {
+  const next = new Uint8Array(Math.min(MAX_NPZ_BYTES, Math.max(needed, 2 * bytes.length)));
+  next.set(bytes.subarray(0, used));
+  return next;
 }
 
 function failure(url: string, error: unknown, signal: AbortSignal, where = ''): EngineError {

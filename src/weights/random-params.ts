@@ -5,7 +5,7 @@
  * through (plus a small perturbation), so outputs stay in the range of real
  * predictions. `widthDivisor` 8 gives the fixture's narrow model.
  */
-import type { ParamArray } from '../src/weights/param-array';
+import type { ParamArray } from './param-array';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

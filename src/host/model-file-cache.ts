@@ -1,0 +1,84 @@
+/**
+ * Converted models in the plugin's data folder (`localFileSystem.getDataFolder()`):
+ * `NAME` holds the ONNX bytes, `NAME.sha256` their size and SHA-256. Each is
+ * written under a temporary name and renamed (Entry.moveTo) once whole, the
+ * model first, and an old checksum is removed before a new model is written, so
+ * a crash at any point leaves either a matching pair or something get() refuses.
+ * get() checks size and checksum on every read: a damaged or half-written entry
+ * is deleted and reported as absent, never used.
+ */
+import type { File, Folder } from 'uxp';
+import { storage } from 'uxp';
+import { sha256Hex } from '../protocol/checksum';
+
+const PARTIAL = '.partial';
+const CHECKSUM = '.sha256';
+
+export interface CachedModel {
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+}
+
+/** Why get() found nothing usable: absent, or there and damaged (then deleted). */
+export type CacheMiss = 'absent' | 'damaged';
+
+async function entry(folder: Folder, name: string): Promise<File | undefined> {
+  try {
+    const found = await folder.getEntry(name);
+    return found.isFile ? (found as File) : undefined;
+  } catch {
+    return undefined; // getEntry rejects for a missing entry
+  }
+}
+
+async function remove(folder: Folder, name: string): Promise<void> {
+  await (await entry(folder, name))?.delete().catch(() => undefined);
+}
+
+export class ModelFileCache {
+  constructor(private readonly folder: () => Promise<Folder> = () => storage.localFileSystem.getDataFolder()) {}
+
+  async get(name: string): Promise<CachedModel | CacheMiss> {
+    const folder = await this.folder();
+    const [model, checksum] = await Promise.all([entry(folder, name), entry(folder, name + CHECKSUM)]);
+    if (!model && !checksum) return 'absent';
+    let stored: { bytes?: unknown; sha256?: unknown } = {};
+    try {
+      stored = JSON.parse(String(await checksum?.read({ format: storage.formats.utf8 })));
+    } catch {
+      stored = {}; // no checksum, or not ours: the model cannot be trusted
+    }
+    const bytes = model ? new Uint8Array((await model.read({ format: storage.formats.binary })) as ArrayBuffer) : undefined;
+    if (bytes && bytes.length === stored.bytes && sha256Hex(bytes) === stored.sha256) return { bytes, sha256: stored.sha256 };
+    await this.delete(name);
+    return 'damaged';
+  }
+
+  async put(name: string, bytes: Uint8Array, sha256 = sha256Hex(bytes)): Promise<void> {
+    const folder = await this.folder();
+    await remove(folder, name + CHECKSUM);
+    await writeWhole(folder, name, bytes, storage.formats.binary);
+    await writeWhole(folder, name + CHECKSUM, JSON.stringify({ bytes: bytes.length, sha256 }), storage.formats.utf8);
+  }
+
+  async delete(name: string): Promise<void> {
+    const folder = await this.folder();
+    for (const file of [name + CHECKSUM, name, name + PARTIAL, name + CHECKSUM + PARTIAL]) await remove(folder, file);
+  }
+}
+
+/** Writes `NAME.partial`, then renames it to NAME: a reader never sees a half-written NAME. */
+async function writeWhole(folder: Folder, name: string, data: Uint8Array | string, format: symbol): Promise<void> {
+  const partial = await folder.createFile(name + PARTIAL, { overwrite: true });
+  try {
+    await partial.write(typeof data === 'string' ? data : ownBuffer(data), { format });
+    await partial.moveTo(folder, { newName: name, overwrite: true });
+  } catch (e) {
+    await partial.delete().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** UXP's binary write takes an ArrayBuffer: the array's own when it spans it whole (no 120 MB copy). */
+const ownBuffer = (bytes: Uint8Array): ArrayBuffer =>
+  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;

@@ -1,0 +1,149 @@
+/**
+ * Turns the panel's weights choice into an ONNX model for the engine page, in
+ * the plugin: the model shipped with the plugin, else the official weights
+ * from the data-folder cache, else downloaded with UXP's fetch (progress,
+ * cancel), checked (size, zip, pickle, structure), converted with the host-free
+ * weights code and cached; or the file the user chose, converted when chosen.
+ * Nothing is cached before it passed every check.
+ */
+import { storage } from 'uxp';
+import type { EngineModel } from '../protocol/client';
+import { EngineError } from '../protocol/errors';
+import type { ModelState, ProgressStage, WeightsVariant } from '../protocol/messages';
+import { WeightsFormatError } from '../weights/errors';
+import { convertWeights, modelFromFile } from '../weights/load-model';
+import { download, type Fetch } from './download';
+import { UserError } from './errors';
+import { ModelFileCache } from './model-file-cache';
+import { cacheName, MODEL_SOURCES, USER_MODEL, type ModelSources } from './model-sources';
+import type { WeightsChoice } from './settings';
+
+export interface ProvisionDeps {
+  readonly fetch: Fetch;
+  readonly cache: ModelFileCache;
+  /** `model/hdrcnn.onnx` of the plugin bundle, or undefined when the build had none. */
+  bundledModel(): Promise<Uint8Array | undefined>;
+  readonly sources: ModelSources;
+}
+
+export interface ProvisionReport {
+  status(state: ModelState, message: string): void;
+  progress(stage: ProgressStage, loaded: number, total: number): void;
+}
+
+/** Where a bundled model sits in the plugin folder (webpack copies model/hdrcnn.onnx there). */
+const BUNDLED_MODEL = 'model/hdrcnn.onnx';
+
+/** The plugin's real wiring: UXP's fetch, the data folder, the plugin folder. */
+export function pluginProvisionDeps(): ProvisionDeps {
+  return {
+    fetch: (url, init) => fetch(url, init),
+    cache: new ModelFileCache(),
+    bundledModel: async () => {
+      try {
+        const file = await (await storage.localFileSystem.getPluginFolder()).getEntry(BUNDLED_MODEL);
+        return new Uint8Array((await (file as import('uxp').File).read({ format: storage.formats.binary })) as ArrayBuffer);
+      } catch {
+        return undefined; // no bundled model: not an error, the official weights are the fallback
+      }
+    },
+    sources: MODEL_SOURCES,
+  };
+}
+
+/** Weights file → ONNX, as a 'model' error when the file is not HDRCNN. */
+function convert(run: () => Uint8Array, what: string): Uint8Array {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof WeightsFormatError) throw new EngineError('model', `${what}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** `chosenName`: the original name of the file the user chose, for 'file'. */
+export async function provisionModel(
+  weights: WeightsChoice, deps: ProvisionDeps, report: ProvisionReport, signal: AbortSignal, chosenName = 'the chosen weights file',
+): Promise<EngineModel> {
+  if (weights === 'file') return userModel(deps, chosenName);
+  const bundled = await deps.bundledModel();
+  if (bundled) {
+    report.status('bundled', 'using the model shipped with the plugin');
+    return { label: 'model shipped with the plugin', bytes: bundled };
+  }
+  return officialWeights(weights, deps, report, signal);
+}
+
+async function officialWeights(variant: WeightsVariant, deps: ProvisionDeps, report: ProvisionReport, signal: AbortSignal): Promise<EngineModel> {
+  const { label, urls } = deps.sources[variant];
+  const name = cacheName(variant);
+  const cached = await deps.cache.get(name).catch(() => 'absent' as const);
+  if (typeof cached === 'object') {
+    report.status('cached', `${label}, from the cache`);
+    return { label, bytes: cached.bytes, sha256: cached.sha256 };
+  }
+  const failures: EngineError[] = [];
+  for (const url of urls) {
+    const again = cached === 'damaged' ? ' (the cached copy was damaged)' : '';
+    report.status('downloading', `downloading the ${label} from ${new URL(url).host}${again}`);
+    let bytes: Uint8Array;
+    try {
+      const npz = await download(url, deps.fetch, signal, throttled((loaded, total) => report.progress('download', loaded, total)));
+      if (signal.aborted) throw new EngineError('cancelled', 'download cancelled');
+      report.status('converting', `checking and converting the ${label}`);
+      report.progress('convert', 0, 1);
+      bytes = convert(() => convertWeights(npz), url);
+      report.progress('convert', 1, 1);
+    } catch (e) {
+      if (!(e instanceof EngineError) || e.code === 'cancelled') throw e;
+      failures.push(e);
+      continue;
+    }
+    try {
+      await deps.cache.put(name, bytes);
+    } catch (e) {
+      report.status('converting', `could not cache the model (${(e as Error).message}); it will be downloaded again next time`);
+    }
+    return { label, bytes };
+  }
+  // A file that arrived whole but is not HDRCNN says more than a host that was down.
+  const code = failures.some((f) => f.code === 'model') ? 'model' : 'download';
+  throw new EngineError(code, `could not get the ${label}: ${failures.map((f) => f.message).join('; ') || 'no download URL configured'}`);
+}
+
+const CHOOSE_AGAIN = 'use “Choose file…” in the HDR Reconstruct panel, or pick the official weights.';
+
+/** The file the user chose, as converted when it was chosen. */
+async function userModel(deps: ProvisionDeps, label: string): Promise<EngineModel> {
+  const cached = await deps.cache.get(USER_MODEL).catch(() => 'absent' as const);
+  if (cached === 'absent') throw new UserError(`No weights file has been chosen: ${CHOOSE_AGAIN}`);
+  if (cached === 'damaged') throw new UserError(`The stored copy of the chosen weights file was damaged: ${CHOOSE_AGAIN}`);
+  return { label, bytes: cached.bytes, sha256: cached.sha256 };
+}
+
+/**
+ * A file the user picked (an official .npz or a converted .onnx): checked and converted now, cached only
+ * if it is HDRCNN; throws UserError with the reason otherwise, leaving the previous choice as it was.
+ */
+export async function importWeightsFile(name: string, contents: Uint8Array, cache: ModelFileCache): Promise<void> {
+  let model: Uint8Array;
+  try {
+    model = modelFromFile(contents);
+  } catch (e) {
+    if (e instanceof WeightsFormatError) throw new UserError(`${name} is not an HDRCNN weights file: ${e.message}.`);
+    throw e;
+  }
+  await cache.put(USER_MODEL, model);
+}
+
+/** Progress at most once per 1% (and always at the end), so a download does not flood the panel. */
+function throttled(report: (loaded: number, total: number) => void): (loaded: number, total: number) => void {
+  let last = -Infinity;
+  return (loaded, total) => {
+    const step = total > 0 ? total / 100 : 1 << 20;
+    if (loaded - last >= step || loaded === total) {
+      last = loaded;
+      report(loaded, total);
+    }
+  };
+}
