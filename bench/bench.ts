@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
- * Sections: inference, tiling, scale, browser (the engine page in Chromium).
+ * Sections: inference, tiling, scale, provision (plugin-side model memory), browser (the engine page in Chromium).
  * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { benchBrowser } from './browser';
 import { benchInference } from './inference';
 import { benchModel } from './make-model';
+import { benchProvisionMemory } from './provision-memory';
 import { benchScale } from './scale';
 import { benchImages, benchTiling } from './tiling';
 
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     await benchTiling(() => createOrtNodeBackend(model), await benchImages(), DEFAULT_TILE_SETTINGS);
   }
   if (run('scale')) await benchScale();
+  if (run('provision')) benchProvisionMemory();
   if (run('browser')) await benchBrowser();
 }
 

@@ -4,9 +4,10 @@
  * from the data-folder cache, else downloaded with UXP's fetch (progress,
  * cancel), checked (size, zip, pickle, structure), converted with the host-free
  * weights code and cached; or the file the user chose, converted when chosen.
- * Nothing is cached before it passed every check.
+ * Nothing is cached before it passed every check. Host-free but for what comes
+ * in through ProvisionDeps (uxp-provision.ts wires UXP), so Node can run it.
  */
-import { storage } from 'uxp';
+import { sha256Hex } from '../protocol/checksum';
 import type { EngineModel } from '../protocol/client';
 import { EngineError } from '../protocol/errors';
 import type { ModelState, ProgressStage, WeightsVariant } from '../protocol/messages';
@@ -14,8 +15,8 @@ import { WeightsFormatError } from '../weights/errors';
 import { convertWeights, modelFromFile } from '../weights/load-model';
 import { download, type Fetch } from './download';
 import { UserError } from './errors';
-import { ModelFileCache } from './model-file-cache';
-import { cacheName, MODEL_SOURCES, USER_MODEL, type ModelSources } from './model-sources';
+import type { ModelFileCache } from './model-file-cache';
+import { cacheName, USER_MODEL, type ModelSources } from './model-sources';
 import type { WeightsChoice } from './settings';
 
 export interface ProvisionDeps {
@@ -29,26 +30,6 @@ export interface ProvisionDeps {
 export interface ProvisionReport {
   status(state: ModelState, message: string): void;
   progress(stage: ProgressStage, loaded: number, total: number): void;
-}
-
-/** Where a bundled model sits in the plugin folder (webpack copies model/hdrcnn.onnx there). */
-const BUNDLED_MODEL = 'model/hdrcnn.onnx';
-
-/** The plugin's real wiring: UXP's fetch, the data folder, the plugin folder. */
-export function pluginProvisionDeps(): ProvisionDeps {
-  return {
-    fetch: (url, init) => fetch(url, init),
-    cache: new ModelFileCache(),
-    bundledModel: async () => {
-      try {
-        const file = await (await storage.localFileSystem.getPluginFolder()).getEntry(BUNDLED_MODEL);
-        return new Uint8Array((await (file as import('uxp').File).read({ format: storage.formats.binary })) as ArrayBuffer);
-      } catch {
-        return undefined; // no bundled model: not an error, the official weights are the fallback
-      }
-    },
-    sources: MODEL_SOURCES,
-  };
 }
 
 /** Weights file → ONNX, as a 'model' error when the file is not HDRCNN. */
@@ -88,27 +69,34 @@ async function officialWeights(variant: WeightsVariant, deps: ProvisionDeps, rep
     report.status('downloading', `downloading the ${label} from ${new URL(url).host}${again}`);
     let bytes: Uint8Array;
     try {
-      const npz = await download(url, deps.fetch, signal, throttled((loaded, total) => report.progress('download', loaded, total)));
-      if (signal.aborted) throw new EngineError('cancelled', 'download cancelled');
-      report.status('converting', `checking and converting the ${label}`);
-      report.progress('convert', 0, 1);
-      bytes = convert(() => convertWeights(npz), url);
-      report.progress('convert', 1, 1);
+      bytes = await downloadAndConvert(url, label, deps, report, signal);
     } catch (e) {
       if (!(e instanceof EngineError) || e.code === 'cancelled') throw e;
       failures.push(e);
       continue;
     }
+    const sha256 = sha256Hex(bytes); // once, for the cache and the transfer
     try {
-      await deps.cache.put(name, bytes);
+      await deps.cache.put(name, bytes, sha256);
     } catch (e) {
       report.status('converting', `could not cache the model (${(e as Error).message}); it will be downloaded again next time`);
     }
-    return { label, bytes };
+    return { label, bytes, sha256 };
   }
   // A file that arrived whole but is not HDRCNN says more than a host that was down.
   const code = failures.some((f) => f.code === 'model') ? 'model' : 'download';
   throw new EngineError(code, `could not get the ${label}: ${failures.map((f) => f.message).join('; ') || 'no download URL configured'}`);
+}
+
+/** Its own function so the 120 MB download is garbage once converted, before the model is written out. */
+async function downloadAndConvert(url: string, label: string, deps: ProvisionDeps, report: ProvisionReport, signal: AbortSignal): Promise<Uint8Array> {
+  const npz = await download(url, deps.fetch, signal, throttled((loaded, total) => report.progress('download', loaded, total)));
+  if (signal.aborted) throw new EngineError('cancelled', 'download cancelled');
+  report.status('converting', `checking and converting the ${label}`);
+  report.progress('convert', 0, 1);
+  const bytes = convert(() => convertWeights(npz), url);
+  report.progress('convert', 1, 1);
+  return bytes;
 }
 
 const CHOOSE_AGAIN = 'use “Choose file…” in the HDR Reconstruct panel, or pick the official weights.';

@@ -7,7 +7,8 @@
  * and sent to the page in chunks. The surfaces themselves (DOM) come from the panel code.
  */
 import { EngineClient, type EngineEvents, type EngineModel } from '../protocol/client';
-import { provisionModel, pluginProvisionDeps, type ProvisionReport } from './model-provisioning';
+import { provisionModel, type ProvisionReport } from './model-provisioning';
+import { pluginProvisionDeps } from './uxp-provision';
 import { webviewEndpoint, whenLoaded, type MessageWindow, type WebviewLike } from './webview-endpoint';
 import type { RunFeedback } from './reconstruct-layer';
 import type { KeyValueStore, WeightsChoice } from './settings';

@@ -6,8 +6,9 @@
  * before anything is stored; the previous choice stays.
  */
 import { storage } from 'uxp';
-import { ModelFileCache } from './model-file-cache';
+import type { ModelFileCache } from './model-file-cache';
 import { importWeightsFile } from './model-provisioning';
+import { dataFolderCache } from './uxp-provision';
 import type { KeyValueStore, WeightsChoice } from './settings';
 
 export const WEIGHTS_NAME_KEY = 'hdr-reconstruct.weights-file';
@@ -19,7 +20,7 @@ export const userWeightsName = (store: KeyValueStore): string | null => store.ge
  * Opens the file picker; converts and stores the file. Returns its name, or undefined when the user
  * cancelled; throws UserError when the file is not HDRCNN weights.
  */
-export async function chooseWeightsFile(store: KeyValueStore, cache = new ModelFileCache()): Promise<string | undefined> {
+export async function chooseWeightsFile(store: KeyValueStore, cache: ModelFileCache = dataFolderCache()): Promise<string | undefined> {
   const picked = await storage.localFileSystem.getFileForOpening({ types: ['npz', 'onnx'] });
   if (!picked) return undefined;
   const bytes = new Uint8Array((await picked.read({ format: storage.formats.binary })) as ArrayBuffer);

@@ -11,10 +11,10 @@ const { sim } = installSimulator();
 import { readFileSync } from 'node:fs';
 import { storage } from 'uxp';
 import { UserError } from '../../src/host/errors';
-import { ModelFileCache } from '../../src/host/model-file-cache';
 import { importWeightsFile, provisionModel, type ProvisionDeps } from '../../src/host/model-provisioning';
 import { cacheName, USER_MODEL, type ModelSources } from '../../src/host/model-sources';
 import type { WeightsChoice } from '../../src/host/settings';
+import { dataFolderCache } from '../../src/host/uxp-provision';
 import { sha256Hex } from '../../src/protocol/checksum';
 import type { EngineModel } from '../../src/protocol/client';
 import { EngineError } from '../../src/protocol/errors';
@@ -55,7 +55,7 @@ function deps(served: Served): ProvisionDeps & { requested: string[] } {
       if (!serve) throw new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND') });
       return serve();
     },
-    cache: new ModelFileCache(),
+    cache: dataFolderCache(),
     bundledModel: async () => undefined,
     sources: SOURCES,
   };
@@ -189,7 +189,7 @@ function hostilePickle(): Uint8Array {
 }
 
 describe('a file the user chose', () => {
-  const cache = () => new ModelFileCache();
+  const cache = dataFolderCache;
 
   it('is checked and converted when chosen, then served from the data folder', async () => {
     await importWeightsFile('params.npz', npz, cache());

@@ -60,7 +60,7 @@ export interface ArraySpec {
 export const f4 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
 
 /** numpy.dtype(descr) with its BUILD state, as NumPy pickles it. */
-function dtype(w: PickleWriter, descr: string, order: string, flags: number): void {
+export function dtype(w: PickleWriter, descr: string, order: string, flags: number): void {
   w.global('numpy', 'dtype').unicode(descr).raw('\x89\x88\x87R(').int(3).unicode(order);
   w.raw('NNN').int(-1).int(-1).int(flags).raw('tb');
 }
