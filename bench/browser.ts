@@ -137,7 +137,7 @@ async function tileTimes(browser: Browser, rows: Array<Array<string | number>>):
 }
 
 /** Page size; navigation → engine listening; first init (decodes and compiles the inline .wasm) with the narrow model. */
-async function pageFigures(browser: Browser, server: TestServer): Promise<Array<Array<string | number>>> {
+export async function pageFigures(browser: Browser, server: TestServer): Promise<Array<Array<string | number>>> {
   const narrow = convertWeights(new Uint8Array(readFileSync(path.join(REPO, 'test', 'fixtures', 'hdrcnn-tiny', 'params.npz'))));
   const loads: number[] = [];
   const inits: number[] = [];
@@ -162,7 +162,7 @@ async function pageFigures(browser: Browser, server: TestServer): Promise<Array<
 }
 
 /** The full-width model into the page: chunks sent until the page has it whole and checked, then the whole init. */
-async function transferFigures(browser: Browser, server: TestServer): Promise<Array<Array<string | number>>> {
+export async function transferFigures(browser: Browser, server: TestServer): Promise<Array<Array<string | number>>> {
   const params = parseHdrcnnParams(randomHdrcnnParams(1, 2017));
   const rows: Array<Array<string | number>> = [];
   for (const fp16 of [false, true]) {

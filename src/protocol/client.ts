@@ -31,6 +31,12 @@ export interface EngineEvents {
   onNotice?(message: string): void;
 }
 
+/**
+ * Model chunks sent before the oldest is acknowledged: hides the bridge's round trip while
+ * bounding what it holds (3 × 4 MB of JSON) and what a refused init wastes.
+ */
+export const CHUNKS_IN_FLIGHT = 3;
+
 /** No word from the engine for this long fails the request; progress and status messages count as words. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -82,8 +88,8 @@ export class EngineClient implements InferenceBackend {
   }
 
   /**
-   * Sends init and the model in chunks, one at a time (each waits for its `chunk` answer, so the bridge
-   * never holds more than one); resolves when the engine is ready; rejects with EngineError(code, message).
+   * Sends init and the model in chunks, at most CHUNKS_IN_FLIGHT unacknowledged at a time; resolves
+   * when the engine is ready; rejects with EngineError(code, message).
    */
   async init(model: EngineModel, provider: Provider | 'auto' = 'auto'): Promise<ReadyInfo> {
     const { bytes, label } = model;
@@ -95,18 +101,27 @@ export class EngineClient implements InferenceBackend {
       () => 'settled' as const,
     );
     this.events.onModelStatus?.('loading', `sending ${label} to the engine`);
+    const inFlight: Array<{ id: number; answer: Promise<Answer<'chunk'>> }> = [];
     try {
-      for (let index = 0; index < chunks; index++) {
-        const data = encodeBytes(bytes.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES));
-        const chunk = this.start({ type: 'model-chunk', target: id, index, data }, 'chunk');
-        const first = await Promise.race([chunk.answer, settled]);
+      for (let index = 0; index < chunks || inFlight.length; index++) {
+        if (index < chunks) {
+          const data = encodeBytes(bytes.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES));
+          const chunk = this.start({ type: 'model-chunk', target: id, index, data }, 'chunk');
+          chunk.answer.catch(() => undefined); // seen when its turn comes; until then it must not count as unhandled
+          inFlight.push(chunk);
+          if (inFlight.length < CHUNKS_IN_FLIGHT && index < chunks - 1) continue;
+        }
+        const oldest = inFlight.shift()!;
+        const first = await Promise.race([oldest.answer, settled]);
         if (first === 'settled') {
-          this.settle(chunk.id); // the engine answered the init early (it failed, or never needed the rest)
+          // The engine answered the init early (it failed, or never needed the rest).
+          [oldest, ...inFlight].forEach((chunk) => this.settle(chunk.id));
           break;
         }
         this.events.onProgress?.('transfer', first.received, bytes.length);
       }
     } catch (e) {
+      inFlight.forEach((chunk) => this.settle(chunk.id));
       // The init's own answer, if it failed first, says more than its chunk's.
       this.abandon(id, e instanceof EngineError ? e : new EngineError('bad-message', String(e)));
     }

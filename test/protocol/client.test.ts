@@ -2,7 +2,7 @@
  * The plugin's client against a scripted engine: what it sends, how it reads
  * answers, events, errors, cancel, timeout and dispose.
  */
-import { EngineClient, type BridgeEndpoint } from '../../src/protocol/client';
+import { CHUNKS_IN_FLIGHT, EngineClient, type BridgeEndpoint } from '../../src/protocol/client';
 import { EngineError } from '../../src/protocol/errors';
 import { CHUNK_BYTES, PROTOCOL_VERSION, type Request } from '../../src/protocol/messages';
 import { sha256Hex } from '../../src/protocol/checksum';
@@ -129,16 +129,19 @@ it('dispose rejects what is pending and stops listening', async () => {
   expect(listeners.size).toBe(0);
 });
 
-it('an engine that answers the init before taking every chunk stops the sending; its answer stands', async () => {
+it(`keeps ${CHUNKS_IN_FLIGHT} chunks in flight; an engine that answers the init early stops the sending, its answer stands`, async () => {
   const { endpoint, sent, answer } = scripted();
   const client = new EngineClient(endpoint);
-  const model = new Uint8Array(2 * CHUNK_BYTES + 1);
+  const model = new Uint8Array((CHUNKS_IN_FLIGHT + 2) * CHUNK_BYTES);
   const init = client.init({ label: 'big', bytes: model });
+  expect(sent.map((m) => m.type)).toEqual(['init', ...Array(CHUNKS_IN_FLIGHT).fill('model-chunk')]);
   answer({ type: 'chunk', id: 2, version: v, index: 0, received: CHUNK_BYTES });
   await flush();
+  expect(sent).toHaveLength(2 + CHUNKS_IN_FLIGHT);
   answer({ type: 'error', id: 1, version: v, code: 'model', message: 'no room' });
   await expect(init).rejects.toEqual(new EngineError('model', 'no room'));
-  expect(sent.map((m) => m.type)).toEqual(['init', 'model-chunk', 'model-chunk']);
+  await flush();
+  expect(sent).toHaveLength(2 + CHUNKS_IN_FLIGHT);
 });
 
 it('a chunk the engine refuses fails the init with the refusal, and the init is cancelled', async () => {
