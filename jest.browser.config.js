@@ -5,7 +5,8 @@
  */
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Shared typed-array constructors: some tests compare with onnxruntime-node (see the helper).
+  testEnvironment: '<rootDir>/test/helpers/node-environment.js',
   roots: ['<rootDir>/test/browser'],
   testMatch: ['**/*.test.ts'],
   transform: {
