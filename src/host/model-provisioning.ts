@@ -12,7 +12,10 @@ import type { EngineModel } from '../protocol/client';
 import { EngineError } from '../protocol/errors';
 import type { ModelState, ProgressStage, WeightsVariant } from '../protocol/messages';
 import { WeightsFormatError } from '../weights/errors';
-import { convertWeights, modelFromFile } from '../weights/load-model';
+import { parseHdrcnnParams } from '../weights/hdrcnn-structure';
+import { modelFromFile } from '../weights/load-model';
+import { buildHdrcnnOnnx } from '../weights/onnx-builder';
+import { readParamsFile } from '../weights/params-file';
 import { download, type Fetch } from './download';
 import { UserError } from './errors';
 import type { ModelFileCache } from './model-file-cache';
@@ -32,8 +35,8 @@ export interface ProvisionReport {
   progress(stage: ProgressStage, loaded: number, total: number): void;
 }
 
-/** Weights file → ONNX, as a 'model' error when the file is not HDRCNN. */
-function convert(run: () => Uint8Array, what: string): Uint8Array {
+/** A step of reading or converting weights, as a 'model' error when the file is not HDRCNN. */
+function convert<T>(run: () => T, what: string): T {
   try {
     return run();
   } catch (e) {
@@ -88,13 +91,18 @@ async function officialWeights(variant: WeightsVariant, deps: ProvisionDeps, rep
   throw new EngineError(code, `could not get the ${label}: ${failures.map((f) => f.message).join('; ') || 'no download URL configured'}`);
 }
 
-/** Its own function so the 120 MB download is garbage once converted, before the model is written out. */
+/**
+ * Download, check, convert. The 120 MB download is dropped once its arrays are read, before the
+ * graph is built: with it, the download, the arrays and the model would be alive together.
+ */
 async function downloadAndConvert(url: string, label: string, deps: ProvisionDeps, report: ProvisionReport, signal: AbortSignal): Promise<Uint8Array> {
-  const npz = await download(url, deps.fetch, signal, throttled((loaded, total) => report.progress('download', loaded, total)));
+  let npz: Uint8Array | undefined = await download(url, deps.fetch, signal, throttled((loaded, total) => report.progress('download', loaded, total)));
   if (signal.aborted) throw new EngineError('cancelled', 'download cancelled');
   report.status('converting', `checking and converting the ${label}`);
   report.progress('convert', 0, 1);
-  const bytes = convert(() => convertWeights(npz), url);
+  const arrays = convert(() => readParamsFile(npz!), url);
+  npz = undefined;
+  const bytes = convert(() => buildHdrcnnOnnx(parseHdrcnnParams(arrays)), url);
   report.progress('convert', 1, 1);
   return bytes;
 }
