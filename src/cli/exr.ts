@@ -1,13 +1,16 @@
 /**
- * OpenEXR writer: scanline file, ZIP compression (16-line blocks, zlib through fflate), channels
- * R, G, B — and A only when the image has one — as half (default) or 32-bit float.
+ * OpenEXR writer: scanline file, ZIP compression (16-line blocks), channels R, G, B — and A
+ * only when the image has one — as half (default) or 32-bit float.
  *
  * Why not three's EXRExporter: it always writes RGBA (a third more data for opaque photos) and
- * took ~3× OpenImageIO's time for a 24 MP image; this is the same format in one pass per block
- * (bench: `exr` section, side by side with oiiotool).
+ * stages the whole image twice; and its zlib (fflate, pure JS) is 5–7× slower than Node's own
+ * (the C zlib), whose async calls also compress blocks on libuv's threads while this thread
+ * converts the next ones. Measured side by side with oiiotool: `node dist-cli/bench/bench.js exr`.
  * Spec: "The OpenEXR File Layout" and ImfZip.cpp (reorder + delta predictor before zlib).
  */
-import { zlibSync } from 'fflate';
+import os from 'node:os';
+import { promisify } from 'node:util';
+import { deflate } from 'node:zlib';
 import type { RgbImage } from '../core/image';
 
 export interface ExrOptions {
@@ -22,7 +25,7 @@ export interface ExrOptions {
 const HALF = 1, FLOAT = 2;
 const ZIP_COMPRESSION = 3;
 const LINES_PER_BLOCK = 16;
-const MAX_HALF = 65504;
+const deflateAsync = promisify(deflate);
 
 // Typed arrays use the platform's byte order; EXR is little-endian, as is every platform Node ships for.
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('exr.ts assumes a little-endian platform');
@@ -108,74 +111,77 @@ function predict(raw: Uint8Array, out: Uint8Array): void {
 }
 
 /** Encodes a linear RGB image (top row first) as an OpenEXR file. */
-export function encodeExr({ width, height, data }: RgbImage, options: ExrOptions = {}): Uint8Array {
+export async function encodeExr({ width, height, data }: RgbImage, options: ExrOptions = {}): Promise<Uint8Array> {
   const { float = false, alpha, level = 4 } = options;
   // Channels are stored in alphabetical order.
   const channels = alpha ? ['A', 'B', 'G', 'R'] : ['B', 'G', 'R'];
-  const sampleBytes = float ? 4 : 2;
-  const lineBytes = width * channels.length * sampleBytes;
+  const lineBytes = width * channels.length * (float ? 4 : 2);
   const blocks = Math.ceil(height / LINES_PER_BLOCK);
   const head = header(width, height, channels, float ? FLOAT : HALF);
-
-  const raw = new Uint8Array(lineBytes * LINES_PER_BLOCK);
-  const halves = new Uint16Array(raw.buffer);
-  const floats = new Float32Array(raw.buffer);
-  const predicted = new Uint8Array(raw.length);
   const source = new Uint32Array(data.buffer, data.byteOffset, data.length);
   const alphaBits = alpha && new Uint32Array(alpha.buffer, alpha.byteOffset, alpha.length);
-  const chunks: Uint8Array[] = [];
-  const offsets = new BigUint64Array(blocks);
-  let offset = head.length + blocks * 8;
+  // Enough blocks in flight to keep libuv's threads busy, few enough to bound memory.
+  const window = 2 * os.availableParallelism();
+  const bodies: Array<Promise<Uint8Array>> = [];
 
   for (let b = 0; b < blocks; b++) {
     const top = b * LINES_PER_BLOCK;
     const lines = Math.min(LINES_PER_BLOCK, height - top);
-    const bgr = alpha ? 1 : 0; // channel index of B in each line
-    const stride = width * channels.length; // samples per line
-    for (let y = 0; y < lines; y++) {
-      const src = (top + y) * width;
-      const line = y * stride;
-      if (float) {
-        for (let x = 0; x < width; x++) {
-          const p = 3 * (src + x);
-          floats[line + bgr * width + x] = saturate(data[p + 2]);
-          floats[line + (bgr + 1) * width + x] = saturate(data[p + 1]);
-          floats[line + (bgr + 2) * width + x] = saturate(data[p]);
-        }
-        if (alpha) for (let x = 0; x < width; x++) floats[line + x] = alpha[src + x];
-      } else {
-        for (let x = 0; x < width; x++) {
-          const p = 3 * (src + x);
-          halves[line + bgr * width + x] = halfBits(source[p + 2]);
-          halves[line + (bgr + 1) * width + x] = halfBits(source[p + 1]);
-          halves[line + (bgr + 2) * width + x] = halfBits(source[p]);
-        }
-        if (alphaBits) for (let x = 0; x < width; x++) halves[line + x] = halfBits(alphaBits[src + x]);
-      }
-    }
-    const size = lines * lineBytes;
-    const block = raw.subarray(0, size);
-    predict(block, predicted);
-    const packed = zlibSync(predicted.subarray(0, size), { level: level as 4 });
+    const raw = new Uint8Array(lines * lineBytes);
+    const lineSamples = { top, lines, width, stride: width * channels.length, blue: alpha ? width : 0 };
+    if (float) fillLines(new Float32Array(raw.buffer), data, alpha, lineSamples, saturate);
+    else fillLines(new Uint16Array(raw.buffer), source, alphaBits, lineSamples, halfBits);
+    const predicted = new Uint8Array(raw.length);
+    predict(raw, predicted);
     // OpenEXR stores a block uncompressed when zlib does not make it smaller; readers tell by the size.
-    const body = packed.length < size ? packed : block.slice();
-    const prefix = new Uint8Array(8);
-    new DataView(prefix.buffer).setInt32(0, top, true);
-    new DataView(prefix.buffer).setInt32(4, body.length, true);
-    offsets[b] = BigInt(offset);
-    chunks.push(prefix, body);
-    offset += 8 + body.length;
+    bodies.push(deflateAsync(predicted, { level }).then((packed) => (packed.length < raw.length ? packed : raw)));
+    if (b >= window) await bodies[b - window];
   }
 
-  const out = new Uint8Array(offset);
+  const done = await Promise.all(bodies);
+  const tableEnd = head.length + blocks * 8;
+  const out = new Uint8Array(tableEnd + done.reduce((n, body) => n + 8 + body.length, 0));
+  const view = new DataView(out.buffer);
   out.set(head);
-  out.set(new Uint8Array(offsets.buffer), head.length);
-  let at = head.length + blocks * 8;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
+  for (let b = 0, at = tableEnd; b < blocks; b++) {
+    view.setBigUint64(head.length + 8 * b, BigInt(at), true);
+    view.setInt32(at, b * LINES_PER_BLOCK, true);
+    view.setInt32(at + 4, done[b].length, true);
+    out.set(done[b], at + 8);
+    at += 8 + done[b].length;
   }
   return out;
+}
+
+interface Lines {
+  readonly top: number;
+  readonly lines: number;
+  readonly width: number;
+  /** Samples per line in the block. */
+  readonly stride: number;
+  /** Where B starts within a line (after A, if any). */
+  readonly blue: number;
+}
+
+/** Interleaved RGB (and alpha) → a block's lines, each line channel after channel: [A…] B… G… R…. */
+function fillLines<T extends Uint16Array | Float32Array, S extends Uint32Array | Float32Array>(
+  out: T,
+  rgb: S,
+  alpha: S | undefined,
+  { top, lines, width, stride, blue }: Lines,
+  convert: (sample: number) => number,
+): void {
+  for (let y = 0; y < lines; y++) {
+    const src = (top + y) * width;
+    const b = y * stride + blue, g = b + width, r = g + width;
+    for (let x = 0; x < width; x++) {
+      const p = 3 * (src + x);
+      out[r + x] = convert(rgb[p]);
+      out[g + x] = convert(rgb[p + 1]);
+      out[b + x] = convert(rgb[p + 2]);
+    }
+    if (alpha) for (let x = 0; x < width; x++) out[y * stride + x] = convert(alpha[src + x]);
+  }
 }
 
 /** 32-bit output: keep every finite value; Inf saturates to the float range's edge, NaN → 0. */
@@ -184,4 +190,3 @@ function saturate(v: number): number {
   return 0;
 }
 
-export { MAX_HALF };

@@ -99,7 +99,7 @@ export async function predict(options: PredictOptions, log: Logger): Promise<Pre
       const hdrFile = path.join(options.outDir, `${k}_out.${options.format}`);
       await writePreview(previewBytes(samples, false, maxValue), width, height, path.join(options.outDir, `${k}_in.png`));
       await writePreview(previewBytes(hdr.data, true), width, height, path.join(options.outDir, `${k}_out.png`));
-      await writeFile(hdrFile, encodeHdr(hdr, options.format, { float: options.exrFloat, alpha: decoded.alpha }));
+      await writeFile(hdrFile, await encodeHdr(hdr, options.format, { float: options.exrFloat, alpha: decoded.alpha }));
       written.push(hdrFile);
     }
   } finally {

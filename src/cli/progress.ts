@@ -53,6 +53,8 @@ export function frameProgress(label: string, { stream = process.stderr, clock = 
         stream,
         format: (options, params) => `${label} ${Format.BarFormat(params.progress, options)} ${progressText(last, clock() - started)}`,
         barsize: 24,
+        barCompleteChar: '\u2588',
+        barIncompleteChar: '\u2591',
         hideCursor: false,
         linewrap: false,
         // No SIGINT/SIGTERM handlers of its own: the CLI decides what an interrupt does.
