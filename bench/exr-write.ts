@@ -20,7 +20,11 @@ import { SHARED } from './tiling';
 async function hdrImage(width: number, height: number): Promise<RgbImage> {
   const sample = path.join(SHARED, 'samples', 'img_001.png');
   if (!existsSync(sample)) throw new Error(`the exr section needs the shared sample photos (${sample})`);
-  const raw = await sharp(sample).removeAlpha().resize(width, height, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
+  const raw = await sharp(sample)
+    .removeAlpha()
+    .resize(width, height, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer();
   const image = createRgbImage(width, height);
   for (let i = 0; i < raw.length; i++) {
     const x = raw[i] / 255;
@@ -46,7 +50,10 @@ export async function benchExrWrite(width = 6000, height = 4000): Promise<void> 
   const ours = path.join(BENCH_DIR, 'exr-ours.exr');
   const rows: Array<Array<string | number>> = [];
   let oursSeconds = 0;
-  for (const [name, options] of [['ours, RGB half', {}], ['ours, RGB float', { float: true }]] as const) {
+  for (const [name, options] of [
+    ['ours, RGB half', {}],
+    ['ours, RGB float', { float: true }],
+  ] as const) {
     const started = performance.now();
     const bytes = await encodeExr(image, options);
     const s = (performance.now() - started) / 1000;
@@ -64,8 +71,12 @@ export async function benchExrWrite(width = 6000, height = 4000): Promise<void> 
     const rgba = new Float32Array(width * height * 4);
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        const s = (y * width + x) * 3, d = ((height - 1 - y) * width + x) * 4;
-        rgba[d] = image.data[s]; rgba[d + 1] = image.data[s + 1]; rgba[d + 2] = image.data[s + 2]; rgba[d + 3] = 1;
+        const s = (y * width + x) * 3,
+          d = ((height - 1 - y) * width + x) * 4;
+        rgba[d] = image.data[s];
+        rgba[d + 1] = image.data[s + 1];
+        rgba[d + 2] = image.data[s + 2];
+        rgba[d + 3] = 1;
       }
     }
     const texture = { isDataTexture: true, image: { width, height, data: rgba }, type: FloatType, format: RGBAFormat };
@@ -85,8 +96,14 @@ export async function benchExrWrite(width = 6000, height = 4000): Promise<void> 
     // Same pixels: the last line of --diff says PASS when no pixel differs beyond the threshold.
     diff = oiiotool('--diff', '--fail', '0', '--warn', '0', ours, theirs).output.split('\n').pop() ?? '';
   }
-  printTable(`EXR write, ${width}×${height}, ${require('node:os').availableParallelism()} cores`, ['writer', 'time s', 'MiB'], rows);
+  printTable(
+    `EXR write, ${width}×${height}, ${require('node:os').availableParallelism()} cores`,
+    ['writer', 'time s', 'MiB'],
+    rows,
+  );
   console.log(`oiiotool --diff ours vs oiiotool: ${diff}`);
   const ratio = oiioSeconds ? (oursSeconds / oiioSeconds).toFixed(2) : 'n/a';
-  console.log(`RESULT exr-write-24mp ours=${oursSeconds.toFixed(2)}s oiiotool=${oiioSeconds?.toFixed(2) ?? 'n/a'}s ratio=${ratio} (target <= 1.5)`);
+  console.log(
+    `RESULT exr-write-24mp ours=${oursSeconds.toFixed(2)}s oiiotool=${oiioSeconds?.toFixed(2) ?? 'n/a'}s ratio=${ratio} (target <= 1.5)`,
+  );
 }

@@ -22,7 +22,8 @@ export interface ExrOptions {
   readonly level?: number;
 }
 
-const HALF = 1, FLOAT = 2;
+const HALF = 1,
+  FLOAT = 2;
 const ZIP_COMPRESSION = 3;
 const LINES_PER_BLOCK = 16;
 const deflateAsync = promisify(deflate);
@@ -50,7 +51,10 @@ class HeaderWriter {
   attribute(name: string, type: string, write: (w: HeaderWriter) => void): this {
     const value = new HeaderWriter();
     write(value);
-    return this.text(name).text(type).int32(value.parts.length).bytes(...value.parts);
+    return this.text(name)
+      .text(type)
+      .int32(value.parts.length)
+      .bytes(...value.parts);
   }
   toBytes(): Uint8Array {
     return new Uint8Array(this.parts);
@@ -173,7 +177,9 @@ function fillLines<T extends Uint16Array | Float32Array, S extends Uint32Array |
 ): void {
   for (let y = 0; y < lines; y++) {
     const src = (top + y) * width;
-    const b = y * stride + blue, g = b + width, r = g + width;
+    const b = y * stride + blue,
+      g = b + width,
+      r = g + width;
     for (let x = 0; x < width; x++) {
       const p = 3 * (src + x);
       out[r + x] = convert(rgb[p]);
@@ -189,4 +195,3 @@ function saturate(v: number): number {
   if (v === v) return v === Infinity ? 3.4028234663852886e38 : v === -Infinity ? -3.4028234663852886e38 : v;
   return 0;
 }
-

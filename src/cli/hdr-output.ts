@@ -15,7 +15,11 @@ export interface HdrWriteOptions {
   readonly alpha?: Float32Array;
 }
 
-export async function encodeHdr(image: RgbImage, format: HdrFormat, options: HdrWriteOptions = {}): Promise<Uint8Array> {
+export async function encodeHdr(
+  image: RgbImage,
+  format: HdrFormat,
+  options: HdrWriteOptions = {},
+): Promise<Uint8Array> {
   switch (format) {
     case 'exr':
       return encodeExr(image, options);

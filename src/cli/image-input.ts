@@ -35,18 +35,21 @@ export async function readImage(file: string, size?: { width: number; height: nu
     const crop = centreCrop(meta.width!, meta.height!, size.width, size.height);
     return pipeline.extract(crop).resize(size.width, size.height, { fit: 'fill', kernel: 'linear' });
   };
-  const pipeline = frame(sharp(file, { limitInputPixels: false }).removeAlpha().toColourspace(sixteen ? 'rgb16' : 'srgb'));
+  const source = () => sharp(file, { limitInputPixels: false });
+  const pipeline = frame(source().removeAlpha().toColourspace(sixteen ? 'rgb16' : 'srgb'));
   const { data, info } = await pipeline.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`${file}: expected 3 channels after conversion, got ${info.channels}`);
   const samples = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const alpha = meta.hasAlpha ? await readAlpha(frame(sharp(file, { limitInputPixels: false }).extractChannel('alpha')), sixteen) : undefined;
+  const alpha = meta.hasAlpha ? await readAlpha(frame(source().extractChannel('alpha')), sixteen) : undefined;
   return { ...rawImage(info.width, info.height, samples, sixteen ? 65535 : 255), alpha };
 }
 
 /** The alpha channel as coverage in [0, 1]; undefined when every pixel is opaque. */
 async function readAlpha(pipeline: Sharp, sixteen: boolean): Promise<Float32Array | undefined> {
   const data = await pipeline.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer();
-  const samples: Uint8Array | Uint16Array = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : data;
+  const samples: Uint8Array | Uint16Array = sixteen
+    ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+    : data;
   const max = sixteen ? 65535 : 255;
   if (samples.every((a: number) => a === max)) return undefined;
   const alpha = new Float32Array(samples.length);

@@ -33,37 +33,89 @@ const positive = (raw: string): number => {
   return n;
 };
 
-const integer = (min: number, max = Infinity, note = '') => (raw: string): number => {
-  const n = decimal(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new InvalidArgumentError(`It must be a whole number from ${min}${max < Infinity ? ` to ${max}` : ' up'}${note}.`);
-  }
-  return n;
-};
+const integer =
+  (min: number, max = Infinity, note = '') =>
+  (raw: string): number => {
+    const n = decimal(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        `It must be a whole number from ${min}${max < Infinity ? ` to ${max}` : ' up'}${note}.`,
+      );
+    }
+    return n;
+  };
 
-const multipleOf32 = (min: number) => (raw: string): number => {
-  const n = integer(min)(raw);
-  if (n % 32 !== 0) throw new InvalidArgumentError("It must be a multiple of 32 (the network's pooling grid).");
-  return n;
-};
+const multipleOf32 =
+  (min: number) =>
+  (raw: string): number => {
+    const n = integer(min)(raw);
+    if (n % 32 !== 0) throw new InvalidArgumentError("It must be a multiple of 32 (the network's pooling grid).");
+    return n;
+  };
 
 /** onnxruntime aborts in native code when asked for thousands of threads; more than the cores never helps. */
 export const MAX_THREADS = os.availableParallelism();
 
 export const PREDICT_OPTIONS: readonly OptionSpec[] = [
-  { flags: '--params <file>', description: 'weights: the official .npz or a converted .onnx', defaultValue: 'hdrcnn_params.npz' },
-  { flags: '--im_dir <path>', description: 'an image file, or a directory of them (taken in name order)', defaultValue: 'data' },
-  { flags: '--out_dir <dir>', description: 'where %06d_in.png, %06d_out.png and %06d_out.<format> go', defaultValue: 'out' },
-  { flags: '--width <px>', description: 'prediction width, rounded to a multiple of 32', defaultValue: 1024, parse: integer(1) },
-  { flags: '--height <px>', description: 'prediction height, rounded to a multiple of 32', defaultValue: 768, parse: integer(1) },
+  {
+    flags: '--params <file>',
+    description: 'weights: the official .npz or a converted .onnx',
+    defaultValue: 'hdrcnn_params.npz',
+  },
+  {
+    flags: '--im_dir <path>',
+    description: 'an image file, or a directory of them (taken in name order)',
+    defaultValue: 'data',
+  },
+  {
+    flags: '--out_dir <dir>',
+    description: 'where %06d_in.png, %06d_out.png and %06d_out.<format> go',
+    defaultValue: 'out',
+  },
+  {
+    flags: '--width <px>',
+    description: 'prediction width, rounded to a multiple of 32',
+    defaultValue: 1024,
+    parse: integer(1),
+  },
+  {
+    flags: '--height <px>',
+    description: 'prediction height, rounded to a multiple of 32',
+    defaultValue: 768,
+    parse: integer(1),
+  },
   { flags: '--full-res', description: 'keep the input size (any size; no crop, no resize)', defaultValue: false },
-  { flags: '--scaling <s>', description: 'clip min(1, s·x) before the network (against compression artefacts)', defaultValue: 1, parse: positive },
-  { flags: '--gamma <g>', description: 'compute f(x^(1/g))^g; 1.1–1.3 brightens the reconstructed highlights', defaultValue: 1, parse: positive },
+  {
+    flags: '--scaling <s>',
+    description: 'clip min(1, s·x) before the network (against compression artefacts)',
+    defaultValue: 1,
+    parse: positive,
+  },
+  {
+    flags: '--gamma <g>',
+    description: 'compute f(x^(1/g))^g; 1.1–1.3 brightens the reconstructed highlights',
+    defaultValue: 1,
+    parse: positive,
+  },
   { flags: '--format <f>', description: 'HDR output format', defaultValue: 'exr', choices: HDR_FORMATS },
   { flags: '--exr-float', description: 'EXR with 32-bit float samples instead of half float', defaultValue: false },
-  { flags: '--tile-size <px>', description: 'largest tile core, a multiple of 32', defaultValue: DEFAULT_TILE_SETTINGS.tileSize, parse: multipleOf32(32) },
-  { flags: '--tile-margin <px>', description: 'context around each tile, a multiple of 32', defaultValue: DEFAULT_TILE_SETTINGS.margin, parse: multipleOf32(0) },
-  { flags: '--threads <n>', description: `inference threads, 1 to ${MAX_THREADS} (the cores); default: all`, parse: integer(1, MAX_THREADS, ' (the cores)') },
+  {
+    flags: '--tile-size <px>',
+    description: 'largest tile core, a multiple of 32',
+    defaultValue: DEFAULT_TILE_SETTINGS.tileSize,
+    parse: multipleOf32(32),
+  },
+  {
+    flags: '--tile-margin <px>',
+    description: 'context around each tile, a multiple of 32',
+    defaultValue: DEFAULT_TILE_SETTINGS.margin,
+    parse: multipleOf32(0),
+  },
+  {
+    flags: '--threads <n>',
+    description: `inference threads, 1 to ${MAX_THREADS} (the cores); default: all`,
+    parse: integer(1, MAX_THREADS, ' (the cores)'),
+  },
 ];
 
 export const CONVERT_OPTIONS: readonly OptionSpec[] = [

@@ -36,7 +36,11 @@ function statProblem(e: NodeJS.ErrnoException, linked: boolean): string {
   }
 }
 
-const isLink = (file: string): Promise<boolean> => lstat(file).then((l) => l.isSymbolicLink(), () => false);
+const isLink = (file: string): Promise<boolean> =>
+  lstat(file).then(
+    (l) => l.isSymbolicLink(),
+    () => false,
+  );
 
 /** What a regular file or a link to one can be; undefined when it can be read as an image. */
 function fileProblem(info: Stats): string | undefined {
@@ -89,9 +93,13 @@ export async function checkOutDir(outDir: string): Promise<void> {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && !(await isLink(dir)) && dir !== path.dirname(dir)) continue;
-      throw new Error(`--out_dir ${outDir}: ${statProblem(e as NodeJS.ErrnoException, true)}${dir === path.resolve(outDir) ? '' : ` (at ${dir})`}`);
+      throw new Error(
+        `--out_dir ${outDir}: ${statProblem(e as NodeJS.ErrnoException, true)}` +
+          (dir === path.resolve(outDir) ? '' : ` (at ${dir})`),
+      );
     }
-    if (!info.isDirectory()) throw new Error(`--out_dir ${outDir}: ${dir} is ${info.isFile() ? 'a file' : kind(info)}, not a directory`);
+    if (!info.isDirectory())
+      throw new Error(`--out_dir ${outDir}: ${dir} is ${info.isFile() ? 'a file' : kind(info)}, not a directory`);
     await access(dir, constants.W_OK).catch(() => {
       throw new Error(`--out_dir ${outDir}: ${dir} is not writable`);
     });
@@ -102,7 +110,10 @@ export async function checkOutDir(outDir: string): Promise<void> {
 /** Creates `outDir` one level at a time (not `recursive`, which can spin on /proc paths). */
 export async function makeOutDir(outDir: string): Promise<void> {
   const dir = path.resolve(outDir);
-  const exists = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const exists = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (exists) return;
   if (path.dirname(dir) !== dir) await makeOutDir(path.dirname(dir));
   await mkdir(dir).catch((e: NodeJS.ErrnoException) => {

@@ -15,7 +15,8 @@ export const monotonicClock: Clock = () => performance.now();
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   const two = (n: number) => String(n).padStart(2, '0');
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60);
   return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
 }
 
@@ -45,13 +46,17 @@ export interface ProgressOptions {
   readonly clock?: Clock;
 }
 
-export function frameProgress(label: string, { stream = process.stderr, clock = monotonicClock }: ProgressOptions = {}): FrameProgress {
+export function frameProgress(
+  label: string,
+  { stream = process.stderr, clock = monotonicClock }: ProgressOptions = {},
+): FrameProgress {
   const started = clock();
   let last: ReconstructProgress = { done: 0, total: 0, computed: 0 };
   const bar = stream.isTTY
     ? new SingleBar({
         stream,
-        format: (options, params) => `${label} ${Format.BarFormat(params.progress, options)} ${progressText(last, clock() - started)}`,
+        format: (options, params) =>
+          `${label} ${Format.BarFormat(params.progress, options)} ${progressText(last, clock() - started)}`,
         barsize: 24,
         barCompleteChar: '\u2588',
         barIncompleteChar: '\u2591',
@@ -74,7 +79,8 @@ export function frameProgress(label: string, { stream = process.stderr, clock = 
     },
     finish() {
       const elapsed = clock() - started;
-      if (running) bar!.stop(); // draws the last state, ends the line, stops the redraw timer
+      if (running)
+        bar!.stop(); // draws the last state, ends the line, stops the redraw timer
       else if (!bar && last.total > 0) stream.write(`${label}: ${progressText(last, elapsed)}\n`);
       return elapsed;
     },

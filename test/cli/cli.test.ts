@@ -1,5 +1,14 @@
 /** The CLI end to end on the fixture: convert, predict (PFM, EXR, HDR), read the results back. */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -33,10 +42,30 @@ describe('hdr-reconstruct CLI', () => {
   it('predicts at full resolution: PFM equals the golden output; a failed input exits 1, names the file, keeps the numbering', async () => {
     const out = path.join(dir, 'pfm');
     const cli = captureIo();
-    const args = ['predict', '--params', model, '--im_dir', images, '--out_dir', out, '--full-res', '--format', 'pfm', '--gamma', '1.2'];
+    const args = [
+      'predict',
+      '--params',
+      model,
+      '--im_dir',
+      images,
+      '--out_dir',
+      out,
+      '--full-res',
+      '--format',
+      'pfm',
+      '--gamma',
+      '1.2',
+    ];
     expect(await main(args, cli.io)).toBe(1);
     // Outputs are numbered by input position: c.png, the third input, is 000003 after b.png failed.
-    expect(readdirSync(out).sort()).toEqual(['000001_in.png', '000001_out.pfm', '000001_out.png', '000003_in.png', '000003_out.pfm', '000003_out.png']);
+    expect(readdirSync(out).sort()).toEqual([
+      '000001_in.png',
+      '000001_out.pfm',
+      '000001_out.png',
+      '000003_in.png',
+      '000003_out.pfm',
+      '000003_out.png',
+    ]);
     const expected = readNpyFloat32(fixturePath('expected_gamma_1_2.npy')).data;
     for (const k of ['000001', '000003']) {
       const hdr = decodePfm(new Uint8Array(readFileSync(path.join(out, `${k}_out.pfm`))));
@@ -52,7 +81,12 @@ describe('hdr-reconstruct CLI', () => {
 
   it('writes an RGB half-float EXR straight from the .npz, top row first', async () => {
     const out = path.join(dir, 'exr');
-    expect(await main(['predict', '--params', fixturePath('params.npz'), '--im_dir', photo, '--out_dir', out, '--full-res'], captureIo().io)).toBe(0);
+    expect(
+      await main(
+        ['predict', '--params', fixturePath('params.npz'), '--im_dir', photo, '--out_dir', out, '--full-res'],
+        captureIo().io,
+      ),
+    ).toBe(0);
     const exr = readExr(path.join(out, '000001_out.exr'));
     expect(exr.channels).toEqual(['B', 'G', 'R']);
     expect(exr.pixelType).toBe(1); // half
@@ -65,8 +99,15 @@ describe('hdr-reconstruct CLI', () => {
     const transparent = path.join(dir, 'transparent.png');
     const { data, info } = await sharp(photo).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     for (let p = 0; p < info.width * 8; p++) data[4 * p + 3] = 0; // the top 8 rows transparent
-    await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toFile(transparent);
-    expect(await main(['predict', '--params', model, '--im_dir', transparent, '--out_dir', out, '--full-res', '--exr-float'], captureIo().io)).toBe(0);
+    await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+      .png()
+      .toFile(transparent);
+    expect(
+      await main(
+        ['predict', '--params', model, '--im_dir', transparent, '--out_dir', out, '--full-res', '--exr-float'],
+        captureIo().io,
+      ),
+    ).toBe(0);
     const exr = readExr(path.join(out, '000001_out.exr'));
     expect(exr.channels).toEqual(['A', 'B', 'G', 'R']);
     expect(exr.pixelType).toBe(2); // float
@@ -79,7 +120,26 @@ describe('hdr-reconstruct CLI', () => {
   it('resizes to the rounded prediction size with a warning, as the seed does', async () => {
     const out = path.join(dir, 'resized');
     const cli = captureIo();
-    expect(await main(['predict', '--params', model, '--im_dir', photo, '--out_dir', out, '--width', '70', '--height', '40', '--format', 'hdr'], cli.io)).toBe(0);
+    expect(
+      await main(
+        [
+          'predict',
+          '--params',
+          model,
+          '--im_dir',
+          photo,
+          '--out_dir',
+          out,
+          '--width',
+          '70',
+          '--height',
+          '40',
+          '--format',
+          'hdr',
+        ],
+        cli.io,
+      ),
+    ).toBe(0);
     expect(cli.err()).toMatch(/changed from 70x40 pixels to 64x32/);
     const header = readFileSync(path.join(out, '000001_out.hdr')).subarray(0, 60).toString('latin1');
     expect(header).toContain('-Y 32 +X 64');
@@ -89,8 +149,14 @@ describe('hdr-reconstruct CLI', () => {
     const truncated = path.join(dir, 'truncated.npz');
     writeFileSync(truncated, readFileSync(fixturePath('params.npz')).subarray(0, 5000));
     const cases: Array<[string[], RegExp]> = [
-      [['predict', '--params', path.join(dir, 'nope.npz'), '--im_dir', images, '--out_dir', path.join(dir, 'o1')], /^Error: --params .*nope\.npz: cannot read the weights/],
-      [['predict', '--params', model, '--im_dir', path.join(dir, 'missing'), '--out_dir', path.join(dir, 'o2')], /^Error: --im_dir .*missing: no such file or directory\n$/],
+      [
+        ['predict', '--params', path.join(dir, 'nope.npz'), '--im_dir', images, '--out_dir', path.join(dir, 'o1')],
+        /^Error: --params .*nope\.npz: cannot read the weights/,
+      ],
+      [
+        ['predict', '--params', model, '--im_dir', path.join(dir, 'missing'), '--out_dir', path.join(dir, 'o2')],
+        /^Error: --im_dir .*missing: no such file or directory\n$/,
+      ],
       [['convert', '--params', truncated, '--out', path.join(dir, 'x.onnx')], /^Error: .*(npz|zip)/i],
     ];
     for (const [args, message] of cases) {

@@ -33,7 +33,13 @@ describe('EXR writer', () => {
 
   it('RGB half: channels B, G, R; values within half precision (2^-11 relative)', async () => {
     const exr = await roundTrip(image);
-    expect([exr.width, exr.height, exr.channels, exr.pixelType, exr.alpha]).toEqual([53, 37, ['B', 'G', 'R'], 1, undefined]);
+    expect([exr.width, exr.height, exr.channels, exr.pixelType, exr.alpha]).toEqual([
+      53,
+      37,
+      ['B', 'G', 'R'],
+      1,
+      undefined,
+    ]);
     expect(maxRelativeError(exr.data, image.data)).toBeLessThanOrEqual(2 ** -11);
   });
 
@@ -54,14 +60,60 @@ describe('EXR writer', () => {
   });
 
   it('half: values beyond its range saturate at ±65504 instead of becoming Inf; NaN becomes 0', async () => {
-    const special = createRgbImage(4, 2, new Float32Array([65504, 65519, 65520, 1e9, Infinity, -1e9, -Infinity, NaN, 2 ** -24, 2 ** -26, -0.5, 1 / 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    const special = createRgbImage(
+      4,
+      2,
+      new Float32Array([
+        65504,
+        65519,
+        65520,
+        1e9,
+        Infinity,
+        -1e9,
+        -Infinity,
+        NaN,
+        2 ** -24,
+        2 ** -26,
+        -0.5,
+        1 / 3,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+      ]),
+    );
     const exr = await roundTrip(special);
-    expect(Array.from(exr.data.subarray(0, 12))).toEqual([65504, 65504, 65504, 65504, 65504, -65504, -65504, 0, 2 ** -24, 0, -0.5, 0.333251953125]);
+    expect(Array.from(exr.data.subarray(0, 12))).toEqual([
+      65504,
+      65504,
+      65504,
+      65504,
+      65504,
+      -65504,
+      -65504,
+      0,
+      2 ** -24,
+      0,
+      -0.5,
+      0.333251953125,
+    ]);
   });
 
   it('float: Inf saturates to the largest float, NaN becomes 0', async () => {
     const special = createRgbImage(1, 1, new Float32Array([Infinity, NaN, -1e30]));
-    expect(Array.from((await roundTrip(special, { float: true })).data)).toEqual([3.4028234663852886e38, 0, Math.fround(-1e30)]);
+    expect(Array.from((await roundTrip(special, { float: true })).data)).toEqual([
+      3.4028234663852886e38,
+      0,
+      Math.fround(-1e30),
+    ]);
   });
 
   it('a block that zlib cannot shrink is stored uncompressed, as OpenEXR does', async () => {

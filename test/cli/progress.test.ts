@@ -16,7 +16,9 @@ describe('progress', () => {
   it('time left: what the remaining tiles cost at the rate so far', () => {
     expect(timeLeft({ done: 0, total: 10, computed: 0 }, 1000)).toBeUndefined();
     expect(timeLeft({ done: 4, total: 10, computed: 2 }, 8000)).toBe(12_000);
-    expect(progressText({ done: 4, total: 10, computed: 2 }, 8000)).toBe('4/10 tiles, 2 computed, 0:08 elapsed, 0:12 left');
+    expect(progressText({ done: 4, total: 10, computed: 2 }, 8000)).toBe(
+      '4/10 tiles, 2 computed, 0:08 elapsed, 0:12 left',
+    );
     expect(progressText({ done: 10, total: 10, computed: 3 }, 20_000)).toBe('10/10 tiles, 3 computed, 0:20 elapsed');
   });
 
@@ -42,7 +44,9 @@ describe('progress', () => {
       now = 3000;
       progress.update({ done: 2, total: 8, computed: 1 });
       jest.advanceTimersByTime(200);
-      expect(stream.text()).toContain('  b.png ██████░░░░░░░░░░░░░░░░░░ 2/8 tiles, 1 computed, 0:03 elapsed, 0:09 left');
+      expect(stream.text()).toContain(
+        '  b.png ██████░░░░░░░░░░░░░░░░░░ 2/8 tiles, 1 computed, 0:03 elapsed, 0:09 left',
+      );
       now = 12_000;
       progress.update({ done: 8, total: 8, computed: 5 });
       progress.finish();

@@ -22,7 +22,21 @@ describe('help and version', () => {
   it('predict --help: every option with its meaning and default, and an example', async () => {
     const { code, out } = await run('predict', '--help');
     expect(code).toBe(0);
-    const flags = ['--params', '--im_dir', '--out_dir', '--width', '--height', '--full-res', '--scaling', '--gamma', '--format', '--exr-float', '--tile-size', '--tile-margin', '--threads'];
+    const flags = [
+      '--params',
+      '--im_dir',
+      '--out_dir',
+      '--width',
+      '--height',
+      '--full-res',
+      '--scaling',
+      '--gamma',
+      '--format',
+      '--exr-float',
+      '--tile-size',
+      '--tile-margin',
+      '--threads',
+    ];
     for (const flag of flags) expect(out).toMatch(new RegExp(`\\n {2}${flag}\\b`));
     expect(out).toMatch(/--gamma <g> +compute f\(x\^\(1\/g\)\)\^g[^]*?\(default: 1\)/);
     expect(out).toMatch(/--format <f> +HDR output format \(choices: "exr", "hdr", "pfm", default:\s+"exr"\)/);
@@ -45,7 +59,8 @@ describe('help and version', () => {
 
 describe('usage errors: exit 2, one line, before anything is read', () => {
   // --params names no file: had any model been loaded first, these would fail with exit 1 instead.
-  const predict = (...args: string[]) => run('predict', '--params', '/nonexistent.npz', '--im_dir', '/nonexistent', ...args);
+  const predict = (...args: string[]) =>
+    run('predict', '--params', '/nonexistent.npz', '--im_dir', '/nonexistent', ...args);
   it.each([
     [['--gamma', ''], /option '--gamma <g>' argument '' is invalid\. Expected a decimal number\./],
     [['--gamma', '0x10'], /argument '0x10' is invalid\. Expected a decimal number\./],
@@ -55,7 +70,12 @@ describe('usage errors: exit 2, one line, before anything is read', () => {
     [['--tile-size', '48'], /argument '48' is invalid\. It must be a multiple of 32/],
     [['--tile-margin', '-32'], /argument '-32' is invalid\. It must be a whole number from 0 up\./],
     [['--width', '1e400'], /argument '1e400' is invalid\. Expected a decimal number\./],
-    [['--threads', '100000'], new RegExp(`argument '100000' is invalid\\. It must be a whole number from 1 to ${os.availableParallelism()} \\(the cores\\)`)],
+    [
+      ['--threads', '100000'],
+      new RegExp(
+        `argument '100000' is invalid\\. It must be a whole number from 1 to ${os.availableParallelism()} \\(the cores\\)`,
+      ),
+    ],
     [['--threads', '0'], /argument '0' is invalid/],
     [['--format', 'tga'], /argument 'tga' is invalid\. Allowed choices are exr, hdr, pfm\./],
     [['--fp16'], /unknown option '--fp16'/],
@@ -68,14 +88,18 @@ describe('usage errors: exit 2, one line, before anything is read', () => {
     expect(err).toMatch(/^error: .* \(see 'hdr-reconstruct predict --help'\)\n$/);
   });
 
-  it("an option of the other command is refused: convert --gamma", async () => {
+  it('an option of the other command is refused: convert --gamma', async () => {
     const { code, err } = await run('convert', '--gamma', '2');
     expect(code).toBe(2);
     expect(err).toBe("error: unknown option '--gamma' (see 'hdr-reconstruct convert --help')\n");
   });
 
   it('unknown command, and no command', async () => {
-    expect(await run('frobnicate')).toEqual({ code: 2, out: '', err: "error: unknown command 'frobnicate' (see 'hdr-reconstruct --help')\n" });
+    expect(await run('frobnicate')).toEqual({
+      code: 2,
+      out: '',
+      err: "error: unknown command 'frobnicate' (see 'hdr-reconstruct --help')\n",
+    });
     const none = await run();
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/^Usage: hdr-reconstruct/); // the tool's help, on stderr

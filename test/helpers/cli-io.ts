@@ -11,7 +11,8 @@ export interface CapturedIo {
 }
 
 export function captureIo(): CapturedIo {
-  let out = '', err = '';
+  let out = '',
+    err = '';
   const progress = new Map<string, ReconstructProgress[]>();
   return {
     io: {
