@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
- * Sections: inference, tiling, scale, browser (the engine page in Chromium).
+ * Sections: inference, tiling, scale, exr (EXR writing vs oiiotool), browser (the engine page in Chromium).
  * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
 import { createOrtNodeBackend } from '../src/runtime/ort-node';
 import { readFileSync } from 'node:fs';
 import { benchBrowser } from './browser';
+import { benchExrWrite } from './exr-write';
 import { benchInference } from './inference';
 import { benchModel } from './make-model';
 import { benchScale } from './scale';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     await benchTiling(() => createOrtNodeBackend(model), await benchImages(), DEFAULT_TILE_SETTINGS);
   }
   if (run('scale')) await benchScale();
+  if (run('exr')) await benchExrWrite();
   if (run('browser')) await benchBrowser();
 }
 

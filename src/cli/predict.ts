@@ -1,9 +1,11 @@
 /**
  * `hdr-reconstruct predict`: the seed's `hdrcnn_predict.py` on the shared core.
  * Per frame: `%06d_in.png`, `%06d_out.png` (previews at −3 stops) and
- * `%06d_out.<format>` (linear HDR). Unreadable images warn and the run goes on.
+ * `%06d_out.<format>` (linear HDR), numbered by the input's position in the run, so an input
+ * that fails leaves a gap instead of renumbering the ones after it. Unreadable images warn,
+ * the run goes on, and the result lists them.
  */
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { InferenceBackend } from '../core/backend';
@@ -17,7 +19,8 @@ import { createOrtNodeBackend } from '../runtime/ort-node';
 import { modelFromFile } from '../weights/load-model';
 import { encodeHdr, type HdrFormat } from './hdr-output';
 import { readImage } from './image-input';
-import { tileProgress } from './progress';
+import { checkOutDir, listInputs, makeOutDir } from './paths';
+import { frameProgress, type FrameProgress } from './progress';
 
 export interface PredictOptions {
   readonly params: string;
@@ -27,6 +30,8 @@ export interface PredictOptions {
   readonly height: number;
   readonly fullRes: boolean;
   readonly format: HdrFormat;
+  /** EXR with 32-bit float samples instead of half. */
+  readonly exrFloat?: boolean;
   readonly settings: HdrcnnSettings;
   readonly tiles: TileSettings;
   readonly threads?: number;
@@ -35,64 +40,70 @@ export interface PredictOptions {
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
+  /** A progress display for one frame; default: a bar on a terminal, a line otherwise (stderr). */
+  progress?(label: string): FrameProgress;
 }
 
-/** The files to process: `imDir` itself, or the files in it, sorted by name (as the seed). */
-async function listFrames(imDir: string): Promise<string[]> {
-  const info = await stat(imDir).catch(() => {
-    throw new Error(`--im_dir ${imDir}: no such file or directory`);
-  });
-  if (!info.isDirectory()) return [imDir];
-  const names = (await readdir(imDir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
-  return names.map((n) => path.join(imDir, n));
+export interface PredictResult {
+  /** The HDR files written. */
+  readonly written: string[];
+  /** The inputs that could not be processed, and why. */
+  readonly failed: Array<{ readonly file: string; readonly reason: string }>;
 }
 
 async function writePreview(bytes: Uint8Array, width: number, height: number, file: string): Promise<void> {
   await sharp(bytes, { raw: { width, height, channels: 3 } }).png().toFile(file);
 }
 
-/** Runs the whole prediction; returns the HDR files written. */
-export async function predict(options: PredictOptions, log: Logger): Promise<string[]> {
+/** Runs the whole prediction. */
+export async function predict(options: PredictOptions, log: Logger): Promise<PredictResult> {
   const size = { width: predictionSize(options.width), height: predictionSize(options.height) };
   if (!options.fullRes && (size.width !== options.width || size.height !== options.height)) {
     log.warn(`prediction size has been changed from ${options.width}x${options.height} pixels to ${size.width}x${size.height} pixels, to comply with autoencoder pooling and up-sampling.`);
   }
-  const frames = await listFrames(options.imDir);
+  const inputs = await listInputs(options.imDir);
+  await checkOutDir(options.outDir);
   const params = await readFile(options.params).catch(() => {
     throw new Error(`--params ${options.params}: cannot read the weights (official hdrcnn_params.npz, or a converted .onnx)`);
   });
   const backend: InferenceBackend = await createOrtNodeBackend(modelFromFile(params), { threads: options.threads });
-  await mkdir(options.outDir, { recursive: true });
   const written: string[] = [];
+  const failed: PredictResult['failed'] = [];
   try {
-    for (const [i, frame] of frames.entries()) {
-      log.info(`Frame ${i}: '${frame}'`);
+    await makeOutDir(options.outDir);
+    for (const [i, { file: frame, problem }] of inputs.entries()) {
+      log.info(`Frame ${i + 1}: '${frame}'`);
       let decoded;
       try {
+        if (problem) throw new Error(problem);
         decoded = await readImage(frame, options.fullRes ? undefined : size);
       } catch (e) {
-        log.warn(`Failed reading LDR image: ${(e as Error).message}`);
+        const reason = (e as Error).message.replace(`${frame}: `, '');
+        log.warn(`Failed reading LDR image ${frame}: ${reason}`);
+        failed.push({ file: frame, reason });
         continue;
       }
       const { width, height, samples, maxValue } = decoded;
       log.info(`\t${width}x${height} (Saturation: ${(100 * saturatedFraction(samples, options.settings.scaling, maxValue)).toFixed(2)}%)`);
-      const started = Date.now();
       const hdr = createRgbImage(width, height);
+      const label = `  ${path.basename(frame)}`;
+      const progress = log.progress ? log.progress(label) : frameProgress(label);
+      let elapsed = 0;
       const counts = await reconstructTiles(decoded, { write: (rect, pixels) => pasteImage(hdr, rect, pixels) }, backend, {
         settings: options.settings,
         tiles: options.tiles,
-        onProgress: tileProgress(),
-      });
-      log.info(`\tinference ${((Date.now() - started) / 1000).toFixed(2)} s, ${counts.computedTiles}/${counts.tiles} tiles computed`);
-      const k = String(written.length + 1).padStart(6, '0');
+        onProgress: (p) => progress.update(p),
+      }).finally(() => (elapsed = progress.finish())); // a failed frame still ends its bar
+      log.info(`\tinference ${(elapsed / 1000).toFixed(2)} s, ${counts.computedTiles}/${counts.tiles} tiles computed`);
+      const k = String(i + 1).padStart(6, '0');
       const hdrFile = path.join(options.outDir, `${k}_out.${options.format}`);
       await writePreview(previewBytes(samples, false, maxValue), width, height, path.join(options.outDir, `${k}_in.png`));
       await writePreview(previewBytes(hdr.data, true), width, height, path.join(options.outDir, `${k}_out.png`));
-      await writeFile(hdrFile, await encodeHdr(hdr, options.format));
+      await writeFile(hdrFile, await encodeHdr(hdr, options.format, { float: options.exrFloat, alpha: decoded.alpha }));
       written.push(hdrFile);
     }
   } finally {
     await backend.dispose();
   }
-  return written;
+  return { written, failed };
 }

@@ -31,6 +31,22 @@ export interface EngineEvents {
 /** No word from the engine for this long fails the request; progress and status messages count as words. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
+/** The silence timers' clock; tests pass fake ones. */
+export interface Timers {
+  set(callback: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const hostTimers: Timers = {
+  set: (callback, ms) => {
+    const handle = setTimeout(callback, ms);
+    // In Node (tests, tools) a watchdog alone must not keep the process alive for two minutes.
+    (handle as { unref?: () => void }).unref?.();
+    return handle;
+  },
+  clear: (handle) => clearTimeout(handle),
+};
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type RequestBody = DistributiveOmit<Exclude<Request, { type: 'cancel' }>, 'id' | 'version'>;
 type Answer<T extends Response['type']> = Extract<Response, { type: T }>;
@@ -47,14 +63,16 @@ export class EngineClient implements InferenceBackend {
   private readonly pending = new Map<number, Pending>();
   private provider?: Provider;
   private readonly timeoutMs: number;
+  private readonly timers: Timers;
   private readonly listener = (event: { data: unknown }): void => this.receive(event.data);
 
   constructor(
     private readonly endpoint: BridgeEndpoint,
     private readonly events: EngineEvents = {},
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; timers?: Timers } = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timers = options.timers ?? hostTimers;
     endpoint.addEventListener('message', this.listener);
   }
 
@@ -103,8 +121,8 @@ export class EngineClient implements InferenceBackend {
 
   /** (Re)starts the silence timer of a pending request. */
   private touch(id: number, entry: Pending): void {
-    clearTimeout(entry.timer);
-    entry.timer = setTimeout(
+    this.timers.clear(entry.timer);
+    entry.timer = this.timers.set(
       () => this.abandon(id, new EngineError('timeout', `the engine page did not answer for ${this.timeoutMs / 1000} s`)),
       this.timeoutMs,
     );
@@ -122,7 +140,7 @@ export class EngineClient implements InferenceBackend {
   private settle(id: number): Pending | undefined {
     const entry = this.pending.get(id);
     if (!entry) return undefined;
-    clearTimeout(entry.timer);
+    this.timers.clear(entry.timer);
     this.pending.delete(id);
     return entry;
   }

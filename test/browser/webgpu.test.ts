@@ -24,7 +24,10 @@ const notices: string[] = [];
 let webgpuImage: Float32Array;
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer()]);
+  // Assigned one by one: if Chromium fails to launch, the server must still be closed below,
+  // or its listening socket keeps jest running after the failures.
+  server = await startServer();
+  browser = await launchChromium();
   engine = await openEngine(browser, server, { initScript: CAPTURE_DEVICES, events: { onNotice: (n) => notices.push(n) } });
 });
 afterAll(async () => {

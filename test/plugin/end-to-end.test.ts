@@ -10,9 +10,10 @@ import { main } from '../../src/cli/main';
 import { toneCurve } from '../../src/host/tone-curve';
 import { pixelAlpha } from '../../src/host/linearise';
 import { fixturePath } from '../helpers/fixture';
+import { captureIo } from '../helpers/cli-io';
 import { decodePfm } from '../helpers/pfm';
 import { cliReference, photo8, rgbFrom, worstError } from './reference';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -41,12 +42,14 @@ describe('HDRCNN linearisation equals the CLI for the same pixels', () => {
 
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hdr-plugin-'));
     const png = path.join(dir, 'layer.png');
-    await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(png);
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    jest.spyOn(process.stderr, 'write').mockImplementation(() => true); // the CLI's tile progress
-    expect(await main(['predict', '--params', fixturePath('params.npz'), '--im_dir', png, '--out_dir', dir, '--full-res', '--format', 'pfm', '--gamma', '1.2'])).toBe(0);
-    jest.restoreAllMocks();
-    const cli = decodePfm(new Uint8Array(readFileSync(path.join(dir, '000001_out.pfm'))));
+    let cli;
+    try {
+      await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(png);
+      expect(await main(['predict', '--params', fixturePath('params.npz'), '--im_dir', png, '--out_dir', dir, '--full-res', '--format', 'pfm', '--gamma', '1.2'], captureIo().io)).toBe(0);
+      cli = decodePfm(new Uint8Array(readFileSync(path.join(dir, '000001_out.pfm'))));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     const out = sim.pixels(doc, newLayer(doc).id)!;
     expect([out.bounds, out.channels, doc.bitsPerChannel]).toEqual([{ left: 0, top: 0, right: 96, bottom: 64 }, 4, C.BitsPerChannelType.THIRTYTWO]);

@@ -99,15 +99,26 @@ it('cancelAll rejects every pending request and tells the engine; late answers a
 });
 
 it('a silent engine times the request out; progress keeps it alive', async () => {
+  // A fake clock: one pending callback at a time, run by advancing.
+  let now = 0;
+  let pending: { at: number; callback: () => void } | undefined;
+  const timers = { set: (callback: () => void, ms: number) => (pending = { at: now + ms, callback }), clear: (h: unknown) => void (h === pending && (pending = undefined)) };
+  const advance = (ms: number) => {
+    now += ms;
+    if (pending && pending.at <= now) pending.callback();
+  };
   const { endpoint, sent, answer } = scripted();
-  const client = new EngineClient(endpoint, {}, { timeoutMs: 60 });
+  const client = new EngineClient(endpoint, {}, { timeoutMs: 60_000, timers });
   const init = client.init({ kind: 'download', variant: 'clean' });
   for (let i = 0; i < 4; i++) {
-    await new Promise((r) => setTimeout(r, 30));
+    advance(59_000);
     answer({ type: 'progress', id: 1, version: v, stage: 'download', loaded: i, total: 4 });
   }
-  await expect(init).rejects.toEqual(new EngineError('timeout', 'the engine page did not answer for 0.06 s'));
+  expect(sent).toHaveLength(1); // 4 × 59 s, but never 60 s of silence
+  advance(60_000);
+  await expect(init).rejects.toEqual(new EngineError('timeout', 'the engine page did not answer for 60 s'));
   expect(sent.at(-1)).toEqual({ type: 'cancel', id: 2, version: v, target: 1 });
+  expect(pending).toBeUndefined();
 });
 
 it('dispose rejects what is pending and stops listening', async () => {
