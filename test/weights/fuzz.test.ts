@@ -38,7 +38,7 @@ function mutate(input: Uint8Array, random: () => number): Uint8Array {
   }
 }
 
-describe('fuzz: mutated files parse or throw WeightsFormatError, quickly', () => {
+describe('fuzz: mutated files parse or throw WeightsFormatError', () => {
   const files = ['protocol4.npz', 'compressed.npz', 'python2.npz', 'zip64.npz'];
   const targets: [string, Uint8Array, (b: Uint8Array) => unknown][] = [
     ...files.map((name): [string, Uint8Array, (b: Uint8Array) => unknown] => [name, fixture(name), readParamsFile]),
@@ -52,20 +52,14 @@ describe('fuzz: mutated files parse or throw WeightsFormatError, quickly', () =>
   it.each(targets)('%s: 350 mutations', (_, input, read) => {
     const random = prng(input.length);
     const failures: string[] = [];
-    const times: number[] = [];
     for (let i = 0; i < 350; i++) {
       const bytes = mutate(input, random);
-      const start = performance.now();
       try {
         read(bytes);
       } catch (e) {
         if (!(e instanceof WeightsFormatError)) failures.push(`mutation ${i}: ${String(e)}`);
       }
-      times.push(performance.now() - start);
     }
     expect(failures).toEqual([]);
-    // Typically well under a millisecond; the bound on the slowest leaves room for GC and JIT pauses.
-    expect(times.reduce((a, b) => a + b) / times.length).toBeLessThan(5);
-    expect(Math.max(...times)).toBeLessThan(200);
   });
 });
