@@ -3,7 +3,7 @@
  * Per frame: `%06d_in.png`, `%06d_out.png` (previews at −3 stops) and
  * `%06d_out.<format>` (linear HDR). Unreadable images warn and the run goes on.
  */
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { InferenceBackend } from '../core/backend';
@@ -17,6 +17,7 @@ import { createOrtNodeBackend } from '../runtime/ort-node';
 import { modelFromFile } from '../weights/load-model';
 import { encodeHdr, type HdrFormat } from './hdr-output';
 import { readImage } from './image-input';
+import { writeOutputs } from './output-files';
 import { tileProgress } from './progress';
 
 export interface PredictOptions {
@@ -47,8 +48,8 @@ async function listFrames(imDir: string): Promise<string[]> {
   return names.map((n) => path.join(imDir, n));
 }
 
-async function writePreview(bytes: Uint8Array, width: number, height: number, file: string): Promise<void> {
-  await sharp(bytes, { raw: { width, height, channels: 3 } }).png().toFile(file);
+function previewPng(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  return sharp(bytes, { raw: { width, height, channels: 3 } }).png().toBuffer();
 }
 
 /** Runs the whole prediction; returns the HDR files written. */
@@ -85,11 +86,13 @@ export async function predict(options: PredictOptions, log: Logger): Promise<str
       });
       log.info(`\tinference ${((Date.now() - started) / 1000).toFixed(2)} s, ${counts.computedTiles}/${counts.tiles} tiles computed`);
       const k = String(written.length + 1).padStart(6, '0');
-      const hdrFile = path.join(options.outDir, `${k}_out.${options.format}`);
-      await writePreview(previewBytes(samples, false, maxValue), width, height, path.join(options.outDir, `${k}_in.png`));
-      await writePreview(previewBytes(hdr.data, true), width, height, path.join(options.outDir, `${k}_out.png`));
-      await writeFile(hdrFile, await encodeHdr(hdr, options.format));
-      written.push(hdrFile);
+      // The frame's files appear together when all are written (output-files.ts); the HDR file last.
+      const files = [
+        { name: `${k}_in.png`, bytes: await previewPng(previewBytes(samples, false, maxValue), width, height) },
+        { name: `${k}_out.png`, bytes: await previewPng(previewBytes(hdr.data, true), width, height) },
+        { name: `${k}_out.${options.format}`, bytes: await encodeHdr(hdr, options.format) },
+      ];
+      written.push((await writeOutputs(options.outDir, files, log.warn)).at(-1)!);
     }
   } finally {
     await backend.dispose();
