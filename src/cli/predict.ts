@@ -70,7 +70,7 @@ export async function predict(options: PredictOptions, log: Logger): Promise<str
       log.info(`Frame ${i}: '${frame}'`);
       let decoded;
       try {
-        decoded = await readImage(frame, options.fullRes ? undefined : size);
+        decoded = await readImage(frame, options.fullRes ? undefined : size, log.warn);
       } catch (e) {
         log.warn(`Failed reading LDR image: ${(e as Error).message}`);
         continue;
