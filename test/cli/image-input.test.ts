@@ -6,7 +6,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { crc32 } from '../../src/weights/crc32';
 import { MAX_INPUT_PIXELS, readImage } from '../../src/cli/image-input';
-import { floatTiff } from '../helpers/float-tiff';
+import { floatTiff } from '../../tools/float-tiff';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'hdr-images-'));
 const file = (name: string, bytes: Uint8Array) => {
@@ -38,6 +38,14 @@ describe('readImage', () => {
     const huge = file('huge.png', pngHeader(16383, 16383));
     await expect(readImage(huge)).rejects.toThrow(`${huge}: 16383×16383 is 268 megapixels, over the limit of 134 megapixels per image`);
     await expect(readImage(huge, { width: 1024, height: 768 })).rejects.toThrow(/over the limit of 134 megapixels/);
+  });
+
+  it("says what is wrong with a damaged file on one line that names it (libvips' own messages end in newlines)", async () => {
+    const jpeg = await sharp({ create: { width: 16, height: 16, channels: 3, background: 'red' } }).jpeg().toBuffer();
+    const cut = file('cut.jpg', jpeg.subarray(0, 200));
+    const message = await readImage(cut).then(() => '', (e: Error) => e.message);
+    expect(message.startsWith(`${cut}: `)).toBe(true);
+    expect(message).not.toMatch(/\n/);
   });
 
   it('applies the EXIF orientation', async () => {
