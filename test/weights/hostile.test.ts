@@ -95,6 +95,19 @@ describe('arrays', () => {
     expect(unpickle(objectArrayPickle([block, block])).data).toHaveLength(2); // the same values twice, stored twice, are fine
   });
 
+  it("refuses one string encoded into many arrays (Python 2's _codecs.encode route to the same copies)", () => {
+    const latin1 = String.fromCharCode(...f4([0.5, 1.5]));
+    const encode = (w: PickleWriter, text: (w: PickleWriter) => void) => {
+      w.global('_codecs', 'encode');
+      text(w);
+      w.unicode('latin1').raw('\x86R');
+    };
+    const first: ArraySpec = { shape: [2], data: new Uint8Array(0), writeData: (w) => encode(w, (x) => x.unicode(latin1).raw('q\x09')) };
+    const again: ArraySpec = { ...first, writeData: (w) => encode(w, (x) => x.raw('h\x09')) };
+    expect(Array.from((unpickle(objectArrayPickle([first])).data[0] as { data: Float32Array }).data)).toEqual([0.5, 1.5]);
+    refuse(pickleNpz(objectArrayPickle([first, again]), 2), /encoded string is shared with an earlier array/);
+  });
+
   it('refuses objects built twice', () => {
     const dtype = p3().global('numpy', 'dtype').unicode('f4').raw('\x89\x88\x87R');
     const state = (w: PickleWriter) => w.raw('(').int(3).unicode('<').raw('NNN').int(-1).int(-1).int(0).raw('tb');

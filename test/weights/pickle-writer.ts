@@ -55,6 +55,8 @@ export interface ArraySpec {
   descr?: string; // dtype code given to numpy.dtype, default 'f4'
   order?: string; // byte order in the dtype state, default '<'
   fortran?: boolean;
+  /** Writes the data object instead of BINBYTES of `data` (e.g. Python 2's `_codecs.encode`). */
+  writeData?: (w: PickleWriter) => void;
 }
 
 export const f4 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
@@ -74,7 +76,10 @@ export function reconstruct(w: PickleWriter): PickleWriter {
 export function arrayState(w: PickleWriter, a: ArraySpec): PickleWriter {
   w.raw('(').int(1).tuple(a.shape);
   dtype(w, a.descr ?? 'f4', a.order ?? '<', 0);
-  return w.raw(a.fortran ? '\x88' : '\x89').bytes(a.data).raw('t');
+  w.raw(a.fortran ? '\x88' : '\x89');
+  if (a.writeData) a.writeData(w);
+  else w.bytes(a.data);
+  return w.raw('t');
 }
 
 export const writeArray = (w: PickleWriter, a: ArraySpec) => arrayState(reconstruct(w), a).raw('b');
