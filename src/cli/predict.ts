@@ -5,7 +5,7 @@
  * that fails leaves a gap instead of renumbering the ones after it. Unreadable images warn,
  * the run goes on, and the result lists them.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { InferenceBackend } from '../core/backend';
@@ -19,6 +19,7 @@ import { createOrtNodeBackend } from '../runtime/ort-node';
 import { modelFromFile } from '../weights/load-model';
 import { encodeHdr, type HdrFormat } from './hdr-output';
 import { readImage } from './image-input';
+import { writeOutputs } from './output-files';
 import { checkOutDir, listInputs, makeOutDir } from './paths';
 import { frameProgress, type FrameProgress } from './progress';
 
@@ -51,8 +52,8 @@ export interface PredictResult {
   readonly failed: Array<{ readonly file: string; readonly reason: string }>;
 }
 
-async function writePreview(bytes: Uint8Array, width: number, height: number, file: string): Promise<void> {
-  await sharp(bytes, { raw: { width, height, channels: 3 } }).png().toFile(file);
+function previewPng(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  return sharp(bytes, { raw: { width, height, channels: 3 } }).png().toBuffer();
 }
 
 /** Runs the whole prediction. */
@@ -76,7 +77,7 @@ export async function predict(options: PredictOptions, log: Logger): Promise<Pre
       let decoded;
       try {
         if (problem) throw new Error(problem);
-        decoded = await readImage(frame, options.fullRes ? undefined : size);
+        decoded = await readImage(frame, options.fullRes ? undefined : size, log.warn);
       } catch (e) {
         const reason = (e as Error).message.replace(`${frame}: `, '');
         log.warn(`Failed reading LDR image ${frame}: ${reason}`);
@@ -96,11 +97,13 @@ export async function predict(options: PredictOptions, log: Logger): Promise<Pre
       }).finally(() => (elapsed = progress.finish())); // a failed frame still ends its bar
       log.info(`\tinference ${(elapsed / 1000).toFixed(2)} s, ${counts.computedTiles}/${counts.tiles} tiles computed`);
       const k = String(i + 1).padStart(6, '0');
-      const hdrFile = path.join(options.outDir, `${k}_out.${options.format}`);
-      await writePreview(previewBytes(samples, false, maxValue), width, height, path.join(options.outDir, `${k}_in.png`));
-      await writePreview(previewBytes(hdr.data, true), width, height, path.join(options.outDir, `${k}_out.png`));
-      await writeFile(hdrFile, await encodeHdr(hdr, options.format, { float: options.exrFloat, alpha: decoded.alpha }));
-      written.push(hdrFile);
+      // The frame's files appear together when all are written (output-files.ts); the HDR file last.
+      const files = [
+        { name: `${k}_in.png`, bytes: await previewPng(previewBytes(samples, false, maxValue), width, height) },
+        { name: `${k}_out.png`, bytes: await previewPng(previewBytes(hdr.data, true), width, height) },
+        { name: `${k}_out.${options.format}`, bytes: await encodeHdr(hdr, options.format, { float: options.exrFloat, alpha: decoded.alpha }) },
+      ];
+      written.push((await writeOutputs(options.outDir, files, log.warn)).at(-1)!);
     }
   } finally {
     await backend.dispose();

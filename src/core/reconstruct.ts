@@ -88,6 +88,21 @@ function blendCore(patch: ImagePatch, core: Rect, settings: HdrcnnSettings, net?
   return out;
 }
 
+/**
+ * The network's answer must be 3 finite planes of the window: a broken model (one channel, Inf or
+ * NaN) is refused rather than written out as zeroed highlights or Inf samples.
+ */
+function checkNetworkOutput(logHdr: Float32Array, window: Rect): Float32Array {
+  const expected = 3 * window.width * window.height;
+  if (logHdr.length !== expected) {
+    throw new Error(`the model gave ${logHdr.length} values for a ${window.width}×${window.height} RGB window (${expected} expected)`);
+  }
+  let bad = 0;
+  for (let i = 0; i < logHdr.length; i++) if (!Number.isFinite(logHdr[i])) bad++;
+  if (bad) throw new Error(`the model gave ${bad} non-finite values (NaN or Inf) for the window at ${window.left},${window.top}; it is broken`);
+  return logHdr;
+}
+
 export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
   const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
   const { width, height } = source;
@@ -104,7 +119,7 @@ export async function reconstructTiles(source: PixelSource, sink: PixelSink, bac
     let net;
     if (highlights) {
       const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, highlights, tileSettings.margin);
-      net = { window, logHdr: await backend.run(readWindow(patch, window, settings)) };
+      net = { window, logHdr: checkNetworkOutput(await backend.run(readWindow(patch, window, settings)), window) };
       throwIfCancelled(options.cancel);
       computed++;
     }

@@ -94,7 +94,11 @@ export class EngineClient implements InferenceBackend {
     }
     if (result.notice) this.events.onNotice?.(result.notice);
     this.provider = result.provider;
-    return decodeFloat32(result.output);
+    try {
+      return decodeFloat32(result.output);
+    } catch (e) {
+      throw new EngineError('bad-message', `malformed result from the engine page: ${(e as Error).message}`);
+    }
   }
 
   /** Sends cancel for every pending request; they reject with EngineError('cancelled'). */
@@ -115,7 +119,12 @@ export class EngineClient implements InferenceBackend {
       const entry: Pending = { expect, resolve: resolve as (r: Response) => void, reject, timer: undefined };
       this.pending.set(id, entry);
       this.touch(id, entry);
-      this.endpoint.postMessage({ ...body, id, version: PROTOCOL_VERSION });
+      try {
+        this.endpoint.postMessage({ ...body, id, version: PROTOCOL_VERSION });
+      } catch (e) {
+        this.settle(id);
+        reject(new EngineError('not-ready', `the engine page cannot be reached: ${e instanceof Error ? e.message : String(e)}`));
+      }
     });
   }
 

@@ -112,3 +112,37 @@ describe('whole-image settings', () => {
     expect(backend.calls[1].width * backend.calls[1].height).toBeLessThan(320 * 224);
   });
 });
+
+describe('reconstruct with a broken network', () => {
+  const backend = (output: (tile: PlanarTile) => Float32Array): InferenceBackend => ({
+    name: 'broken',
+    run: async (tile) => output(tile),
+    dispose: async () => undefined,
+  });
+  const bright = () => createRgbImage(64, 32, new Float32Array(64 * 32 * 3).fill(1));
+  const tiles = { tileSize: 64, margin: 0 };
+
+  it('refuses non-finite output instead of writing Inf samples', async () => {
+    const inf = backend((tile) => new Float32Array(tile.data.length).fill(2).fill(Infinity, 10, 13));
+    await expect(reconstruct(bright(), inf, { tiles })).rejects.toThrow('the model gave 3 non-finite values (NaN or Inf) for the window at 0,0; it is broken');
+  });
+
+  it('refuses a one-channel output instead of zeroing the highlights', async () => {
+    const grey = backend((tile) => new Float32Array(tile.width * tile.height).fill(2));
+    await expect(reconstruct(bright(), grey, { tiles })).rejects.toThrow('the model gave 2048 values for a 64×32 RGB window (6144 expected)');
+  });
+});
+
+describe('onnxruntime errors', () => {
+  it('come out on one line, without colour codes', async () => {
+    const backend = await createOrtNodeBackend(await tinyModelBytes());
+    // 31 rows do not survive five poolings: onnxruntime fails inside the graph, over two lines.
+    const wrong: PlanarTile = { width: 32, height: 31, data: new Float32Array(3 * 32 * 31) };
+    const error = await backend.run(wrong).then(() => undefined, (e: Error) => e);
+    await backend.dispose();
+    expect(error?.message).toMatch(/^onnxruntime: [^\n\x1b]+$/);
+    await expect(createOrtNodeBackend(new TextEncoder().encode('not a model'))).rejects.toThrow(
+      new Error('onnxruntime: Failed to load model because protobuf parsing failed.'),
+    );
+  });
+});

@@ -4,7 +4,7 @@
  * and an error answer for whatever goes wrong.
  */
 import type { InferenceBackend, PlanarTile } from '../../src/core/backend';
-import { Engine, type EngineDeps } from '../../src/engine/engine';
+import { Engine, MAX_QUEUED_REQUESTS, type EngineDeps } from '../../src/engine/engine';
 import type { GpuChoice, GpuDevice } from '../../src/engine/gpu';
 import { memoryCache } from '../../src/engine/model-cache';
 import { MODEL_SOURCES } from '../../src/engine/model-sources';
@@ -239,5 +239,44 @@ describe('errors', () => {
       { type: 'error', id: 0, version: v, code: 'bad-message', message: "'init' message: 'id' must be a non-negative integer, got -4" },
       { type: 'error', id: 0, version: v, code: 'bad-message', message: 'a message must be an object' },
     ]);
+  });
+});
+
+describe('hostile input', () => {
+  it('handle never throws, whatever it is given, and answers what it can', () => {
+    const { engine, replies } = harness();
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const hostile: unknown[] = [
+      revoked.proxy,
+      { get type(): string { throw new Error('boom'); } },
+      { type: 'cancel', id: 1, version: v, target: 10n },
+      Object.create(null),
+      new Proxy({}, { get: () => { throw new Error('trap'); } }),
+    ];
+    for (const raw of hostile) expect(() => engine.handle(raw)).not.toThrow();
+    expect(replies).toHaveLength(hostile.length);
+    expect(replies.every((r) => r.type === 'error' && r.code === 'bad-message')).toBe(true);
+    // A bridge that throws on reply is not the engine's caller's problem either.
+    const broken = new Engine(() => { throw new Error('bridge gone'); }, {} as EngineDeps);
+    expect(() => broken.handle('{oops')).not.toThrow();
+  });
+
+  it('refuses requests past its queue bound with busy, and serves the others', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { ask, engine, replies } = harness({ gpuRun: undefined });
+    await ask(init(1));
+    await new Promise(setImmediate); // the init's own bookkeeping ends just after its answer
+    const slow = fakeBackend(0, async (t) => (await gate, t.data));
+    (engine as unknown as { session: { backend: InferenceBackend } }).session.backend = slow;
+    const answers = Array.from({ length: MAX_QUEUED_REQUESTS + 5 }, (_, i) => ask(tile(100 + i)));
+    const busy = replies.filter((r) => r.type === 'error' && r.code === 'busy');
+    expect(busy.map((r) => r.id)).toEqual([132, 133, 134, 135, 136]);
+    expect(busy[0]).toMatchObject({ message: `the engine already has ${MAX_QUEUED_REQUESTS} requests in hand; wait for their answers` });
+    release();
+    const done = await Promise.all(answers);
+    expect(done.filter((r) => r.type === 'result')).toHaveLength(MAX_QUEUED_REQUESTS);
+    expect(samples(await ask(tile(200)))).toEqual(Array(6).fill(0.5)); // served again once the queue drained
   });
 });
