@@ -25,14 +25,9 @@ let panel: Panel | undefined;
 setupEntrypoints({
   panels: {
     [PANEL_ID]: {
+      // No show/hide: PS-57284, show fires once and hide never (see WebviewLeases).
       create(rootNode: HTMLElement) {
         panel = createPanel(rootNode, { runner, engines, store });
-      },
-      show() {
-        panel?.show();
-      },
-      hide() {
-        panel?.hide();
       },
       async destroy() {
         await panel?.destroy();
@@ -43,7 +38,7 @@ setupEntrypoints({
   commands: {
     // The menu command: the panel's saved settings, no UI but the engine dialog; problems as an alert.
     [COMMAND_ID]: async () => {
-      const outcome = await runner.runFromUser(loadSettings(store));
+      const outcome = await runner.runFromUser(loadSettings(store), 'menu');
       if ((!outcome.ok && !outcome.cancelled) || outcome.summary?.changed === false) await showAlert(outcome.message);
     },
   },

@@ -54,7 +54,7 @@ const docById = (id: number): Document | undefined => app.documents.find((d) => 
 /** Clipping over the whole layer, read in strips at the document's own depth. */
 async function measure(target: Target, hdrcnn: HdrcnnSettings, cancel: Cancellation, progress: (f: number) => void) {
   const ref: LayerRef = { documentID: target.documentID, layerID: target.layerID };
-  const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile) };
+  const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile ?? '') };
   let [samples, saturated, highlights] = [0, 0, false];
   const { width, height } = target.bounds;
   for (let top = 0; top < height; top += STRIP_ROWS) {
@@ -82,8 +82,10 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
   const target = expected ? confirmTarget(expected) : findTarget();
   const hdrcnn: HdrcnnSettings = { gamma: settings.gamma, scaling: 1 };
   const name = layerName(settings);
-  const curve = toneCurve(target.profile);
-  const notices = curve.known ? [] : [`Unknown colour profile “${target.profile}”: the network sees it through the sRGB curve.`];
+  const curve = toneCurve(target.profile ?? '');
+  const notices: string[] = [];
+  if (target.profile === undefined) notices.push(`“${target.documentTitle}” has no colour profile: the network sees it through the sRGB curve.`);
+  else if (!curve.known) notices.push(`Unknown colour profile “${target.profile}”: the network sees it through the sRGB curve.`);
   try {
     report(0, 'Measuring clipped highlights');
     const { saturated, highlights } = await measure(target, hdrcnn, cancel, (f) => report(f, 'Measuring clipped highlights'));
@@ -108,7 +110,7 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
       const doc = await app.createDocument({
         name: `${target.documentTitle.replace(/\.[^.]+$/, '')} HDR`, width: source.width, height: source.height, resolution: source.resolution,
         mode: target.colorComponents === 3 ? constants.NewDocumentMode.RGB : constants.NewDocumentMode.GRAYSCALE,
-        depth: 32, fill: constants.DocumentFill.TRANSPARENT, profile: target.profile,
+        depth: 32, fill: constants.DocumentFill.TRANSPARENT, ...(target.profile === undefined ? {} : { profile: target.profile }),
       });
       if (!doc) throw new Error('Photoshop did not create the new document');
       await ctx.hostControl.registerAutoCloseDocument(doc.id);

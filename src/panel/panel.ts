@@ -20,8 +20,6 @@ export interface PanelDeps {
 }
 
 export interface Panel {
-  show(): void;
-  hide(): void;
   destroy(): Promise<void>;
 }
 
@@ -138,7 +136,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   picker(output, 'output', OUTPUTS);
   picker(linearise, 'linearise', LINEARISE);
 
-  run.addEventListener('click', () => void runner.runFromUser(settings));
+  run.addEventListener('click', () => void runner.runFromUser(settings, 'panel'));
   cancel.addEventListener('click', () => runner.cancel());
   retry.addEventListener('click', () => prepare(true));
   choose.addEventListener('click', () => {
@@ -174,8 +172,6 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
 
   prepare();
   return {
-    show: () => engines.setPanelVisible(true),
-    hide: () => engines.setPanelVisible(false),
     destroy: async () => {
       unlisten();
       await engines.detachPanel();

@@ -59,6 +59,8 @@ export interface DocumentSpec {
   depth?: Depth;
   /** Base profile name; default sRGB IEC61966-2.1 (RGB) or Gray Gamma 2.2 (Grayscale). */
   profile?: string;
+  /** No embedded profile: colorProfileName is "None"; its values are seen in `profile`, the working space. */
+  untagged?: boolean;
   resolution?: number;
   /** Top of the stack first. Default: a white Background layer. */
   layers?: LayerSpec[];
@@ -130,6 +132,7 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       const doc = addDocState(world, {
         name: spec.name ?? `Untitled-${world.docs.length + 1}`, width: spec.width, height: spec.height, resolution: spec.resolution ?? 72,
         mode, depth, profile: spec.profile ?? (mode === constants.DocumentMode.GRAYSCALE ? 'Gray Gamma 2.2' : 'sRGB IEC61966-2.1'),
+        untagged: spec.untagged,
       }, constants.DocumentFill.WHITE);
       if (spec.layers) {
         doc.nextLayerId = 1;
@@ -213,12 +216,13 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     /** The Actions panel: startRecording / stopRecording / steps / play(name, {step, recordAgain}). */
     actions,
 
-    /** The plugin's entrypoints as Photoshop drives them: runCommand, showPanel, hidePanel, invokePanelMenu. */
+    /** The plugin's entrypoints as Photoshop drives them: runCommand, showPanel (show fires once), hidePanel (fires nothing), invokePanelMenu. */
     entrypoints: {
       runCommand: (id: string, ...args: unknown[]) => entrypoints.runCommand(id, ...args),
       /** Opens the panel: create(rootNode) the first time, then show; the root is an element of sim.document. */
       showPanel: (id: string, rootNode: unknown = panelRoot(id)) => entrypoints.showPanel(id, rootNode),
-      hidePanel: (id: string, rootNode: unknown = panelRoot(id)) => entrypoints.hidePanel(id, rootNode),
+      /** The user hides the panel: no callback fires (PS-57284). */
+      hidePanel: (id: string) => entrypoints.hidePanel(id),
       /** Closes the panel for good: destroy(rootNode), and its content leaves the document. */
       destroyPanel: async (id: string) => {
         await entrypoints.destroyPanel(id, panelRoot(id));

@@ -110,8 +110,13 @@ export interface DocState {
   resolution: number;
   mode: DocumentModeValue;
   depth: Depth;
-  /** Base profile name (no linear suffix). */
+  /** Base profile name (no linear suffix); for an untagged document, the working space its values are seen in. */
   profile: string;
+  /**
+   * No embedded profile (colorProfileType NONE): Document.colorProfileName is then "None"
+   * (document.md: "Valid only when colorProfileType is CUSTOM or WORKING, returns "None" otherwise").
+   */
+  untagged: boolean;
   /** Top-level layers, top of the stack first (ExtendScript/UXP convention: layers[0] is the top). */
   layers: LayerState[];
   activeIds: number[];

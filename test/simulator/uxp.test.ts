@@ -9,15 +9,22 @@ describe('entrypoints', () => {
   test('setup captures panels and commands; a second call throws', async () => {
     const calls: unknown[][] = [];
     s.uxp.entrypoints.setup({
-      panels: { main: { create: (root: unknown) => calls.push(['create', root]), show: (root: unknown) => calls.push(['show', root]) } },
+      panels: {
+        main: {
+          create: (root: unknown) => calls.push(['create', root]), show: (root: unknown) => calls.push(['show', root]),
+          hide: (root: unknown) => calls.push(['hide', root]),
+        },
+      },
       commands: { reconstruct: (...args: unknown[]) => { calls.push(['run', ...args]); return 'ran'; } },
     });
     expect(() => s.uxp.entrypoints.setup({})).toThrow(/already/);
     const root = { id: 'root' };
     await s.sim.entrypoints.showPanel('main', root);
+    await s.sim.entrypoints.hidePanel('main');
     await s.sim.entrypoints.showPanel('main', root);
     expect(await s.sim.entrypoints.runCommand('reconstruct', 'arg')).toBe('ran');
-    expect(calls).toEqual([['create', root], ['show', root], ['show', root], ['run', {}, 'arg']]);
+    // PS-57284: show fires once per plugin load, hide never.
+    expect(calls).toEqual([['create', root], ['show', root], ['run', {}, 'arg']]);
   });
 
   test('bad entrypoint data throws; slow panel callbacks break the 300 ms limit', async () => {

@@ -24,10 +24,13 @@ export const ENTRYPOINT_TIMEOUT_MS = 300;
 export class Entrypoints {
   private setupData: EntrypointsSetup | null = null;
   private created = new Set<string>();
+  /** Panels whose `show` has fired in this plugin load (PS-57284: it fires once). */
+  private shown = new Set<string>();
 
   reset(): void {
     this.setupData = null;
     this.created.clear();
+    this.shown.clear();
   }
 
   /** "This API can only be called once ... The function throws in case of any error in entrypoints data or if its called more than once." */
@@ -57,20 +60,31 @@ export class Entrypoints {
     return run.call({ id }, {}, ...args);
   }
 
-  /** The panel opens: `create(rootNode)` the first time, then `show(rootNode, data)`, each held to the 300 ms limit. */
+  /**
+   * The panel becomes visible: `create(rootNode)` the first time, each held to the 300 ms limit.
+   * Known issue PS-57284 (Known UXP Issues in Photoshop, "Events"): "`uxpshowpanel` and the
+   * corresponding `show` callback occurs only once, when the panel is initially made visible.
+   * It will not recur." So `show(rootNode, data)` fires at the first showing of a plugin load only.
+   */
   async showPanel(id: string, rootNode: unknown = {}): Promise<void> {
     const p = this.panel(id);
     if (!this.created.has(id)) {
       this.created.add(id);
       if (typeof p !== 'function' && p.create) await withinTimeout(p.create.call({ id }, rootNode), `panel "${id}" create`);
     }
+    if (this.shown.has(id)) return;
+    this.shown.add(id);
     const show = typeof p === 'function' ? p : p.show;
     if (show) await withinTimeout(show.call({ id }, rootNode, {}), `panel "${id}" show`);
   }
 
-  async hidePanel(id: string, rootNode: unknown = {}): Promise<void> {
-    const p = this.panel(id);
-    if (typeof p !== 'function' && p.hide) await withinTimeout(p.hide.call({ id }, rootNode, {}), `panel "${id}" hide`);
+  /**
+   * The user hides the panel (closes its tab, collapses it). PS-57284: "`uxphidepanel` and the
+   * corresponding `hide` callback never occurs, even when the panel is made invisible." So nothing
+   * is called; the panel's content stays in the document.
+   */
+  async hidePanel(id: string): Promise<void> {
+    this.panel(id);
   }
 
   /** The panel is closed for good: `destroy(rootNode)` (no timeout is documented for it). */
