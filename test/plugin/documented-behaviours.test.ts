@@ -3,11 +3,13 @@
  * each test fails against the behaviour the plugin used to rely on. The engine is a
  * fast fake (fake-engine.ts); HDRCNN's numbers are tested elsewhere.
  */
-import { COMMAND_ID, PANEL_ID, setupPlugin } from './harness';
+import { COMMAND_ID, PANEL_ID, setupPlugin, waitFor } from './harness';
 import { fakeEngine } from './fake-engine';
 const engine = fakeEngine();
-const { sim, photoshop, openPanel, runFromPanel } = setupPlugin({ page: engine.page });
+const { sim, photoshop, uxp, byId, openPanel, runFromPanel } = setupPlugin({ page: engine.page });
 import { SETTINGS_KEY } from '../../src/host/settings';
+import { WEIGHTS_NAME_KEY } from '../../src/host/weights-file';
+import type { SimDropdown, SimSlider } from '../simulator/index';
 
 /** 64×64 RGB, the left half clipped white, the rest mid grey; one pixel layer over a background. */
 function addPhoto(spec: { depth?: 8 | 16; untagged?: boolean } = {}) {
@@ -51,5 +53,29 @@ describe('untagged documents (colorProfileName is "None")', () => {
     const hdr = photoshop.app.activeDocument!;
     expect(hdr.layers[0].name).toBe('HDR Reconstruct, gamma 1');
     expect(hdr.bitsPerChannel).toBe(photoshop.constants.BitsPerChannelType.THIRTYTWO);
+  });
+});
+
+describe('panel widgets', () => {
+  test('gamma is an integer sp-slider in hundredths (no fractional step), its value shown in the label', async () => {
+    await openPanel();
+    const slider = byId('hdr-gamma') as SimSlider;
+    expect([slider.min, slider.max, slider.value, slider.getAttribute('step')]).toEqual([50, 200, 100, null]);
+    sim.ui.slide(slider, 125);
+    expect(slider.querySelector('sp-label')!.textContent).toBe('Gamma 1.25');
+    expect(JSON.parse(sim.localStorage.getItem(SETTINGS_KEY)!).gamma).toBe(1.25);
+  });
+
+  test('Choose file…: the picker’s extra clicks (PS-57264) open no second picker; the dropdown moves to the file', async () => {
+    await openPanel();
+    const pickers = jest.spyOn(uxp.storage.localFileSystem, 'getFileForOpening');
+    sim.files.pickNext({ name: 'mine.onnx', content: new Uint8Array([1, 2, 3]) });
+    sim.ui.click(byId('hdr-choose'));
+    await waitFor(() => sim.localStorage.getItem(WEIGHTS_NAME_KEY), 'the pick to be stored');
+    await waitFor(() => byId('hdr-model').textContent.startsWith('Ready'), 'the chosen model');
+    expect(pickers).toHaveBeenCalledTimes(1);
+    pickers.mockRestore();
+    expect((byId('hdr-weights') as SimDropdown).selectedIndex).toBe(2);
+    expect(JSON.parse(sim.localStorage.getItem(SETTINGS_KEY)!).weights).toBe('file');
   });
 });

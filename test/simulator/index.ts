@@ -85,6 +85,7 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
   const fileSystem = new LocalFileSystem();
   const localStorage = new SimLocalStorage();
   const document = new SimHtmlDocument();
+  fileSystem.onPickerOpened = () => document.pickerOpened();
   const bridge = new WebviewBridge(world.options.pluginId, document, (fn) => modal.runOutside(fn));
   const alerts: string[] = [];
   const panelRoots = new Map<string, SimElement>();

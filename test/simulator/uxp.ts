@@ -240,6 +240,8 @@ export class LocalFileSystem {
   private plugin = new Map<string, Node>();
   private temp = new Map<string, Node>();
   private picks: Array<{ name: string; content: Uint8Array } | null> = [];
+  /** Called as a file dialog opens (index.ts: the document's PS-57264 click repeat). */
+  onPickerOpened: () => void = () => undefined;
 
   reset(): void {
     this.data = new Map();
@@ -260,6 +262,7 @@ export class LocalFileSystem {
    */
   getFileForOpening = async (options: { types?: string[]; allowMultiple?: boolean } = {}): Promise<SimFile | null> => {
     if (options.allowMultiple) throw simError('not-modelled', 'simulator: getFileForOpening({allowMultiple: true})');
+    this.onPickerOpened();
     if (!this.picks.length) throw new Error('simulator: a file dialog opened but the test queued no pick (sim.files.pickNext)');
     const pick = this.picks.shift()!;
     if (!pick) return null;
