@@ -69,7 +69,14 @@ declare module 'uxp' {
   };
 }
 
-/** UXP's `<dialog>`: `uxpShowModal` resolves with the return value when closed, rejects when dismissed (Escape). */
+/**
+ * UXP's `<dialog>`: `uxpShowModal` resolves with the return value when closed, rejects when dismissed
+ * (Escape) or refused: then `error.code` "can be equal to" one of these (HTMLDialogElement docs).
+ */
 interface HTMLDialogElement {
+  /** "the application does not allow showing dialogs (e.g. only one dialog is allowed)". */
+  readonly REJECTION_REASON_NOT_ALLOWED: unknown;
+  /** "the node has been detached from DOM tree". */
+  readonly REJECTION_REASON_DETACHED: unknown;
   uxpShowModal(options?: { title?: string; resize?: 'none' | 'horizontal' | 'vertical' | 'both'; size?: { width: number; height: number } }): Promise<unknown>;
 }

@@ -11,6 +11,7 @@
 import { EngineClient, type EngineEvents } from '../protocol/client';
 import { webviewEndpoint, whenLoaded, type MessageWindow, type WebviewLike } from './webview-endpoint';
 import type { RunFeedback } from './reconstruct-layer';
+import { DialogRefusedError } from './errors';
 import type { KeyValueStore, WeightsChoice } from './settings';
 import { modelChoice, modelKey } from './weights-file';
 
@@ -24,6 +25,8 @@ export interface DialogSurface extends EngineSurface {
   readonly feedback: RunFeedback;
   /** Settles when the user presses Cancel or dismisses the dialog. */
   readonly cancelled: Promise<void>;
+  /** Rejects with a DialogRefusedError if Photoshop refuses to show the dialog (never resolves). */
+  readonly refused: Promise<never>;
   close(): void;
 }
 
@@ -104,11 +107,17 @@ export class WebviewLeases {
       dialog.close();
     };
     try {
-      await whenLoaded(dialog.webview);
-      await client.init(await modelChoice(weights, this.store));
+      const start = async (): Promise<void> => {
+        await whenLoaded(dialog.webview);
+        await client.init(await modelChoice(weights, this.store));
+      };
+      await Promise.race([start(), dialog.refused]); // a refused dialog's page may never load
     } catch (e) {
       await release();
-      throw e;
+      if (!(e instanceof DialogRefusedError) || !this.panel) throw e;
+      // No dialog allowed (e.g. during playback): the panel's engine, though it may be hidden, is the only one left.
+      await this.preparePanel(weights);
+      return { client: this.panel.client, release: async () => undefined };
     }
     return { client, feedback: dialog.feedback, release };
   }

@@ -79,3 +79,28 @@ describe('panel widgets', () => {
     expect(JSON.parse(sim.localStorage.getItem(SETTINGS_KEY)!).weights).toBe('file');
   });
 });
+
+describe('dialogs refused during Action playback (REJECTION_REASON_NOT_ALLOWED)', () => {
+  async function recordStep(): Promise<void> {
+    sim.actions.startRecording('HDR');
+    await photoshop.action.recordAction({ name: 'HDR Reconstruct', methodName: 'hdrReconstructActionStep' }, { gamma: 1 });
+    sim.actions.stopRecording();
+  }
+
+  test('without the panel the step fails saying the dialog was refused, not “Cancelled”; nothing changes', async () => {
+    await recordStep();
+    const doc = addPhoto();
+    await expect(sim.actions.play('HDR', { refuseDialogs: true })).rejects.toThrow(
+      /^Photoshop did not allow HDR Reconstruct’s engine dialog to open \(dialogs are not allowed now\), so the engine could not start; nothing was changed\./,
+    );
+    expect([doc.layers.length, sim.history(doc), doc.bitsPerChannel]).toEqual([2, [], photoshop.constants.BitsPerChannelType.EIGHT]);
+  });
+
+  test('with the panel open the step runs on the panel’s engine', async () => {
+    await openPanel();
+    await recordStep();
+    const doc = addPhoto();
+    await sim.actions.play('HDR', { refuseDialogs: true });
+    expect(doc.layers.map((l) => l.name)).toEqual(['HDR Reconstruct, gamma 1', 'photo', 'Background']);
+  });
+});

@@ -91,11 +91,11 @@ test('sp-progressbar: value and max', () => {
 
 test('dialog.uxpShowModal: needs the document; close resolves with the value; dismiss and removal reject', async () => {
   const d = el('dialog') as SimDialog;
-  await expect(d.uxpShowModal()).rejects.toMatchObject({ code: 'detached' });
+  await expect(d.uxpShowModal()).rejects.toMatchObject({ code: d.REJECTION_REASON_DETACHED });
   s.sim.document.body.appendChild(d);
   const shown = d.uxpShowModal({ title: 'T' });
   expect([d.open, s.sim.document.openDialogs.has(d)]).toEqual([true, true]);
-  await expect(d.uxpShowModal()).rejects.toMatchObject({ code: 'notAllowed' });
+  await expect(d.uxpShowModal()).rejects.toMatchObject({ code: d.REJECTION_REASON_NOT_ALLOWED });
   d.close('ok');
   await expect(shown).resolves.toBe('ok');
   const again = d.uxpShowModal();
@@ -103,7 +103,7 @@ test('dialog.uxpShowModal: needs the document; close resolves with the value; di
   await expect(again).rejects.toMatchObject({ code: 'dismissed' });
   const third = d.uxpShowModal();
   d.remove();
-  await expect(third).rejects.toMatchObject({ code: 'detached' });
+  await expect(third).rejects.toMatchObject({ code: d.REJECTION_REASON_DETACHED });
   expect(s.sim.document.openDialogs.size).toBe(0);
 });
 

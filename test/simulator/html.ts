@@ -163,8 +163,16 @@ export class SimProgressbar extends SimElement {
   set max(v: number) { this.setAttribute('max', String(v)); }
 }
 
-/** <dialog> with UXP's uxpShowModal; close(returnValue) resolves it, the user dismissing it rejects it. */
+/**
+ * <dialog> with UXP's uxpShowModal; close(returnValue) resolves it, the user dismissing it rejects it.
+ * HTMLDialogElement docs: a rejection's `error.code` "can be equal to" REJECTION_REASON_NOT_ALLOWED
+ * ("the application does not allow showing dialogs (e.g. only one dialog is allowed)") or
+ * REJECTION_REASON_DETACHED ("the node has been detached from DOM tree"). Their values, and the code
+ * of a dismissal (Escape, window closed), are not documented: the simulator's are its own strings.
+ */
 export class SimDialog extends SimElement {
+  readonly REJECTION_REASON_NOT_ALLOWED = 'reasonNotAllowed';
+  readonly REJECTION_REASON_DETACHED = 'reasonDetached';
   private pending?: { resolve(v: unknown): void; reject(e: unknown): void };
   /** The options of the last uxpShowModal call. */
   shownWith?: unknown;
@@ -172,9 +180,10 @@ export class SimDialog extends SimElement {
   get open(): boolean { return this.pending !== undefined; }
 
   uxpShowModal(options?: unknown): Promise<unknown> {
-    // REJECTION_REASON_DETACHED: "the node has been detached from DOM tree".
-    if (!this.isConnected) return Promise.reject(Object.assign(new Error('dialog is not in the document'), { code: 'detached' }));
-    if (this.pending) return Promise.reject(Object.assign(new Error('dialog is already open'), { code: 'notAllowed' }));
+    const refuse = (message: string, code: string) => Promise.reject(Object.assign(new Error(message), { code }));
+    if (!this.isConnected) return refuse('dialog is not in the document', this.REJECTION_REASON_DETACHED);
+    if (this.pending) return refuse('dialog is already open', this.REJECTION_REASON_NOT_ALLOWED);
+    if (this.ownerDocument.refuseDialogs) return refuse('dialogs are not allowed now', this.REJECTION_REASON_NOT_ALLOWED);
     this.shownWith = options;
     this.ownerDocument.openDialogs.add(this);
     return new Promise((resolve, reject) => { this.pending = { resolve, reject }; });
@@ -191,7 +200,7 @@ export class SimDialog extends SimElement {
   }
 
   protected override disconnected(): void {
-    this.settle()?.reject(Object.assign(new Error('dialog removed from the document'), { code: 'detached' }));
+    this.settle()?.reject(Object.assign(new Error('dialog removed from the document'), { code: this.REJECTION_REASON_DETACHED }));
   }
 
   private settle() {
@@ -212,6 +221,8 @@ export class SimHtmlDocument {
   /** Spectrum widgets whose click is being dispatched, innermost last. */
   readonly clicking: SimElement[] = [];
   private repeating = false;
+  /** While set, uxpShowModal rejects with REJECTION_REASON_NOT_ALLOWED (sim.actions.play({refuseDialogs})). */
+  refuseDialogs = false;
 
   /**
    * Known issue PS-57264 (Known UXP Issues, "Spectrum UXP Components"): "Displaying a file picker
@@ -246,6 +257,7 @@ export class SimHtmlDocument {
 
   reset(): void {
     this.clicking.length = 0;
+    this.refuseDialogs = false;
     [...this.body.children].forEach((c) => c.remove());
     this.openDialogs.clear();
   }

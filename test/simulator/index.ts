@@ -86,6 +86,7 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
   const localStorage = new SimLocalStorage();
   const document = new SimHtmlDocument();
   fileSystem.onPickerOpened = () => document.pickerOpened();
+  actions.refuseDialogs = (refuse) => { document.refuseDialogs = refuse; };
   const bridge = new WebviewBridge(world.options.pluginId, document, (fn) => modal.runOutside(fn));
   const alerts: string[] = [];
   const panelRoots = new Map<string, SimElement>();
@@ -214,7 +215,7 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       isModal: () => modal.isModal(),
     },
 
-    /** The Actions panel: startRecording / stopRecording / steps / play(name, {step, recordAgain}). */
+    /** The Actions panel: startRecording / stopRecording / steps / play(name, {step, recordAgain, refuseDialogs}). */
     actions,
 
     /** The plugin's entrypoints as Photoshop drives them: runCommand, showPanel (show fires once), hidePanel (fires nothing), invokePanelMenu. */
