@@ -86,6 +86,7 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
   const notices: string[] = [];
   if (target.profile === undefined) notices.push(`“${target.documentTitle}” has no colour profile: the network sees it through the sRGB curve.`);
   else if (!curve.known) notices.push(`Unknown colour profile “${target.profile}”: the network sees it through the sRGB curve.`);
+  let actionsOwnHistory = false;
   try {
     report(0, 'Measuring clipped highlights');
     const { saturated, highlights } = await measure(target, hdrcnn, cancel, (f) => report(f, 'Measuring clipped highlights'));
@@ -98,6 +99,7 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
     let convertedFrom: 8 | 16 | undefined;
     if (settings.output === 'layer') {
       suspension = await ctx.hostControl.suspendHistory({ documentID: target.documentID, name: HISTORY_NAME });
+      actionsOwnHistory = ownedByActions(suspension);
       if (target.depth !== 32) {
         source.bitsPerChannel = constants.BitsPerChannelType.THIRTYTWO;
         convertedFrom = target.depth;
@@ -131,7 +133,7 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
       onProgress: (p) => report(MEASURE_SHARE + (1 - MEASURE_SHARE) * (p.done / p.total), `Reconstructing highlights (${p.done}/${p.total} tiles)`),
     });
     if (cancel.aborted) throw new CancelledError();
-    await ctx.hostControl.resumeHistory(suspension, true);
+    if (!actionsOwnHistory) await ctx.hostControl.resumeHistory(suspension, true);
     if (settings.output === 'document') {
       await ctx.hostControl.unregisterAutoCloseDocument(output.documentID);
       if (cancel.aborted) {
@@ -142,8 +144,28 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
     }
     return { changed: true, layerName: name, saturated, ...counts, notices };
   } catch (e) {
+    if (actionsOwnHistory && docById(target.documentID)) throw notRolledBack(target, e, cancel.aborted);
     if (cancel.aborted) throw new CancelledError();
     if (!docById(target.documentID)) throw new UserError(`“${target.documentTitle}” was closed during the reconstruction; nothing was saved.`);
     throw e;
   }
+}
+
+/**
+ * Action playback with "suspend history": suspendHistory "is ignored, and the following value is returned:
+ * 4294967295 (0xFFFFFFFF)"; resuming it "will raise an exception", and "a plugin cannot roll back changes for
+ * a suspension state that is owned by the Actions panel" (executeAsModal docs). The docs name the bare number,
+ * the typings a HistorySuspension: both are recognised.
+ */
+const ACTIONS_SUSPENSION = 0xffffffff;
+const ownedByActions = (s: unknown): boolean =>
+  s === ACTIONS_SUSPENSION || (s as { historySuspensionID?: unknown } | undefined)?.historySuspensionID === ACTIONS_SUSPENSION;
+
+/** A failed run whose changes the Actions panel's suspension keeps: say so, and how to undo them. */
+function notRolledBack(target: Target, e: unknown, cancelled: boolean): UserError {
+  const why = cancelled ? 'Cancelled' : `Reconstruction failed: ${(e as Error)?.message ?? String(e)}`;
+  return new UserError(
+    `${why}. The Actions panel holds the history of “${target.documentTitle}” during this playback, so its changes`
+    + ' could not be rolled back: use Edit > Undo to remove them.',
+  );
 }

@@ -104,3 +104,28 @@ describe('dialogs refused during Action playback (REJECTION_REASON_NOT_ALLOWED)'
     expect(doc.layers.map((l) => l.name)).toEqual(['HDR Reconstruct, gamma 1', 'photo', 'Background']);
   });
 });
+
+describe('history during playback (the Actions panel owns the suspension: 0xFFFFFFFF)', () => {
+  beforeEach(async () => {
+    sim.actions.startRecording('HDR');
+    await photoshop.action.recordAction({ name: 'HDR Reconstruct', methodName: 'hdrReconstructActionStep' }, { gamma: 1 });
+    sim.actions.stopRecording();
+  });
+
+  test('with “suspend history” the step runs and the Action is one history state', async () => {
+    const doc = addPhoto();
+    await sim.actions.play('HDR', { suspendHistory: true });
+    expect(doc.layers.map((l) => l.name)).toEqual(['HDR Reconstruct, gamma 1', 'photo', 'Background']);
+    expect(sim.history(doc)).toEqual(['HDR']);
+  });
+
+  test('a step stopped half way says its changes stay and how to undo them', async () => {
+    const doc = addPhoto();
+    const off = sim.modal.onApiCall((api) => { if (api === 'imaging.putPixels') sim.modal.cancel(); });
+    await expect(sim.actions.play('HDR', { suspendHistory: true })).rejects.toThrow(
+      'Cancelled. The Actions panel holds the history of “Untitled-1” during this playback, so its changes could not be rolled back: use Edit > Undo to remove them.',
+    );
+    off();
+    expect(sim.history(doc)).toEqual(['HDR']); // one state the user can undo
+  });
+});

@@ -6,6 +6,7 @@
  */
 /// <reference path="../../src/host/photoshop-types.d.ts" />
 import type { action as PsAction } from 'photoshop';
+import type { ExecutionContext } from 'photoshop/dom/CoreModules';
 import { simError } from './errors';
 import type { World } from './world';
 
@@ -16,6 +17,8 @@ export interface PlayOptions {
   recordAgain?: boolean;
   /** The plugin's dialogs are refused during playback (REJECTION_REASON_NOT_ALLOWED: "may be"; when is undocumented). */
   refuseDialogs?: boolean;
+  /** The user's option to suspend the active document's history during playback (the Actions panel owns it). */
+  suspendHistory?: boolean;
 }
 
 export interface RecordedStep {
@@ -86,15 +89,25 @@ export class ActionsPanel {
   }
 
   private async runSteps(actionName: string, chosen: RecordedStep[], options: PlayOptions): Promise<void> {
+    const suspended = options.suspendHistory ? this.world.activeDocId : null;
     await this.world.modal.runScope(actionName, async (ctx) => {
-      for (const step of chosen) {
-        const handler = (globalThis as Record<string, unknown>)[step.methodName];
-        // The docs' failure dialog: "Script action failed." when methodName is not global.
-        if (typeof handler !== 'function') throw simError('not-found', `Script action failed. (no global function "${step.methodName}")`);
-        const result: unknown = await handler(ctx, record(step.info));
-        if (options.recordAgain && result !== undefined) step.info = record(result);
+      if (suspended !== null) this.world.modal.suspendForActions(suspended, actionName);
+      try {
+        await this.callSteps(ctx, chosen, options);
+      } finally {
+        if (suspended !== null) this.world.modal.resumeForActions(suspended);
       }
     });
+  }
+
+  private async callSteps(ctx: ExecutionContext, chosen: RecordedStep[], options: PlayOptions): Promise<void> {
+    for (const step of chosen) {
+      const handler = (globalThis as Record<string, unknown>)[step.methodName];
+      // The docs' failure dialog: "Script action failed." when methodName is not global.
+      if (typeof handler !== 'function') throw simError('not-found', `Script action failed. (no global function "${step.methodName}")`);
+      const result: unknown = await handler(ctx, record(step.info));
+      if (options.recordAgain && result !== undefined) step.info = record(result);
+    }
   }
 
   /** action.recordAction({name, methodName}, info). */

@@ -100,6 +100,8 @@ export interface Suspension {
   revisionAtSuspend: number;
   /** The handle returned to the plugin; `finalName` may be set on it before resuming. */
   handle: { historySuspensionID: number; finalName?: string };
+  /** 'actions': the Actions panel suspended this document for an Action's playback. */
+  owner?: 'actions';
 }
 
 export interface DocState {
