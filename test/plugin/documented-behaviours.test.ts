@@ -129,3 +129,16 @@ describe('history during playback (the Actions panel owns the suspension: 0xFFFF
     expect(sim.history(doc)).toEqual(['HDR']); // one state the user can undo
   });
 });
+
+describe('loading for playback (manifest loadEvent)', () => {
+  test('after Photoshop restarts, a recorded step plays without the panel or a command being used first', async () => {
+    addPhoto();
+    sim.actions.startRecording('HDR');
+    await sim.entrypoints.runCommand(COMMAND_ID);
+    sim.actions.stopRecording();
+    sim.relaunch();
+    const doc = addPhoto();
+    await sim.actions.play('HDR');
+    expect(doc.layers.map((l) => l.name)).toEqual(['HDR Reconstruct, gamma 1', 'photo', 'Background']);
+  });
+});

@@ -57,8 +57,7 @@ test('settings are saved and come back in a new session', async () => {
   sim.ui.choose(byId('hdr-linearise'), 1);
   expect(JSON.parse(sim.localStorage.getItem(SETTINGS_KEY)!)).toEqual({ gamma: 1.35, weights: 'jpeg', output: 'document', linearise: 'hdrcnn' });
   await waitFor(() => modelLine().startsWith('Ready'), 'the JPEG-trained model'); // no request left pending at the relaunch
-  sim.relaunch();
-  jest.isolateModules(() => require('../../src/index'));
+  sim.relaunch(); // loads the plugin again (loadEvent "startup")
   await openPanel();
   expect([
     (byId('hdr-gamma') as SimSlider).value,
@@ -93,8 +92,7 @@ test('weights from a file: none chosen fails with a way out; Choose file… load
   expect(await runFromPanel()).toMatch(/^Added/);
   expect(doc.layers).toHaveLength(2);
 
-  sim.relaunch();
-  jest.isolateModules(() => require('../../src/index'));
+  sim.relaunch(); // loads the plugin again (loadEvent "startup")
   await openPanel();
   expect(modelLine()).toBe('Ready: hdrcnn_params.npz, on wasm (no WebGPU in Node; using WASM).');
 });

@@ -124,6 +124,25 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     },
   };
 
+  /**
+   * The installed plugin and whether it is loaded. Photoshop manifest, "loadEvent" (23.1+): "`use`: The plugin is
+   * loaded when needed (when its UI become visible, or when a plugin command is executed). This is the default
+   * value. `startup`: The plugin is loaded automatically shortly after Photoshop is launched." Nothing documents
+   * Action playback loading a plugin: a step whose plugin is not loaded finds no global handler.
+   */
+  let installed: { loadEvent: string; load: () => void } | undefined;
+  let pluginGlobals: string[] | undefined; // set while loaded: the globals its load added
+  const loadPlugin = (): void => {
+    if (!installed || pluginGlobals) return;
+    const before = new Set(Object.keys(globalThis));
+    installed.load();
+    pluginGlobals = Object.keys(globalThis).filter((k) => !before.has(k));
+  };
+  const unloadPlugin = (): void => {
+    for (const k of pluginGlobals ?? []) delete (globalThis as Record<string, unknown>)[k];
+    pluginGlobals = undefined;
+  };
+
   const docOf = (doc: SimDocument | number): DocState => world.requireDoc(typeof doc === 'number' ? doc : doc.id);
 
   const sim = {
@@ -218,11 +237,31 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     /** The Actions panel: startRecording / stopRecording / steps / play(name, {step, recordAgain, refuseDialogs}). */
     actions,
 
-    /** The plugin's entrypoints as Photoshop drives them: runCommand, showPanel (show fires once), hidePanel (fires nothing), invokePanelMenu. */
+    /** The installed plugin: install({manifest, load}) once, launch() as Photoshop starts (loads it if loadEvent is "startup"). */
+    plugin: {
+      install(spec: { manifest: { host?: { data?: { loadEvent?: string } } }; load: () => void }): void {
+        installed = { loadEvent: spec.manifest.host?.data?.loadEvent ?? 'use', load: spec.load };
+      },
+      launch(): void {
+        if (installed?.loadEvent === 'startup') loadPlugin();
+      },
+      get loaded(): boolean { return pluginGlobals !== undefined; },
+    },
+
+    /**
+     * The plugin's entrypoints as Photoshop drives them: runCommand, showPanel (show fires once), hidePanel (fires
+     * nothing), invokePanelMenu. Running a command or showing a panel loads an installed plugin first ("use").
+     */
     entrypoints: {
-      runCommand: (id: string, ...args: unknown[]) => entrypoints.runCommand(id, ...args),
+      runCommand: (id: string, ...args: unknown[]) => {
+        loadPlugin();
+        return entrypoints.runCommand(id, ...args);
+      },
       /** Opens the panel: create(rootNode) the first time, then show; the root is an element of sim.document. */
-      showPanel: (id: string, rootNode: unknown = panelRoot(id)) => entrypoints.showPanel(id, rootNode),
+      showPanel: (id: string, rootNode: unknown = panelRoot(id)) => {
+        loadPlugin();
+        return entrypoints.showPanel(id, rootNode);
+      },
       /** The user hides the panel: no callback fires (PS-57284). */
       hidePanel: (id: string) => entrypoints.hidePanel(id),
       /** Closes the panel for good: destroy(rootNode), and its content leaves the document. */
@@ -275,6 +314,8 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       document.reset();
       panelRoots.clear();
       bridge.window.removeAllListeners();
+      unloadPlugin();
+      sim.plugin.launch();
     },
 
     /** Back to a fresh Photoshop: no documents, modal state free, Actions, entrypoints, files and storage cleared. */
@@ -290,6 +331,7 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       document.reset();
       panelRoots.clear();
       alerts.length = 0;
+      unloadPlugin();
     },
   };
 
