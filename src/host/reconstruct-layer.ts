@@ -14,6 +14,7 @@ import type { InferenceBackend } from '../core/backend';
 import { CancelledError, type Cancellation } from '../core/cancellation';
 import type { HdrcnnSettings } from '../core/hdrcnn';
 import { reconstructTiles } from '../core/reconstruct';
+import { conversionNotice } from './depth-conversion';
 import { UserError } from './errors';
 import { LayerStream, readPatch, type LayerRef } from './layer-stream';
 import { clippingStats } from './pixel-codec';
@@ -101,7 +102,9 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
       suspension = await ctx.hostControl.suspendHistory({ documentID: target.documentID, name: HISTORY_NAME });
       actionsOwnHistory = ownedByActions(suspension);
       if (target.depth !== 32) {
+        const notice = conversionNotice(source); // before: the layers as the user made them
         source.bitsPerChannel = constants.BitsPerChannelType.THIRTYTWO;
+        if (notice) notices.push(notice);
         convertedFrom = target.depth;
       }
       const layer = await source.createPixelLayer({ name });

@@ -142,3 +142,30 @@ describe('loading for playback (manifest loadEvent)', () => {
     expect(doc.layers.map((l) => l.name)).toEqual(['HDR Reconstruct, gamma 1', 'photo', 'Background']);
   });
 });
+
+describe('converting to 32 bits per channel', () => {
+  const C = () => photoshop.constants;
+
+  test('layers 32-bit mode may show differently are named in the status line before anything is lost', async () => {
+    await openPanel();
+    const doc = addPhoto();
+    sim.addLayer(doc, { name: 'Levels 1', kind: C().LayerKind.LEVELS }, 0);
+    sim.addLayer(doc, { name: 'Glow', blendMode: C().BlendMode.SCREEN, fill: [10, 10, 10] }, 0);
+    sim.selectLayers(doc, [doc.layers[2]]);
+    expect(await runFromPanel()).toMatch(
+      /“Untitled-1” is now 32 bits per channel: Glow \(blend mode screen\), Levels 1 \(levels\) may look different in 32-bit mode\. Edit > Undo removes the conversion with the new layer\.$/,
+    );
+  });
+
+  test('a run stopped after the conversion leaves the document as it was, adjustment layer and 8 bits', async () => {
+    await openPanel();
+    const doc = addPhoto();
+    sim.addLayer(doc, { name: 'Levels 1', kind: C().LayerKind.LEVELS }, 0);
+    sim.selectLayers(doc, [doc.layers[1]]);
+    const tree = sim.layerTree(doc);
+    const off = sim.modal.onApiCall((api) => { if (api === 'imaging.putPixels') sim.modal.cancel(); });
+    expect(await runFromPanel()).toBe('Cancelled. The document is unchanged.');
+    off();
+    expect([doc.bitsPerChannel, sim.layerTree(doc), sim.history(doc)]).toEqual([C().BitsPerChannelType.EIGHT, tree, []]);
+  });
+});
