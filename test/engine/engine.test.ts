@@ -241,3 +241,10 @@ describe('errors', () => {
     ]);
   });
 });
+
+test('echo is answered at once with the same text, without a model (Diagnostics’ bridge round trip)', () => {
+  const replies: Response[] = [];
+  const engine = new Engine((m) => replies.push(m), {} as EngineDeps);
+  engine.handle({ type: 'echo', id: 7, version: v, payload: 'x'.repeat(1000) });
+  expect(replies).toEqual([{ type: 'echo', id: 7, version: v, payload: 'x'.repeat(1000) }]);
+});

@@ -118,3 +118,13 @@ it('dispose rejects what is pending and stops listening', async () => {
   await expect(run).rejects.toEqual(new EngineError('cancelled', 'the engine client was disposed'));
   expect(listeners.size).toBe(0);
 });
+
+it('echo sends the text and resolves with the text that comes back', async () => {
+  const { endpoint, sent, answer } = scripted();
+  const client = new EngineClient(endpoint);
+  const back = client.echo('abc');
+  expect(sent).toEqual([{ type: 'echo', id: 1, version: v, payload: 'abc' }]);
+  answer({ type: 'echo', id: 1, version: v, payload: 'abc' });
+  await expect(back).resolves.toBe('abc');
+  await client.dispose();
+});
