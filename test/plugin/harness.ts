@@ -23,6 +23,7 @@ export const MANIFEST = JSON.parse(readFileSync(join(__dirname, '../../manifest.
 
 export const PANEL_ID = 'hdr-panel';
 export const COMMAND_ID = 'reconstruct-hdr';
+export const DIAGNOSTICS_ID = 'diagnostics';
 
 /** The engine page as it runs in the webview: messages in from uxpHost's side, answers out through it. */
 export function workerEnginePage(started: WorkerEngine[], options: WorkerEngineOptions = {}): PageScript {

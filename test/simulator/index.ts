@@ -97,9 +97,24 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     return root;
   };
 
+  const displays: Array<{ primary: boolean; headroom?: number }> = [{ primary: true }];
+  const clipboard = {
+    content: undefined as Record<string, string> | undefined,
+    /** UXP's navigator.clipboard.setContent(data): data maps MIME types to strings. */
+    setContent: async (data: Record<string, string>): Promise<void> => { clipboard.content = { ...data }; },
+  };
   const photoshop: PhotoshopSubset = {
     app,
     core: {
+      // "Returns the current display configuration as an array with an entry for each display" (23.0+);
+      // maximumExtendedDynamicRangeColorComponent from 26.5. Bounds and scale are a 1920×1080 stand-in.
+      getDisplayConfiguration: async () => displays.map((d) => {
+        const bounds = { left: 0, top: 0, right: 1920, bottom: 1080 };
+        return {
+          isPrimary: d.primary, scaleFactor: 1, globalBounds: bounds, globalWorkingBounds: bounds, physicalResolution: { horizontal: 1920, vertical: 1080 },
+          ...(d.headroom === undefined ? {} : { maximumExtendedDynamicRangeColorComponent: d.headroom }),
+        };
+      }),
       executeAsModal: (target, opts) => modal.executeAsModal(target, opts),
       isModal: () => modal.isModal(),
       // "Show a generic alert box to the user. 'OK' to dismiss." The simulated user reads it and clicks OK.
@@ -110,11 +125,16 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     constants,
   };
 
+  /** require('uxp').host and .versions (UXP reference); sim.versions changes what they say. */
+  const versions = { photoshop: '26.0.0', uxp: '8.0.0', plugin: '0.1.0' };
   const uxp: UxpSubset = {
+    host: { name: 'Photoshop', get version() { return versions.photoshop; } },
+    versions: { get uxp() { return versions.uxp; }, get plugin() { return versions.plugin; } },
     entrypoints: { setup: entrypoints.setup },
     storage: {
       localFileSystem: {
         getFileForOpening: fileSystem.getFileForOpening,
+        getFileForSaving: fileSystem.getFileForSaving,
         getDataFolder: fileSystem.getDataFolder,
         getPluginFolder: fileSystem.getPluginFolder,
         getTemporaryFolder: fileSystem.getTemporaryFolder,
@@ -278,7 +298,19 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     files: {
       addPluginFile: (path: string, content: string | Uint8Array) => fileSystem.addPluginFile(path, content),
       pickNext: (file: { name: string; content: Uint8Array } | null) => fileSystem.pickNext(file),
+      /** The name the user gives in the next save dialog (null: Cancel), and what a saved file holds. */
+      saveNext: (name: string | null) => fileSystem.saveNext(name),
+      saved: (name: string) => fileSystem.saved(name),
     },
+
+    /** What host.version and versions.uxp / .plugin say (Photoshop 26.0.0, UXP 8.0.0 by default). */
+    versions,
+
+    /** The displays core.getDisplayConfiguration reports; `headroom` is maximumExtendedDynamicRangeColorComponent (26.5+). */
+    displays,
+
+    /** UXP's clipboard (navigator.clipboard, installed by install.ts): what setContent was last given. */
+    clipboard,
 
     /** The plugin's HTML document (install.ts exposes it as globalThis.document), and what a user does with its widgets. */
     document,
@@ -332,6 +364,9 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       panelRoots.clear();
       alerts.length = 0;
       unloadPlugin();
+      Object.assign(versions, { photoshop: '26.0.0', uxp: '8.0.0', plugin: '0.1.0' });
+      displays.splice(0, displays.length, { primary: true });
+      clipboard.content = undefined;
     },
   };
 

@@ -240,6 +240,8 @@ export class LocalFileSystem {
   private plugin = new Map<string, Node>();
   private temp = new Map<string, Node>();
   private picks: Array<{ name: string; content: Uint8Array } | null> = [];
+  private saves: Array<string | null> = [];
+  private savedFiles = new Map<string, Node>();
   /** Called as a file dialog opens (index.ts: the document's PS-57264 click repeat). */
   onPickerOpened: () => void = () => undefined;
 
@@ -248,6 +250,8 @@ export class LocalFileSystem {
     this.plugin = new Map();
     this.temp = new Map();
     this.picks = [];
+    this.saves = [];
+    this.savedFiles = new Map();
   }
 
   /** Test control: what the user picks in the next open dialog (null: they cancel). */
@@ -271,6 +275,32 @@ export class LocalFileSystem {
     if (!types.includes('*') && !types.includes(ext)) throw new Error(`simulator: the picker offers ${types.join(', ')} files, not ${pick.name}`);
     const folder = new Map<string, Node>([[pick.name, { kind: 'file', content: pick.content.slice(), modified: new Date() }]]);
     return new SimFile(pick.name, `/sim/picked/${pick.name}`, true, folder);
+  };
+
+  /** Test control: what the user names in the next save dialog (null: they cancel). */
+  saveNext(name: string | null): void {
+    this.saves.push(name);
+  }
+
+  /** What was written to a file saved through the save dialog, by name. */
+  saved(name: string): string | undefined {
+    const node = this.savedFiles.get(name);
+    return node?.kind === 'file' ? new TextDecoder().decode(node.content) : undefined;
+  }
+
+  /**
+   * getFileForSaving(suggestedName, {types}): a writable File where the user chose, or nothing when they
+   * cancel. It opens a file dialog, so PS-57264 applies as for getFileForOpening.
+   */
+  getFileForSaving = async (suggestedName: string, options: { types?: string[] } = {}): Promise<SimFile | null> => {
+    if (typeof suggestedName !== 'string' || !suggestedName) throw simError('invalid-argument', 'getFileForSaving: a suggested name is required');
+    this.onPickerOpened();
+    if (!this.saves.length) throw new Error('simulator: a save dialog opened but the test queued no answer (sim.files.saveNext)');
+    const name = this.saves.shift()!;
+    if (name === null) return null;
+    const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '';
+    if (options.types && !options.types.includes(ext)) throw new Error(`simulator: the save dialog offers ${options.types.join(', ')} files, not ${name}`);
+    return new SimFile(name, `/sim/saved/${name}`, false, this.savedFiles);
   };
 
   /** "a folder that can be used for extension's data storage without user interaction." */
@@ -309,9 +339,11 @@ export class SimLocalStorage {
 
 /** The simulated `uxp` module. It must satisfy the declaration the plugin compiles against (src/host/uxp.d.ts). */
 export interface UxpSubset {
+  host: { readonly name: string; readonly version: string };
+  versions: { readonly uxp: string; readonly plugin: string };
   entrypoints: { setup: Entrypoints['setup'] };
   storage: {
-    localFileSystem: Pick<LocalFileSystem, 'getFileForOpening' | 'getDataFolder' | 'getPluginFolder' | 'getTemporaryFolder'>;
+    localFileSystem: Pick<LocalFileSystem, 'getFileForOpening' | 'getFileForSaving' | 'getDataFolder' | 'getPluginFolder' | 'getTemporaryFolder'>;
     formats: typeof formats;
     types: typeof types;
   };
@@ -319,4 +351,4 @@ export interface UxpSubset {
 type Assert<T extends true> = T;
 type Conforms<S, R> = S extends R ? true : false;
 /** Compile-time: the simulator's module can stand in for what src/host/uxp.d.ts declares. */
-export type UxpChecks = [Assert<Conforms<UxpSubset, Pick<typeof import('uxp'), 'entrypoints' | 'storage'>>>];
+export type UxpChecks = [Assert<Conforms<UxpSubset, Pick<typeof import('uxp'), 'host' | 'versions' | 'entrypoints' | 'storage'>>>];
