@@ -18,8 +18,9 @@ function affectedLayers(layers: readonly Layer[]): string[] {
   const found: string[] = [];
   for (const layer of layers) {
     const kind = layer.kind as string;
+    const blend = layer.blendMode as string;
     if (kind !== K.NORMAL && kind !== K.GROUP) found.push(`${layer.name} (${kind})`);
-    else if (!PLAIN_BLEND.has(layer.blendMode as string)) found.push(`${layer.name} (blend mode ${layer.blendMode as string})`);
+    else if (!PLAIN_BLEND.has(blend)) found.push(`${layer.name} (blend mode ${blend})`);
     if (layer.layers) found.push(...affectedLayers(layer.layers));
   }
   return found;

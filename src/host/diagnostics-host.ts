@@ -39,7 +39,8 @@ function difference(expected: ArrayLike<number>, got: ArrayLike<number>): string
     const d = Math.abs(expected[i] - got[i]);
     if (d > 0 || Number.isNaN(d)) [count, largest] = [count + 1, Math.max(largest, d)];
   }
-  return count ? `${count} of ${expected.length} samples differ (largest difference ${+largest.toPrecision(3)})` : undefined;
+  if (!count) return undefined;
+  return `${count} of ${expected.length} samples differ (largest difference ${+largest.toPrecision(3)})`;
 }
 
 /**
@@ -58,7 +59,9 @@ export function imagingRoundTrip(depth: Depth): Promise<string | undefined> {
     await ctx.hostControl.registerAutoCloseDocument(doc.id);
     const layerID = doc.layers[0].id;
     const put = async (data: Uint8Array | Uint16Array | Float32Array): Promise<void> => {
-      const imageData = await imaging.createImageDataFromBuffer(data, { width: SIZE, height: SIZE, components: 4, chunky: true, colorSpace: 'RGB' });
+      const imageData = await imaging.createImageDataFromBuffer(data, {
+        width: SIZE, height: SIZE, components: 4, chunky: true, colorSpace: 'RGB',
+      });
       try {
         await imaging.putPixels({ documentID: doc.id, layerID, imageData, replace: true });
       } finally {
@@ -103,7 +106,8 @@ export async function weightsCacheState(store: KeyValueStore): Promise<ModelCach
     return [{ what, present: false }];
   }
   const recorded = store.getItem(WEIGHTS_CHECKSUM_KEY);
-  return [{ what, present: true, bytes: bytes.length, checksumOk: recorded === null ? undefined : recorded === checksum(bytes) }];
+  const checksumOk = recorded === null ? undefined : recorded === checksum(bytes);
+  return [{ what, present: true, bytes: bytes.length, checksumOk }];
 }
 
 /** The data folder's path, file count and size. */

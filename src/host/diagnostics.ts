@@ -65,7 +65,10 @@ export interface DiagnosticsProbes {
   selfTest(): Promise<SelfTestReport>;
   /** Sends `bytes` of text to the engine page and back; rejects if it fails or comes back different. */
   bridgeRoundTrip(bytes: number): Promise<void>;
-  /** 64×64 pixels through getPixels → createImageDataFromBuffer → putPixels → getPixels in a temporary document; the difference, or undefined. */
+  /**
+   * 64×64 pixels through getPixels → createImageDataFromBuffer → putPixels → getPixels in a temporary
+   * document; the difference, or undefined.
+   */
   imagingRoundTrip(depth: Depth): Promise<string | undefined>;
   /** Undefined where this Photoshop has no core.getDisplayConfiguration. */
   displays(): Promise<readonly DisplayHeadroom[] | undefined>;
@@ -82,6 +85,8 @@ export const IMAGING_DEPTHS: readonly Depth[] = [8, 16, 32];
 const MB = 1024 * 1024;
 
 const mb = (bytes: number): string => `${(bytes / MB).toFixed(1)} MB`;
+const line = (verdict: Verdict, check: string, text: string): ReportLine => ({ verdict, check, text });
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
 
 function versionAtLeast(version: string, min: readonly number[]): boolean {
@@ -97,23 +102,23 @@ function versionAtLeast(version: string, min: readonly number[]): boolean {
 function versionLines(v: Versions): ReportLine[] {
   const ok = versionAtLeast(v.photoshop, MIN_PHOTOSHOP);
   const needs = ok ? '' : `; HDR Reconstruct needs Photoshop ${MIN_PHOTOSHOP.join('.')} or later`;
-  return [{ verdict: ok ? 'PASS' : 'FAIL', check: 'Versions', text: `Photoshop ${v.photoshop}, UXP ${v.uxp}, HDR Reconstruct ${v.plugin}${needs}` }];
+  return [line(ok ? 'PASS' : 'FAIL', 'Versions', `Photoshop ${v.photoshop}, UXP ${v.uxp}, HDR Reconstruct ${v.plugin}${needs}`)];
 }
 
 function selfTestLines(r: SelfTestReport): ReportLine[] {
-  const lines: ReportLine[] = [];
-  lines.push(r.ok
-    ? { verdict: 'PASS', check: 'Engine page', text: `self-test passed in ${Math.round(r.ms)} ms on ${r.provider}` }
-    : { verdict: 'FAIL', check: 'Engine page', text: `self-test failed after ${Math.round(r.ms)} ms: ${r.error ?? 'no reason given'}` });
-  lines.push(r.adapter
-    ? { verdict: 'PASS', check: 'WebGPU', text: `adapter ${r.adapter}` }
-    : { verdict: 'FAIL', check: 'WebGPU', text: 'no adapter: the engine runs on WASM, much slower' });
-  const threads = `${r.wasmThreads} thread${r.wasmThreads === 1 ? '' : 's'}`;
-  lines.push({
-    verdict: 'INFO', check: 'WASM',
-    text: r.crossOriginIsolated ? `${threads}, cross-origin isolated` : `${threads}, not cross-origin isolated (so no WASM threads)`,
-  });
-  return lines;
+  const ms = Math.round(r.ms);
+  const threads = plural(r.wasmThreads, 'thread');
+  return [
+    r.ok
+      ? line('PASS', 'Engine page', `self-test passed in ${ms} ms on ${r.provider}`)
+      : line('FAIL', 'Engine page', `self-test failed after ${ms} ms: ${r.error ?? 'no reason given'}`),
+    r.adapter
+      ? line('PASS', 'WebGPU', `adapter ${r.adapter}`)
+      : line('FAIL', 'WebGPU', 'no adapter: the engine runs on WASM, much slower'),
+    line('INFO', 'WASM', r.crossOriginIsolated
+      ? `${threads}, cross-origin isolated`
+      : `${threads}, not cross-origin isolated (so no WASM threads)`),
+  ];
 }
 
 async function bridgeLine(size: number, p: DiagnosticsProbes): Promise<ReportLine> {
@@ -122,55 +127,62 @@ async function bridgeLine(size: number, p: DiagnosticsProbes): Promise<ReportLin
   try {
     await p.bridgeRoundTrip(size * MB);
   } catch (e) {
-    return { verdict: 'FAIL', check, text: `failed after ${Math.round(p.now() - start)} ms: ${reason(e)}` };
+    return line('FAIL', check, `failed after ${Math.round(p.now() - start)} ms: ${reason(e)}`);
   }
   const ms = Math.max(p.now() - start, 1);
-  return { verdict: 'PASS', check, text: `round trip in ${Math.round(ms)} ms (${((2 * size * 1000) / ms).toFixed(1)} MB/s both ways)` };
+  const rate = ((2 * size * 1000) / ms).toFixed(1);
+  return line('PASS', check, `round trip in ${Math.round(ms)} ms (${rate} MB/s both ways)`);
 }
 
 async function imagingLine(depth: Depth, p: DiagnosticsProbes): Promise<ReportLine> {
   const check = `Imaging ${depth}-bit`;
   const difference = await p.imagingRoundTrip(depth);
   return difference === undefined
-    ? { verdict: 'PASS', check, text: '64×64 pixels came back equal (temporary document closed without saving)' }
-    : { verdict: 'FAIL', check, text: `64×64 pixels came back different: ${difference}` };
+    ? line('PASS', check, '64×64 pixels came back equal (temporary document closed without saving)')
+    : line('FAIL', check, `64×64 pixels came back different: ${difference}`);
 }
 
 function displayLines(displays: readonly DisplayHeadroom[] | undefined): ReportLine[] {
-  if (!displays) return [{ verdict: 'INFO', check: 'Display', text: 'this Photoshop has no core.getDisplayConfiguration' }];
-  if (!displays.length) return [{ verdict: 'INFO', check: 'Display', text: 'Photoshop reported no display' }];
+  if (!displays) return [line('INFO', 'Display', 'this Photoshop has no core.getDisplayConfiguration')];
+  if (!displays.length) return [line('INFO', 'Display', 'Photoshop reported no display')];
   return displays.map((d, i) => {
     const which = d.primary ? 'primary display' : `display ${i + 1}`;
-    if (d.headroom === undefined) return { verdict: 'INFO', check: 'Display', text: `${which}: HDR headroom not reported (Photoshop 26.5+ reports it)` };
-    const hdr = d.headroom > 1 ? `HDR, headroom ${d.headroom.toFixed(1)}× SDR white` : 'SDR (headroom 1.0): HDR values show clipped';
-    return { verdict: 'INFO', check: 'Display', text: `${which}: ${hdr}` };
+    if (d.headroom === undefined) return line('INFO', 'Display', `${which}: HDR headroom not reported (Photoshop 26.5+ reports it)`);
+    const hdr = d.headroom > 1
+      ? `HDR, headroom ${d.headroom.toFixed(1)}× SDR white`
+      : 'SDR (headroom 1.0): HDR values show clipped';
+    return line('INFO', 'Display', `${which}: ${hdr}`);
   });
 }
 
 function cacheLine(c: ModelCacheState): ReportLine {
-  if (!c.present) return { verdict: 'INFO', check: 'Model cache', text: `${c.what}: none` };
-  const sum = c.checksumOk === undefined ? 'no checksum recorded' : c.checksumOk ? 'checksum ok' : 'checksum does not match: choose the file again';
-  return { verdict: c.checksumOk === false ? 'FAIL' : 'PASS', check: 'Model cache', text: `${c.what}: ${mb(c.bytes ?? 0)}, ${sum}` };
+  if (!c.present) return line('INFO', 'Model cache', `${c.what}: none`);
+  const sum = c.checksumOk === undefined ? 'no checksum recorded'
+    : c.checksumOk ? 'checksum ok' : 'checksum does not match: choose the file again';
+  return line(c.checksumOk === false ? 'FAIL' : 'PASS', 'Model cache', `${c.what}: ${mb(c.bytes ?? 0)}, ${sum}`);
 }
 
 function folderLine(f: DataFolderState): ReportLine {
   const free = f.freeBytes === undefined ? 'free space not reported by UXP' : `${mb(f.freeBytes)} free`;
-  return { verdict: 'INFO', check: 'Data folder', text: `${f.path}: ${f.files} file${f.files === 1 ? '' : 's'}, ${mb(f.bytes)}; ${free}` };
+  return line('INFO', 'Data folder', `${f.path}: ${plural(f.files, 'file')}, ${mb(f.bytes)}; ${free}`);
 }
 
 /** Runs every check in order; `onLine` sees each line as it is known. Never throws. */
-export async function runDiagnostics(p: DiagnosticsProbes, onLine: (line: ReportLine) => void = () => undefined): Promise<ReportLine[]> {
+export async function runDiagnostics(
+  p: DiagnosticsProbes,
+  onLine: (line: ReportLine) => void = () => undefined,
+): Promise<ReportLine[]> {
   const lines: ReportLine[] = [];
   const step = async (check: string, run: () => ReportLine[] | Promise<ReportLine[]>): Promise<void> => {
     let got: ReportLine[];
     try {
       got = await run();
     } catch (e) {
-      got = [{ verdict: 'FAIL', check, text: reason(e) }];
+      got = [line('FAIL', check, reason(e))];
     }
-    got.forEach((line) => {
-      lines.push(line);
-      onLine(line);
+    got.forEach((l) => {
+      lines.push(l);
+      onLine(l);
     });
   };
   await step('Versions', () => versionLines(p.versions()));
@@ -188,6 +200,6 @@ export const formatLine = (l: ReportLine): string => `${l.verdict.padEnd(4)}  ${
 /** The text the dialog shows, Copy copies and Save writes. */
 export function formatReport(lines: readonly ReportLine[], when: string): string {
   const failed = lines.filter((l) => l.verdict === 'FAIL').length;
-  const summary = failed ? `${failed} check${failed === 1 ? '' : 's'} failed` : 'all checks passed';
+  const summary = failed ? `${plural(failed, 'check')} failed` : 'all checks passed';
   return [`HDR Reconstruct diagnostics, ${when}: ${summary}`, '', ...lines.map(formatLine), ''].join('\n');
 }

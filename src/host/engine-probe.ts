@@ -11,10 +11,12 @@ import { whenLoaded, type MessageWindow } from './webview-endpoint';
 export const SELF_TEST_QUERY = '?self-test';
 
 const isReport = (d: unknown): d is SelfTestReport => {
+  if (typeof d !== 'object' || d === null) return false;
   const r = d as Record<string, unknown>;
-  return typeof d === 'object' && d !== null && r.type === 'self-test' && typeof r.ok === 'boolean' && typeof r.provider === 'string'
-    && (r.adapter === null || r.adapter === undefined || typeof r.adapter === 'string') && typeof r.wasmThreads === 'number'
-    && typeof r.crossOriginIsolated === 'boolean' && typeof r.ms === 'number' && (r.error === undefined || typeof r.error === 'string');
+  const optionalText = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+  return r.type === 'self-test' && typeof r.ok === 'boolean' && typeof r.provider === 'string' && optionalText(r.adapter)
+    && typeof r.wasmThreads === 'number' && typeof r.crossOriginIsolated === 'boolean' && typeof r.ms === 'number'
+    && (r.error === undefined || typeof r.error === 'string');
 };
 
 /**
@@ -22,7 +24,11 @@ const isReport = (d: unknown): d is SelfTestReport => {
  * so neither its load nor its message is missed); rejects when the page fails to load, answers in
  * another form, or says nothing for `timeoutMs`.
  */
-export function awaitSelfTest(webview: HTMLElement, pluginWindow: MessageWindow, timeoutMs: number): Promise<SelfTestReport> {
+export function awaitSelfTest(
+  webview: HTMLElement,
+  pluginWindow: MessageWindow,
+  timeoutMs: number,
+): Promise<SelfTestReport> {
   return new Promise((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const listener = (event: MessageEvent): void => {

@@ -114,7 +114,8 @@ export class LayerStream implements PixelSource, PixelSink {
     const components = o.format.colorComponents + (patch.pixels.alpha ? 1 : 0);
     const imageData = await imaging.createImageDataFromBuffer(samples, {
       width: rect.width, height: rect.height, components, chunky: true,
-      colorSpace: o.format.colorComponents === 3 ? 'RGB' : 'Grayscale', ...(o.targetProfile === undefined ? {} : { colorProfile: o.targetProfile }),
+      colorSpace: o.format.colorComponents === 3 ? 'RGB' : 'Grayscale',
+      ...(o.targetProfile === undefined ? {} : { colorProfile: o.targetProfile }), // untagged: the document's own
     });
     try {
       await imaging.putPixels({

@@ -55,7 +55,8 @@ const docById = (id: number): Document | undefined => app.documents.find((d) => 
 /** Clipping over the whole layer, read in strips at the document's own depth. */
 async function measure(target: Target, hdrcnn: HdrcnnSettings, cancel: Cancellation, progress: (f: number) => void) {
   const ref: LayerRef = { documentID: target.documentID, layerID: target.layerID };
-  const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile ?? '') };
+  const curve = toneCurve(target.profile ?? '');
+  const format = { depth: target.depth, colorComponents: target.colorComponents, curve };
   let [samples, saturated, highlights] = [0, 0, false];
   const { width, height } = target.bounds;
   for (let top = 0; top < height; top += STRIP_ROWS) {
@@ -85,8 +86,9 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
   const name = layerName(settings);
   const curve = toneCurve(target.profile ?? '');
   const notices: string[] = [];
-  if (target.profile === undefined) notices.push(`“${target.documentTitle}” has no colour profile: the network sees it through the sRGB curve.`);
-  else if (!curve.known) notices.push(`Unknown colour profile “${target.profile}”: the network sees it through the sRGB curve.`);
+  const seen = 'the network sees it through the sRGB curve.';
+  if (target.profile === undefined) notices.push(`“${target.documentTitle}” has no colour profile: ${seen}`);
+  else if (!curve.known) notices.push(`Unknown colour profile “${target.profile}”: ${seen}`);
   let actionsOwnHistory = false;
   try {
     report(0, 'Measuring clipped highlights');
@@ -115,7 +117,8 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
       const doc = await app.createDocument({
         name: `${target.documentTitle.replace(/\.[^.]+$/, '')} HDR`, width: source.width, height: source.height, resolution: source.resolution,
         mode: target.colorComponents === 3 ? constants.NewDocumentMode.RGB : constants.NewDocumentMode.GRAYSCALE,
-        depth: 32, fill: constants.DocumentFill.TRANSPARENT, ...(target.profile === undefined ? {} : { profile: target.profile }),
+        depth: 32, fill: constants.DocumentFill.TRANSPARENT,
+        ...(target.profile === undefined ? {} : { profile: target.profile }), // untagged: Photoshop's default
       });
       if (!doc) throw new Error('Photoshop did not create the new document');
       await ctx.hostControl.registerAutoCloseDocument(doc.id);
@@ -162,7 +165,8 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
  */
 const ACTIONS_SUSPENSION = 0xffffffff;
 const ownedByActions = (s: unknown): boolean =>
-  s === ACTIONS_SUSPENSION || (s as { historySuspensionID?: unknown } | undefined)?.historySuspensionID === ACTIONS_SUSPENSION;
+  s === ACTIONS_SUSPENSION
+  || (s as { historySuspensionID?: unknown } | undefined)?.historySuspensionID === ACTIONS_SUSPENSION;
 
 /** A failed run whose changes the Actions panel's suspension keeps: say so, and how to undo them. */
 function notRolledBack(target: Target, e: unknown, cancelled: boolean): UserError {

@@ -83,13 +83,19 @@ export class Runner {
       throw new Error(this.finish({ ok: false, cancelled: false, message: describeError(e) }).message);
     }
     if (this.current) throw new Error(BUSY);
-    const outcome = this.finish(await this.guarded(settings, false, (lease, feedback) => reconstructInModal(ctx, undefined, settings, lease.client, feedback)));
+    const outcome = this.finish(
+      await this.guarded(settings, false, (lease, feedback) => reconstructInModal(ctx, undefined, settings, lease.client, feedback)),
+    );
     if (!outcome.ok) throw new Error(outcome.message);
     return actionInfo(settings);
   };
 
   /** Target check, engine lease, the run, release; any failure becomes an outcome. */
-  private async guarded(settings: Settings, fromPanel: boolean, body: (lease: EngineLease, feedback: RunFeedback, target: Target) => Promise<RunSummary>): Promise<RunOutcome> {
+  private async guarded(
+    settings: Settings,
+    fromPanel: boolean,
+    body: (lease: EngineLease, feedback: RunFeedback, target: Target) => Promise<RunSummary>,
+  ): Promise<RunOutcome> {
     const cancel = { aborted: false };
     this.current = { cancel };
     this.listeners.forEach((l) => l.started());

@@ -93,7 +93,7 @@ export class WebviewLeases {
     return ready;
   }
 
-  /** An engine with `weights` loaded: the panel's (`fromPanel`: a run its button started), or a dialog's for this run only. */
+  /** An engine with `weights` loaded: the panel's (`fromPanel`: its button started the run), or a dialog's for this run only. */
   async lease(weights: WeightsChoice, fromPanel: boolean): Promise<EngineLease> {
     if (this.panel && fromPanel) {
       await this.preparePanel(weights);

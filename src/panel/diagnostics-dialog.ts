@@ -5,7 +5,9 @@
  */
 import { EngineClient } from '../protocol/client';
 import { formatLine, formatReport, runDiagnostics, type DiagnosticsProbes } from '../host/diagnostics';
-import { dataFolderState, displayHeadroom, hostVersions, imagingRoundTrip, weightsCacheState } from '../host/diagnostics-host';
+import {
+  dataFolderState, displayHeadroom, hostVersions, imagingRoundTrip, weightsCacheState,
+} from '../host/diagnostics-host';
 import { awaitSelfTest, bridgeRoundTrip, SELF_TEST_QUERY } from '../host/engine-probe';
 import { saveTextFile } from '../host/text-file';
 import { webviewEndpoint, whenLoaded, type MessageWindow } from '../host/webview-endpoint';
@@ -31,21 +33,25 @@ export interface DiagnosticsDeps {
 
 export const REPORT_FILE = 'hdr-reconstruct-diagnostics.txt';
 const SELF_TEST_TIMEOUT_MS = 60_000;
+const RUNNING = 'Running the checks… (a few seconds; three temporary documents open and close)';
+const REPORT_STYLE = 'white-space: pre-wrap; font-family: monospace; font-size: 11px';
 const BRIDGE_TIMEOUT_MS = 30_000;
 
 /** Opens the dialog and runs the checks; resolves with the report once they are done (the dialog stays until Close). */
 export async function openDiagnostics(deps: DiagnosticsDeps): Promise<string> {
-  const status = h('sp-body', { id: 'hdr-diagnostics-status' }, 'Running the checks… (a few seconds; three temporary documents open and close)');
-  const lines = h('div', { id: 'hdr-diagnostics-report', style: 'white-space: pre-wrap; font-family: monospace; font-size: 11px' });
-  const copy = h('sp-button', { id: 'hdr-diagnostics-copy', variant: 'secondary', disabled: true }, 'Copy') as Button;
-  const save = h('sp-button', { id: 'hdr-diagnostics-save', variant: 'secondary', disabled: true }, 'Save…') as Button;
+  const status = h('sp-body', { id: 'hdr-diagnostics-status' }, RUNNING);
+  const lines = h('div', { id: 'hdr-diagnostics-report', style: REPORT_STYLE });
+  const button = (id: string, text: string): Button => h('sp-button', { id, variant: 'secondary', disabled: true }, text) as Button;
+  const copy = button('hdr-diagnostics-copy', 'Copy');
+  const save = button('hdr-diagnostics-save', 'Save…');
   const close = h('sp-button', { id: 'hdr-diagnostics-close', variant: 'cta' }, 'Close');
   const selfTestView = engineWebview('hdr-diagnostics-selftest', '24px');
   selfTestView.setAttribute('src', ENGINE_URL + SELF_TEST_QUERY);
   const engineView = engineWebview('hdr-diagnostics-engine', '24px');
   const dialog = h('dialog', { id: 'hdr-diagnostics' }, [
     h('sp-heading', { size: 'XS' }, 'HDR Reconstruct diagnostics'), status, lines,
-    h('div', { style: 'display: flex; gap: 8px; justify-content: flex-end' }, [copy, save, close]), selfTestView, engineView,
+    h('div', { style: 'display: flex; gap: 8px; justify-content: flex-end' }, [copy, save, close]),
+    selfTestView, engineView,
   ]) as HTMLDialogElement;
 
   // Listening before the webviews load, so neither their load nor the self-test's message is missed.
@@ -60,7 +66,8 @@ export async function openDiagnostics(deps: DiagnosticsDeps): Promise<string> {
     dialog.close();
     dialog.remove();
   };
-  dialog.uxpShowModal({ title: 'HDR Reconstruct diagnostics', resize: 'both', size: { width: 560, height: 480 } }).catch((e: unknown) => {
+  const showing = dialog.uxpShowModal({ title: 'HDR Reconstruct diagnostics', resize: 'both', size: { width: 560, height: 480 } });
+  showing.catch((e: unknown) => {
     const code = (e as { code?: unknown } | undefined)?.code;
     if (code === dialog.REJECTION_REASON_NOT_ALLOWED || code === dialog.REJECTION_REASON_DETACHED) shown = false;
     else closeDialog(); // dismissed
@@ -80,7 +87,9 @@ export async function openDiagnostics(deps: DiagnosticsDeps): Promise<string> {
     dataFolder: dataFolderState,
     now: deps.now,
   };
-  const result = await runDiagnostics(probes, (line) => (lines.textContent = `${lines.textContent}${formatLine(line)}\n`));
+  const result = await runDiagnostics(probes, (line) => {
+    lines.textContent = `${lines.textContent}${formatLine(line)}\n`;
+  });
   await client.dispose();
   selfTestView.remove();
   engineView.remove();

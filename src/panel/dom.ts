@@ -27,7 +27,10 @@ export function dropdown<T extends string>(id: string, options: ReadonlyArray<{ 
   return h('sp-dropdown', { id, style: 'width: 100%' }, [h('sp-menu', { slot: 'options' }, items)]) as Dropdown;
 }
 
-/** Selects `index` of a rendered sp-dropdown: `selectedIndex` (the `selected` attributes only count at render), and the attributes to match. */
+/**
+ * Selects `index` of a rendered sp-dropdown: `selectedIndex` (the `selected` attributes only count
+ * when it renders), and the attributes to match.
+ */
 export function selectItem(dd: Dropdown, index: number): void {
   Array.from(dd.querySelectorAll('sp-menu-item')).forEach((item, i) => {
     if (i === index) item.setAttribute('selected', '');

@@ -52,8 +52,8 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   // An integer slider in hundredths of gamma: sp-slider documents min, max and value, not a fractional step.
   const gammaLabel = h('sp-label', { slot: 'label' }, gammaText(settings.gamma));
   const gamma = h('sp-slider', {
-    id: 'hdr-gamma', min: String(GAMMA_MIN * 100), max: String(GAMMA_MAX * 100), value: String(Math.round(settings.gamma * 100)),
-    'show-value': 'false', style: 'width: 100%',
+    id: 'hdr-gamma', min: String(GAMMA_MIN * 100), max: String(GAMMA_MAX * 100),
+    value: String(Math.round(settings.gamma * 100)), 'show-value': 'false', style: 'width: 100%',
   }, [gammaLabel]) as Slider;
   const weights = dropdown('hdr-weights', WEIGHTS, settings.weights);
   const fileItem = weights.querySelectorAll('sp-menu-item')[2];

@@ -27,8 +27,9 @@ export function progressText(stage: ProgressStage, loaded: number, total: number
 
 const dialogRefused = (e: unknown): DialogRefusedError =>
   new DialogRefusedError(
-    `Photoshop did not allow HDR Reconstruct’s engine dialog to open (${(e as Error).message}), so the engine could not start; `
-    + 'nothing was changed. Open the HDR Reconstruct panel and try again: its engine is used then.',
+    `Photoshop did not allow HDR Reconstruct’s engine dialog to open (${(e as Error).message}), `
+    + 'so the engine could not start; nothing was changed. Open the HDR Reconstruct panel and try again: '
+    + 'its engine is used then.',
   );
 
 export function openEngineDialog(): DialogSurface {
@@ -55,9 +56,11 @@ export function openEngineDialog(): DialogSurface {
   refused.catch(() => undefined); // observed by the lease
   // Resolves when we close it; rejects when the user dismisses it (Escape, window close), or when
   // Photoshop does not show it (e.g. during Action playback): that is no cancel, and is said so.
-  dialog.uxpShowModal({ title: 'HDR Reconstruct', resize: 'none', size: { width: 420, height: 200 } }).catch((e: unknown) => {
+  const showing = dialog.uxpShowModal({ title: 'HDR Reconstruct', resize: 'none', size: { width: 420, height: 200 } });
+  showing.catch((e: unknown) => {
     const code = (e as { code?: unknown } | undefined)?.code;
-    if (code === dialog.REJECTION_REASON_NOT_ALLOWED || code === dialog.REJECTION_REASON_DETACHED) refuse(dialogRefused(e));
+    const refusedBy = code === dialog.REJECTION_REASON_NOT_ALLOWED || code === dialog.REJECTION_REASON_DETACHED;
+    if (refusedBy) refuse(dialogRefused(e));
     else stop();
   });
 
