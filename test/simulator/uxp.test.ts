@@ -179,6 +179,45 @@ describe('more of the plugin environment', () => {
     expect(await f.read()).toBe('data');
   });
 
+  test('loadEvent: "use" loads the plugin at its first command or panel, "startup" at launch; unloading drops its globals', async () => {
+    let loads = 0;
+    const load = () => {
+      loads++;
+      (globalThis as Record<string, unknown>).simPluginGlobal = loads;
+      s.uxp.entrypoints.setup({ commands: { c: () => 'ran' } });
+    };
+    s.sim.plugin.install({ manifest: { host: { data: {} } }, load });
+    s.sim.plugin.launch();
+    expect([s.sim.plugin.loaded, loads]).toEqual([false, 0]);
+    expect(await s.sim.entrypoints.runCommand('c')).toBe('ran');
+    s.sim.relaunch();
+    expect([s.sim.plugin.loaded, (globalThis as Record<string, unknown>).simPluginGlobal]).toEqual([false, undefined]);
+    s.sim.plugin.install({ manifest: { host: { data: { loadEvent: 'startup' } } }, load });
+    s.sim.relaunch();
+    expect([s.sim.plugin.loaded, loads]).toEqual([true, 2]);
+    s.sim.reset();
+    expect((globalThis as Record<string, unknown>).simPluginGlobal).toBeUndefined();
+  });
+
+  test('host and versions; getFileForSaving writes where the user chose, or gives nothing on Cancel', async () => {
+    expect([s.uxp.host.version, s.uxp.versions.uxp, s.uxp.versions.plugin]).toEqual(['26.0.0', '8.0.0', '0.1.0']);
+    s.sim.versions.photoshop = '26.5.0';
+    expect(s.uxp.host.version).toBe('26.5.0');
+    const fs = s.uxp.storage.localFileSystem;
+    s.sim.files.saveNext(null);
+    expect(await fs.getFileForSaving('a.txt', { types: ['txt'] })).toBeNull();
+    s.sim.files.saveNext('report.txt');
+    const file = (await fs.getFileForSaving('a.txt', { types: ['txt'] }))!;
+    await file.write('hello');
+    expect([file.nativePath, s.sim.files.saved('report.txt')]).toEqual(['/sim/saved/report.txt', 'hello']);
+  });
+
+  test('getDisplayConfiguration: one entry per display; the headroom field only where set (26.5+)', async () => {
+    s.sim.displays.splice(0, 1, { primary: true, headroom: 2.5 }, { primary: false });
+    const got = await s.photoshop.core.getDisplayConfiguration({});
+    expect(got.map((d) => [d.isPrimary, d.maximumExtendedDynamicRangeColorComponent])).toEqual([[true, 2.5], [false, undefined]]);
+  });
+
   test('showPanel roots are elements of the plugin document; destroyPanel calls destroy and removes them', async () => {
     const calls: string[] = [];
     s.uxp.entrypoints.setup({ panels: { p: { create: (root: SimElementLike) => calls.push(`create ${root.isConnected}`), destroy: () => calls.push('destroy') } } });
