@@ -138,3 +138,11 @@ test('no self-test page, an older Photoshop, no headroom field, a damaged weight
     /^INFO  Data folder: \/sim\/plugin-data: 1 file, 1\.0 MB; free space not reported by UXP$/,
   ]);
 });
+
+test('when Photoshop will not show the dialog, the report comes as an alert', async () => {
+  sim.document.refuseDialogs = true;
+  await sim.entrypoints.runCommand(DIAGNOSTICS_ID);
+  expect(sim.alerts).toHaveLength(1);
+  expect(sim.alerts[0]).toMatch(/^HDR Reconstruct diagnostics, .*: all checks passed\n\nPASS  Versions: /);
+  expect(sim.document.getElementById('hdr-diagnostics')).toBeNull();
+});
