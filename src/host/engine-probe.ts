@@ -4,9 +4,9 @@
  * webview. The bridge round trip sends text of a given size through the `echo` request and checks
  * that the same text came back.
  */
-import type { EngineClient } from '../protocol/client';
+import { EngineClient } from '../protocol/client';
 import type { SelfTestReport } from './diagnostics';
-import { whenLoaded, type MessageWindow } from './webview-endpoint';
+import { webviewEndpoint, whenLoaded, type MessageWindow, type WebviewLike } from './webview-endpoint';
 
 export const SELF_TEST_QUERY = '?self-test';
 
@@ -61,9 +61,27 @@ export function probeText(bytes: number): string {
   return block.repeat(Math.ceil(bytes / block.length)).slice(0, bytes);
 }
 
-/** A round trip of `bytes` through the engine page's echo; rejects if it fails or comes back different. */
-export const bridgeRoundTrip = (client: EngineClient) => async (bytes: number): Promise<void> => {
-  const sent = probeText(bytes);
-  const back = await client.echo(sent);
-  if (back !== sent) throw new Error(`the text came back different (${back.length} of ${bytes} characters)`);
-};
+export interface BridgeProbe {
+  /** A round trip of `bytes` through the page's echo; rejects if it fails or comes back different. */
+  roundTrip(bytes: number): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Round trips through the engine page in `webview` (call before it enters the document, so its load
+ * is not missed); `timeoutMs` without an answer fails one.
+ */
+export function bridgeProbe(webview: HTMLElement & WebviewLike, pluginWindow: MessageWindow, timeoutMs: number): BridgeProbe {
+  const loaded = whenLoaded(webview);
+  loaded.catch(() => undefined); // reported by the first round trip
+  const client = new EngineClient(webviewEndpoint(webview, pluginWindow), {}, { timeoutMs });
+  return {
+    async roundTrip(bytes) {
+      await loaded;
+      const sent = probeText(bytes);
+      const back = await client.echo(sent);
+      if (back !== sent) throw new Error(`the text came back different (${back.length} of ${bytes} characters)`);
+    },
+    dispose: () => client.dispose(),
+  };
+}

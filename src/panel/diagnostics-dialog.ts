@@ -3,14 +3,13 @@
  * self-test and an engine page for the bridge in two small webviews, shows each line as it comes,
  * then offers Copy (the clipboard) and Save… (a text file the user picks), ready for a bug report.
  */
-import { EngineClient } from '../protocol/client';
 import { formatLine, formatReport, runDiagnostics, type DiagnosticsProbes } from '../host/diagnostics';
 import {
   dataFolderState, displayHeadroom, hostVersions, imagingRoundTrip, weightsCacheState,
 } from '../host/diagnostics-host';
-import { awaitSelfTest, bridgeRoundTrip, SELF_TEST_QUERY } from '../host/engine-probe';
+import { awaitSelfTest, bridgeProbe, SELF_TEST_QUERY } from '../host/engine-probe';
 import { saveTextFile } from '../host/text-file';
-import { webviewEndpoint, whenLoaded, type MessageWindow } from '../host/webview-endpoint';
+import type { MessageWindow } from '../host/webview-endpoint';
 import type { KeyValueStore } from '../host/settings';
 import { h, type Button } from './dom';
 import { ENGINE_URL, engineWebview } from './webview-surfaces';
@@ -57,9 +56,7 @@ export async function openDiagnostics(deps: DiagnosticsDeps): Promise<string> {
   // Listening before the webviews load, so neither their load nor the self-test's message is missed.
   const selfTest = awaitSelfTest(selfTestView, deps.pluginWindow, SELF_TEST_TIMEOUT_MS);
   selfTest.catch(() => undefined); // reported as a line
-  const engineLoaded = whenLoaded(engineView);
-  engineLoaded.catch(() => undefined);
-  const client = new EngineClient(webviewEndpoint(engineView, deps.pluginWindow), {}, { timeoutMs: BRIDGE_TIMEOUT_MS });
+  const bridge = bridgeProbe(engineView, deps.pluginWindow, BRIDGE_TIMEOUT_MS);
   document.body.appendChild(dialog);
   let shown = true;
   const closeDialog = (): void => {
@@ -77,10 +74,7 @@ export async function openDiagnostics(deps: DiagnosticsDeps): Promise<string> {
   const probes: DiagnosticsProbes = {
     versions: hostVersions,
     selfTest: () => selfTest,
-    bridgeRoundTrip: async (bytes) => {
-      await engineLoaded;
-      await bridgeRoundTrip(client)(bytes);
-    },
+    bridgeRoundTrip: (bytes) => bridge.roundTrip(bytes),
     imagingRoundTrip,
     displays: displayHeadroom,
     modelCache: () => weightsCacheState(deps.store),
@@ -90,7 +84,7 @@ export async function openDiagnostics(deps: DiagnosticsDeps): Promise<string> {
   const result = await runDiagnostics(probes, (line) => {
     lines.textContent = `${lines.textContent}${formatLine(line)}\n`;
   });
-  await client.dispose();
+  await bridge.dispose();
   selfTestView.remove();
   engineView.remove();
   const report = formatReport(result, deps.when());
