@@ -35,7 +35,7 @@ interface Session {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Body = DistributiveOmit<Response, 'id' | 'version'>;
-type Work = Exclude<Request, { type: 'cancel' }>;
+type Work = Exclude<Request, { type: 'cancel' | 'echo' }>;
 
 /** How long a failed WebGPU run waits for its device's lost promise, to say which happened. */
 const LOST_GRACE_MS = 2000;
@@ -83,6 +83,10 @@ export class Engine {
     }
     if (request.type === 'cancel') {
       this.requests.get(request.target)?.abort(); // cancel has no answer of its own
+      return;
+    }
+    if (request.type === 'echo') {
+      this.send(request.id, { type: 'echo', payload: request.payload }); // at once, not behind queued work
       return;
     }
     if (this.requests.size >= MAX_QUEUED_REQUESTS) {

@@ -75,8 +75,8 @@ export interface LayerStreamOptions {
   readonly format: Omit<SourceFormat, 'hasAlpha'>;
   /** Whether the source layer has transparency (every layer but a background layer). */
   readonly hasAlpha: boolean;
-  /** Base profile name of the 32-bit target document. */
-  readonly targetProfile: string;
+  /** Base profile name of the 32-bit target document; undefined: the document's own (untagged). */
+  readonly targetProfile: string | undefined;
   readonly linearise: LineariseChoice;
   readonly settings: HdrcnnSettings;
 }
@@ -114,7 +114,8 @@ export class LayerStream implements PixelSource, PixelSink {
     const components = o.format.colorComponents + (patch.pixels.alpha ? 1 : 0);
     const imageData = await imaging.createImageDataFromBuffer(samples, {
       width: rect.width, height: rect.height, components, chunky: true,
-      colorSpace: o.format.colorComponents === 3 ? 'RGB' : 'Grayscale', colorProfile: o.targetProfile,
+      colorSpace: o.format.colorComponents === 3 ? 'RGB' : 'Grayscale',
+      ...(o.targetProfile === undefined ? {} : { colorProfile: o.targetProfile }), // untagged: the document's own
     });
     try {
       await imaging.putPixels({

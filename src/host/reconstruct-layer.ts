@@ -14,6 +14,7 @@ import type { InferenceBackend } from '../core/backend';
 import { CancelledError, type Cancellation } from '../core/cancellation';
 import type { HdrcnnSettings } from '../core/hdrcnn';
 import { reconstructTiles } from '../core/reconstruct';
+import { conversionNotice } from './depth-conversion';
 import { UserError } from './errors';
 import { LayerStream, readPatch, type LayerRef } from './layer-stream';
 import { clippingStats } from './pixel-codec';
@@ -54,7 +55,8 @@ const docById = (id: number): Document | undefined => app.documents.find((d) => 
 /** Clipping over the whole layer, read in strips at the document's own depth. */
 async function measure(target: Target, hdrcnn: HdrcnnSettings, cancel: Cancellation, progress: (f: number) => void) {
   const ref: LayerRef = { documentID: target.documentID, layerID: target.layerID };
-  const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile) };
+  const curve = toneCurve(target.profile ?? '');
+  const format = { depth: target.depth, colorComponents: target.colorComponents, curve };
   let [samples, saturated, highlights] = [0, 0, false];
   const { width, height } = target.bounds;
   for (let top = 0; top < height; top += STRIP_ROWS) {
@@ -82,8 +84,12 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
   const target = expected ? confirmTarget(expected) : findTarget();
   const hdrcnn: HdrcnnSettings = { gamma: settings.gamma, scaling: 1 };
   const name = layerName(settings);
-  const curve = toneCurve(target.profile);
-  const notices = curve.known ? [] : [`Unknown colour profile “${target.profile}”: the network sees it through the sRGB curve.`];
+  const curve = toneCurve(target.profile ?? '');
+  const notices: string[] = [];
+  const seen = 'the network sees it through the sRGB curve.';
+  if (target.profile === undefined) notices.push(`“${target.documentTitle}” has no colour profile: ${seen}`);
+  else if (!curve.known) notices.push(`Unknown colour profile “${target.profile}”: ${seen}`);
+  let actionsOwnHistory = false;
   try {
     report(0, 'Measuring clipped highlights');
     const { saturated, highlights } = await measure(target, hdrcnn, cancel, (f) => report(f, 'Measuring clipped highlights'));
@@ -96,8 +102,11 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
     let convertedFrom: 8 | 16 | undefined;
     if (settings.output === 'layer') {
       suspension = await ctx.hostControl.suspendHistory({ documentID: target.documentID, name: HISTORY_NAME });
+      actionsOwnHistory = ownedByActions(suspension);
       if (target.depth !== 32) {
+        const notice = conversionNotice(source); // before: the layers as the user made them
         source.bitsPerChannel = constants.BitsPerChannelType.THIRTYTWO;
+        if (notice) notices.push(notice);
         convertedFrom = target.depth;
       }
       const layer = await source.createPixelLayer({ name });
@@ -108,7 +117,8 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
       const doc = await app.createDocument({
         name: `${target.documentTitle.replace(/\.[^.]+$/, '')} HDR`, width: source.width, height: source.height, resolution: source.resolution,
         mode: target.colorComponents === 3 ? constants.NewDocumentMode.RGB : constants.NewDocumentMode.GRAYSCALE,
-        depth: 32, fill: constants.DocumentFill.TRANSPARENT, profile: target.profile,
+        depth: 32, fill: constants.DocumentFill.TRANSPARENT,
+        ...(target.profile === undefined ? {} : { profile: target.profile }), // untagged: Photoshop's default
       });
       if (!doc) throw new Error('Photoshop did not create the new document');
       await ctx.hostControl.registerAutoCloseDocument(doc.id);
@@ -129,7 +139,7 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
       onProgress: (p) => report(MEASURE_SHARE + (1 - MEASURE_SHARE) * (p.done / p.total), `Reconstructing highlights (${p.done}/${p.total} tiles)`),
     });
     if (cancel.aborted) throw new CancelledError();
-    await ctx.hostControl.resumeHistory(suspension, true);
+    if (!actionsOwnHistory) await ctx.hostControl.resumeHistory(suspension, true);
     if (settings.output === 'document') {
       await ctx.hostControl.unregisterAutoCloseDocument(output.documentID);
       if (cancel.aborted) {
@@ -140,8 +150,29 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
     }
     return { changed: true, layerName: name, saturated, ...counts, notices };
   } catch (e) {
+    if (actionsOwnHistory && docById(target.documentID)) throw notRolledBack(target, e, cancel.aborted);
     if (cancel.aborted) throw new CancelledError();
     if (!docById(target.documentID)) throw new UserError(`“${target.documentTitle}” was closed during the reconstruction; nothing was saved.`);
     throw e;
   }
+}
+
+/**
+ * Action playback with "suspend history": suspendHistory "is ignored, and the following value is returned:
+ * 4294967295 (0xFFFFFFFF)"; resuming it "will raise an exception", and "a plugin cannot roll back changes for
+ * a suspension state that is owned by the Actions panel" (executeAsModal docs). The docs name the bare number,
+ * the typings a HistorySuspension: both are recognised.
+ */
+const ACTIONS_SUSPENSION = 0xffffffff;
+const ownedByActions = (s: unknown): boolean =>
+  s === ACTIONS_SUSPENSION
+  || (s as { historySuspensionID?: unknown } | undefined)?.historySuspensionID === ACTIONS_SUSPENSION;
+
+/** A failed run whose changes the Actions panel's suspension keeps: say so, and how to undo them. */
+function notRolledBack(target: Target, e: unknown, cancelled: boolean): UserError {
+  const why = cancelled ? 'Cancelled' : `Reconstruction failed: ${(e as Error)?.message ?? String(e)}`;
+  return new UserError(
+    `${why}. The Actions panel holds the history of “${target.documentTitle}” during this playback, so its changes`
+    + ' could not be rolled back: use Edit > Undo to remove them.',
+  );
 }

@@ -57,10 +57,10 @@ export class Runner {
   }
 
   /** The panel button or the menu command; never throws. */
-  async runFromUser(settings: Settings): Promise<RunOutcome> {
+  async runFromUser(settings: Settings, from: 'panel' | 'menu'): Promise<RunOutcome> {
     if (this.current) return { ok: false, cancelled: false, message: BUSY }; // the running one owns the listeners' UI
     let summary: RunSummary | undefined;
-    const outcome = await this.guarded(settings, async (lease, feedback, target) => {
+    const outcome = await this.guarded(settings, from === 'panel', async (lease, feedback, target) => {
       summary = await core.executeAsModal((ctx) => reconstructInModal(ctx, target, settings, lease.client, feedback), { commandName: HISTORY_NAME });
       return summary;
     });
@@ -83,13 +83,19 @@ export class Runner {
       throw new Error(this.finish({ ok: false, cancelled: false, message: describeError(e) }).message);
     }
     if (this.current) throw new Error(BUSY);
-    const outcome = this.finish(await this.guarded(settings, (lease, feedback) => reconstructInModal(ctx, undefined, settings, lease.client, feedback)));
+    const outcome = this.finish(
+      await this.guarded(settings, false, (lease, feedback) => reconstructInModal(ctx, undefined, settings, lease.client, feedback)),
+    );
     if (!outcome.ok) throw new Error(outcome.message);
     return actionInfo(settings);
   };
 
   /** Target check, engine lease, the run, release; any failure becomes an outcome. */
-  private async guarded(settings: Settings, body: (lease: EngineLease, feedback: RunFeedback, target: Target) => Promise<RunSummary>): Promise<RunOutcome> {
+  private async guarded(
+    settings: Settings,
+    fromPanel: boolean,
+    body: (lease: EngineLease, feedback: RunFeedback, target: Target) => Promise<RunSummary>,
+  ): Promise<RunOutcome> {
     const cancel = { aborted: false };
     this.current = { cancel };
     this.listeners.forEach((l) => l.started());
@@ -97,7 +103,7 @@ export class Runner {
     let lease: EngineLease | undefined;
     try {
       const target = findTarget(); // before an engine is started for nothing
-      lease = await this.engines.lease(settings.weights);
+      lease = await this.engines.lease(settings.weights, fromPanel);
       this.current.client = lease.client;
       const dialogCancel = lease.feedback?.cancel;
       const feedback: RunFeedback = {

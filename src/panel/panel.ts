@@ -20,8 +20,6 @@ export interface PanelDeps {
 }
 
 export interface Panel {
-  show(): void;
-  hide(): void;
   destroy(): Promise<void>;
 }
 
@@ -44,15 +42,19 @@ const STATE_LABELS: Record<ModelState, string> = {
 };
 
 const label = (text: string): HTMLElement => h('sp-label', {}, text);
+const gammaText = (g: number): string => `Gamma ${formatGamma(g)}`;
 const fileLabel = (name: string | null): string => (name ? `File: ${name}` : 'Chosen file (none yet)');
 
 export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   const { runner, engines, store } = deps;
   let settings: Settings = loadSettings(store);
 
-  const gamma = h('sp-slider', { id: 'hdr-gamma', min: String(GAMMA_MIN), max: String(GAMMA_MAX), step: '0.05', value: String(settings.gamma), style: 'width: 100%' }, [
-    h('sp-label', { slot: 'label' }, 'Gamma'),
-  ]) as Slider;
+  // An integer slider in hundredths of gamma: sp-slider documents min, max and value, not a fractional step.
+  const gammaLabel = h('sp-label', { slot: 'label' }, gammaText(settings.gamma));
+  const gamma = h('sp-slider', {
+    id: 'hdr-gamma', min: String(GAMMA_MIN * 100), max: String(GAMMA_MAX * 100),
+    value: String(Math.round(settings.gamma * 100)), 'show-value': 'false', style: 'width: 100%',
+  }, [gammaLabel]) as Slider;
   const weights = dropdown('hdr-weights', WEIGHTS, settings.weights);
   const fileItem = weights.querySelectorAll('sp-menu-item')[2];
   fileItem.textContent = fileLabel(userWeightsName(store));
@@ -124,8 +126,11 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     },
   });
 
-  gamma.addEventListener('input', () => (status.textContent = `Gamma ${formatGamma(gamma.value)}`));
-  gamma.addEventListener('change', () => update({ gamma: Math.round(gamma.value * 100) / 100 }));
+  gamma.addEventListener('input', () => (gammaLabel.textContent = gammaText(gamma.value / 100)));
+  gamma.addEventListener('change', () => {
+    gammaLabel.textContent = gammaText(gamma.value / 100);
+    update({ gamma: Math.round(gamma.value) / 100 });
+  });
   const picker = <K extends 'weights' | 'output' | 'linearise'>(dd: Dropdown, key: K, options: ReadonlyArray<{ value: Settings[K] }>, then?: () => void): void => {
     dd.addEventListener('change', () => {
       const choice = options[dd.selectedIndex];
@@ -138,10 +143,14 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   picker(output, 'output', OUTPUTS);
   picker(linearise, 'linearise', LINEARISE);
 
-  run.addEventListener('click', () => void runner.runFromUser(settings));
+  run.addEventListener('click', () => void runner.runFromUser(settings, 'panel'));
   cancel.addEventListener('click', () => runner.cancel());
   retry.addEventListener('click', () => prepare(true));
+  // PS-57264: a file picker opened from a Spectrum button may bring an endless series of clicks.
+  let choosing = false;
   choose.addEventListener('click', () => {
+    if (choosing) return;
+    choosing = true;
     chooseWeightsFile(store).then(
       (name) => {
         if (!name) return;
@@ -151,7 +160,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
         prepare(true);
       },
       (e: unknown) => (model.textContent = `Could not read the file: ${(e as Error).message}`),
-    );
+    ).finally(() => (choosing = false));
   });
 
   const unlisten = runner.listen({
@@ -174,8 +183,6 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
 
   prepare();
   return {
-    show: () => engines.setPanelVisible(true),
-    hide: () => engines.setPanelVisible(false),
     destroy: async () => {
       unlisten();
       await engines.detachPanel();

@@ -6,6 +6,7 @@
  */
 import type { EngineEvents } from '../protocol/client';
 import type { ProgressStage } from '../protocol/messages';
+import { DialogRefusedError } from '../host/errors';
 import type { DialogSurface } from '../host/webview-leases';
 import type { WebviewLike } from '../host/webview-endpoint';
 import { h, type Progressbar } from './dom';
@@ -23,6 +24,13 @@ export function progressText(stage: ProgressStage, loaded: number, total: number
   if (stage === 'convert') return 'Converting the weights';
   return total > 0 ? `Downloading: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB` : `Downloading: ${(loaded / MB).toFixed(1)} MB`;
 }
+
+const dialogRefused = (e: unknown): DialogRefusedError =>
+  new DialogRefusedError(
+    `Photoshop did not allow HDR Reconstruct’s engine dialog to open (${(e as Error).message}), `
+    + 'so the engine could not start; nothing was changed. Open the HDR Reconstruct panel and try again: '
+    + 'its engine is used then.',
+  );
 
 export function openEngineDialog(): DialogSurface {
   const status = h('sp-body', { id: 'hdr-dialog-status' }, 'Starting the engine…');
@@ -43,8 +51,18 @@ export function openEngineDialog(): DialogSurface {
     onCancel();
   };
   cancelButton.addEventListener('click', stop);
-  // Resolves when we close it; rejects when the user dismisses it (Escape, window close).
-  dialog.uxpShowModal({ title: 'HDR Reconstruct', resize: 'none', size: { width: 420, height: 200 } }).catch(stop);
+  let refuse!: (e: Error) => void;
+  const refused = new Promise<never>((_, reject) => (refuse = reject));
+  refused.catch(() => undefined); // observed by the lease
+  // Resolves when we close it; rejects when the user dismisses it (Escape, window close), or when
+  // Photoshop does not show it (e.g. during Action playback): that is no cancel, and is said so.
+  const showing = dialog.uxpShowModal({ title: 'HDR Reconstruct', resize: 'none', size: { width: 420, height: 200 } });
+  showing.catch((e: unknown) => {
+    const code = (e as { code?: unknown } | undefined)?.code;
+    const refusedBy = code === dialog.REJECTION_REASON_NOT_ALLOWED || code === dialog.REJECTION_REASON_DETACHED;
+    if (refusedBy) refuse(dialogRefused(e));
+    else stop();
+  });
 
   const events: EngineEvents = {
     onModelStatus: (_state, message) => (status.textContent = message),
@@ -58,6 +76,7 @@ export function openEngineDialog(): DialogSurface {
     webview,
     events,
     cancelled,
+    refused,
     feedback: {
       cancel,
       progress: (fraction, text) => {

@@ -101,6 +101,11 @@ export class EngineClient implements InferenceBackend {
     }
   }
 
+  /** Diagnostics: sends `payload` and resolves with what came back (a bridge round trip). */
+  async echo(payload: string): Promise<string> {
+    return (await this.request({ type: 'echo', payload }, 'echo')).payload;
+  }
+
   /** Sends cancel for every pending request; they reject with EngineError('cancelled'). */
   cancelAll(): void {
     for (const id of [...this.pending.keys()]) this.abandon(id, new EngineError('cancelled', 'cancelled'));

@@ -9,7 +9,8 @@
  * Flow: the plugin sends `init` once (the engine answers `model-status` and
  * `progress` while it provisions the model, then `ready` or `error`), then one
  * `run-tile` per network window (answered by `result` or `error`). `cancel`
- * names the id of a pending request. The plugin drives the tiling loop of the
+ * names the id of a pending request. `echo` (Diagnostics) is answered at once
+ * with the same text. The plugin drives the tiling loop of the
  * shared core; the engine only runs the network.
  */
 import { ERROR_CODES, ProtocolError, type ErrorCode } from './errors';
@@ -46,7 +47,9 @@ export type Request =
       readonly provider: Provider | 'auto';
     }
   | { readonly type: 'run-tile'; readonly id: number; readonly version: number; readonly width: number; readonly height: number; readonly input: EncodedFloat32 }
-  | { readonly type: 'cancel'; readonly id: number; readonly version: number; readonly target: number };
+  | { readonly type: 'cancel'; readonly id: number; readonly version: number; readonly target: number }
+  /** Diagnostics: the page answers with the same text at once (a bridge round trip of that size). */
+  | { readonly type: 'echo'; readonly id: number; readonly version: number; readonly payload: string };
 
 export const MODEL_STATES = ['bundled', 'cached', 'downloading', 'converting', 'ready', 'failed'] as const;
 export type ModelState = (typeof MODEL_STATES)[number];
@@ -75,7 +78,8 @@ export type Response =
       /** Set when the engine changed provider while running this tile (e.g. GPU device lost). */
       readonly notice?: string;
     }
-  | { readonly type: 'error'; readonly id: number; readonly version: number; readonly code: ErrorCode; readonly message: string };
+  | { readonly type: 'error'; readonly id: number; readonly version: number; readonly code: ErrorCode; readonly message: string }
+  | { readonly type: 'echo'; readonly id: number; readonly version: number; readonly payload: string };
 
 type Obj = Record<string, unknown>;
 
@@ -156,7 +160,7 @@ export function parseRequest(raw: unknown): Request {
 }
 
 function copyRequest(raw: unknown): Request {
-  const o = envelope(raw, ['init', 'run-tile', 'cancel']);
+  const o = envelope(raw, ['init', 'run-tile', 'cancel', 'echo']);
   const [id, version] = [field(o, 'id', isCount, 'a non-negative integer'), PROTOCOL_VERSION];
   switch (o.type) {
     case 'init': {
@@ -178,13 +182,15 @@ function copyRequest(raw: unknown): Request {
       checkTilePayload(tile, 'input');
       return tile;
     }
+    case 'echo':
+      return { type: 'echo', id, version, payload: field(o, 'payload', isString, 'text') };
     default:
       return { type: 'cancel', id, version, target: field(o, 'target', isCount, 'the id of a request') };
   }
 }
 
 export function parseResponse(raw: unknown): Response {
-  const o = envelope(raw, ['model-status', 'progress', 'ready', 'result', 'error']);
+  const o = envelope(raw, ['model-status', 'progress', 'ready', 'result', 'error', 'echo']);
   switch (o.type) {
     case 'model-status':
       field(o, 'state', oneOf(MODEL_STATES), 'a model state');
@@ -208,6 +214,9 @@ export function parseResponse(raw: unknown): Response {
     case 'error':
       field(o, 'code', oneOf(ERROR_CODES), 'an error code');
       field(o, 'message', isString, 'text');
+      break;
+    case 'echo':
+      field(o, 'payload', isString, 'text');
       break;
   }
   return o as unknown as Response;

@@ -280,3 +280,10 @@ describe('hostile input', () => {
     expect(samples(await ask(tile(200)))).toEqual(Array(6).fill(0.5)); // served again once the queue drained
   });
 });
+
+test('echo is answered at once with the same text, without a model (Diagnostics’ bridge round trip)', () => {
+  const replies: Response[] = [];
+  const engine = new Engine((m) => replies.push(m), {} as EngineDeps);
+  engine.handle({ type: 'echo', id: 7, version: v, payload: 'x'.repeat(1000) });
+  expect(replies).toEqual([{ type: 'echo', id: 7, version: v, payload: 'x'.repeat(1000) }]);
+});

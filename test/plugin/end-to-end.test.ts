@@ -26,7 +26,7 @@ const TOLERANCE = 1e-4; // onnxruntime-web WASM in the engine vs onnxruntime-nod
 /** Panel settings for the next run: gamma, and the pickers by index. */
 async function configure({ gamma = 1, linearise = 0, output = 0 }: { gamma?: number; linearise?: number; output?: number }) {
   await openPanel();
-  sim.ui.slide(byId('hdr-gamma'), gamma);
+  sim.ui.slide(byId('hdr-gamma'), Math.round(gamma * 100)); // the slider is in hundredths
   sim.ui.choose(byId('hdr-linearise'), linearise);
   sim.ui.choose(byId('hdr-output'), output);
 }

@@ -143,3 +143,13 @@ it('run rejects only with EngineError: a result whose payload is not base64, a b
   await client.dispose();
   await broken.dispose();
 });
+
+it('echo sends the text and resolves with the text that comes back', async () => {
+  const { endpoint, sent, answer } = scripted();
+  const client = new EngineClient(endpoint);
+  const back = client.echo('abc');
+  expect(sent).toEqual([{ type: 'echo', id: 1, version: v, payload: 'abc' }]);
+  answer({ type: 'echo', id: 1, version: v, payload: 'abc' });
+  await expect(back).resolves.toBe('abc');
+  await client.dispose();
+});

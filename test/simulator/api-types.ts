@@ -42,7 +42,7 @@ export interface AppShape extends Pick<Photoshop, 'typename'> {
 /** The modelled part of `require('photoshop')`. */
 export interface PhotoshopSubset {
   app: AppShape;
-  core: Pick<typeof PS.core, 'executeAsModal' | 'isModal' | 'showAlert'>;
+  core: Pick<typeof PS.core, 'executeAsModal' | 'isModal' | 'showAlert' | 'getDisplayConfiguration'>;
   action: Pick<typeof PS.action, 'recordAction'>;
   imaging: Pick<typeof PS.imaging, 'getPixels' | 'putPixels' | 'createImageDataFromBuffer'>;
   constants: ModelledConstants;

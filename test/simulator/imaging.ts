@@ -150,7 +150,8 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
         data[p * outComps + c] = depth === 32 ? v * scale : Math.round(v * scale);
       }
     }
-    const imageData = new SimImageData(world, w, h, outComps, depth, space, profileName(doc.profile, doc.mode, depth), true, data);
+    const profile = doc.untagged ? '' : profileName(doc.profile, doc.mode, depth); // untagged: no profile to name (a choice)
+    const imageData = new SimImageData(world, w, h, outComps, depth, space, profile, true, data);
     return { imageData, sourceBounds: r, level: 0 };
   }
 
@@ -207,6 +208,7 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
       throw simError('invalid-argument', `createImageDataFromBuffer: ${arrayBuffer.length} elements, expected ${width}×${height}×${components}`);
     }
     const profile = options.colorProfile ?? '';
+    if (profile === 'None') throw simError('invalid-argument', 'createImageDataFromBuffer: there is no colour profile named "None"');
     // "This text [(Linear RGB Profile)] should not be included when specifying a profile."
     if (LINEAR_SUFFIX.test(profile)) throw simError('invalid-argument', `createImageDataFromBuffer: pass the base profile name, not "${profile}"`);
     const fullRange = size === 16 && options.fullRange === true;
@@ -236,9 +238,15 @@ function pixelSpace(doc: DocState, op: string): ColorSpace {
   return space;
 }
 
-/** A colour profile other than the document's would need a conversion: not modelled. "" means the document's. */
+/**
+ * A colour profile other than the document's would need a conversion: not modelled. Omitted or ""
+ * means the document's own ("If omitted, then the color profile of the target document is used").
+ */
 function checkProfile(doc: DocState, profile: string | undefined, op: string): void {
   if (!profile) return;
+  // "None" is what Document.colorProfileName says of an untagged document; no profile has that name.
+  if (profile === 'None') throw simError('invalid-argument', `${op}: there is no colour profile named "None"`);
+  if (doc.untagged) throw simError('not-modelled', `simulator: ${op} with profile "${profile}" in an untagged document`);
   if (op === 'getPixels' && LINEAR_SUFFIX.test(profile)) throw simError('invalid-argument', `getPixels: pass the base profile name, not "${profile}"`);
   if (profile.replace(LINEAR_SUFFIX, '') !== doc.profile) throw simError('not-modelled', `simulator: ${op} with profile "${profile}" in a "${doc.profile}" document`);
 }
