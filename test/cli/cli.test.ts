@@ -112,9 +112,19 @@ describe('hdr-reconstruct CLI', () => {
     expect(exr.channels).toEqual(['A', 'B', 'G', 'R']);
     expect(exr.pixelType).toBe(2); // float
     expect([exr.alpha![0], exr.alpha![96 * 8 - 1], exr.alpha![96 * 8]]).toEqual([0, 0, 1]);
-    // The network saw the same RGB: the colour matches the opaque run below the transparent rows.
-    const expected = readNpyFloat32(fixturePath('expected_gamma_1_0.npy')).data;
-    expect(maxRelativeError(exr.data.subarray(96 * 8 * 3), expected.subarray(96 * 8 * 3))).toBeLessThan(1e-4);
+    // Transparent pixels are black for the network: the colour equals an opaque run whose top rows are black.
+    const blackTop = path.join(dir, 'black-top.png');
+    for (let p = 0; p < info.width * 8; p++) data.fill(0, 4 * p, 4 * p + 3);
+    for (let p = 0; p < info.width * info.height; p++) data[4 * p + 3] = 255;
+    await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+      .png()
+      .toFile(blackTop);
+    const opaqueOut = path.join(dir, 'black-top');
+    const args = ['predict', '--params', model, '--im_dir', blackTop, '--out_dir', opaqueOut, '--full-res', '--exr-float'];
+    expect(await main(args, captureIo().io)).toBe(0);
+    const opaque = readExr(path.join(opaqueOut, '000001_out.exr'));
+    expect(opaque.channels).toEqual(['B', 'G', 'R']);
+    expect(maxRelativeError(exr.data, opaque.data)).toBeLessThan(1e-6);
   });
 
   it('resizes to the rounded prediction size with a warning, as the seed does', async () => {
