@@ -9,10 +9,11 @@ import type { DataTexture } from 'three';
 import type { RgbImage } from '../core/image';
 import { toHalfBits } from '../weights/float16';
 
-export const HDR_FORMATS = ['exr', 'hdr', 'pfm'] as const;
+/** `jpg` is the gain-map JPEG (gain-map-jpeg.ts): it needs the photo too. */
+export const HDR_FORMATS = ['exr', 'hdr', 'pfm', 'jpg'] as const;
 export type HdrFormat = (typeof HDR_FORMATS)[number];
 
-export async function encodeHdr(image: RgbImage, format: HdrFormat): Promise<Uint8Array> {
+export async function encodeHdr(image: RgbImage, format: Exclude<HdrFormat, 'jpg'>): Promise<Uint8Array> {
   switch (format) {
     case 'exr':
       return encodeExr(image);

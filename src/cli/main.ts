@@ -6,13 +6,15 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_TILE_SETTINGS } from '../core/tile-plan';
 import { convert } from './convert';
+import { DEFAULT_GAIN_MAP_JPEG } from './gain-map-jpeg';
 import { HDR_FORMATS, type HdrFormat } from './hdr-output';
 import { predict } from './predict';
 
 const USAGE = `Usage:
   hdr-reconstruct predict --params hdrcnn_params.npz|model.onnx --im_dir data [--out_dir out]
                           [--width 1024] [--height 768] [--full-res] [--scaling 1.0] [--gamma 1.0]
-                          [--format exr|hdr|pfm] [--tile-size ${DEFAULT_TILE_SETTINGS.tileSize}] [--tile-margin ${DEFAULT_TILE_SETTINGS.margin}] [--threads N]
+                          [--format exr|hdr|pfm|jpg] [--max-boost stops] [--gain-map-scale ${DEFAULT_GAIN_MAP_JPEG.scale}] [--gain-map-quality ${DEFAULT_GAIN_MAP_JPEG.quality}]
+                          [--tile-size ${DEFAULT_TILE_SETTINGS.tileSize}] [--tile-margin ${DEFAULT_TILE_SETTINGS.margin}] [--threads N]
   hdr-reconstruct convert --params hdrcnn_params.npz --out model/hdrcnn.onnx [--fp16]`;
 
 function number(name: string, value: string | undefined, fallback: number): number {
@@ -43,6 +45,9 @@ export async function main(argv: string[]): Promise<number> {
       'tile-size': { type: 'string' },
       'tile-margin': { type: 'string' },
       threads: { type: 'string' },
+      'max-boost': { type: 'string' },
+      'gain-map-scale': { type: 'string' },
+      'gain-map-quality': { type: 'string' },
     },
   });
   if (command === 'convert') {
@@ -62,6 +67,11 @@ export async function main(argv: string[]): Promise<number> {
       height: number('height', values.height, 768),
       fullRes: values['full-res']!,
       format: values.format as HdrFormat,
+      gainMap: {
+        maxBoostStops: values['max-boost'] === undefined ? undefined : number('max-boost', values['max-boost'], 0),
+        scale: number('gain-map-scale', values['gain-map-scale'], DEFAULT_GAIN_MAP_JPEG.scale),
+        quality: number('gain-map-quality', values['gain-map-quality'], DEFAULT_GAIN_MAP_JPEG.quality),
+      },
       settings: { gamma: number('gamma', values.gamma, 1), scaling: number('scaling', values.scaling, 1) },
       tiles: {
         tileSize: number('tile-size', values['tile-size'], DEFAULT_TILE_SETTINGS.tileSize),

@@ -9,14 +9,15 @@ import sharp from 'sharp';
 import type { InferenceBackend } from '../core/backend';
 import { predictionSize } from '../core/crop';
 import { saturatedFraction, type HdrcnnSettings } from '../core/hdrcnn';
-import { createRgbImage } from '../core/image';
+import { createRgbImage, type RgbImage } from '../core/image';
 import { previewBytes } from '../core/preview';
 import { pasteImage, reconstructTiles } from '../core/reconstruct';
 import type { TileSettings } from '../core/tile-plan';
 import { createOrtNodeBackend } from '../runtime/ort-node';
 import { modelFromFile } from '../weights/load-model';
+import { checkGainMapJpegOptions, DEFAULT_GAIN_MAP_JPEG, encodeGainMapJpeg, type GainMapJpegOptions } from './gain-map-jpeg';
 import { encodeHdr, type HdrFormat } from './hdr-output';
-import { readImage } from './image-input';
+import { readImage, type DecodedImage } from './image-input';
 import { tileProgress } from './progress';
 
 export interface PredictOptions {
@@ -27,6 +28,8 @@ export interface PredictOptions {
   readonly height: number;
   readonly fullRes: boolean;
   readonly format: HdrFormat;
+  /** For `--format jpg`. */
+  readonly gainMap?: GainMapJpegOptions;
   readonly settings: HdrcnnSettings;
   readonly tiles: TileSettings;
   readonly threads?: number;
@@ -51,12 +54,19 @@ async function writePreview(bytes: Uint8Array, width: number, height: number, fi
   await sharp(bytes, { raw: { width, height, channels: 3 } }).png().toFile(file);
 }
 
+async function gainMapJpeg(decoded: DecodedImage, hdr: RgbImage, options: PredictOptions, log: Logger): Promise<Uint8Array> {
+  const jpeg = await encodeGainMapJpeg(decoded, hdr, options.settings, options.gainMap ?? DEFAULT_GAIN_MAP_JPEG);
+  log.info(`\tgain map: max boost ${jpeg.maxBoostStops.toFixed(2)} stops (${(2 ** jpeg.maxBoostStops).toFixed(1)}×)`);
+  return jpeg.bytes;
+}
+
 /** Runs the whole prediction; returns the HDR files written. */
 export async function predict(options: PredictOptions, log: Logger): Promise<string[]> {
   const size = { width: predictionSize(options.width), height: predictionSize(options.height) };
   if (!options.fullRes && (size.width !== options.width || size.height !== options.height)) {
     log.warn(`prediction size has been changed from ${options.width}x${options.height} pixels to ${size.width}x${size.height} pixels, to comply with autoencoder pooling and up-sampling.`);
   }
+  if (options.format === 'jpg') checkGainMapJpegOptions(options.gainMap ?? DEFAULT_GAIN_MAP_JPEG);
   const frames = await listFrames(options.imDir);
   const params = await readFile(options.params).catch(() => {
     throw new Error(`--params ${options.params}: cannot read the weights (official hdrcnn_params.npz, or a converted .onnx)`);
@@ -88,7 +98,8 @@ export async function predict(options: PredictOptions, log: Logger): Promise<str
       const hdrFile = path.join(options.outDir, `${k}_out.${options.format}`);
       await writePreview(previewBytes(samples, false, maxValue), width, height, path.join(options.outDir, `${k}_in.png`));
       await writePreview(previewBytes(hdr.data, true), width, height, path.join(options.outDir, `${k}_out.png`));
-      await writeFile(hdrFile, await encodeHdr(hdr, options.format));
+      const bytes = options.format === 'jpg' ? await gainMapJpeg(decoded, hdr, options, log) : await encodeHdr(hdr, options.format);
+      await writeFile(hdrFile, bytes);
       written.push(hdrFile);
     }
   } finally {
