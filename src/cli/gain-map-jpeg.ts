@@ -17,7 +17,7 @@ export interface GainMapJpegOptions {
   readonly scale: number;
   /** JPEG quality of the gain map (1–100). */
   readonly quality: number;
-  /** JPEG quality of the photo; default 95 (measured in the bench, not a CLI option). */
+  /** JPEG quality of the photo; default 98 (measured in the bench, not a CLI option). */
   readonly primaryQuality?: number;
 }
 
@@ -25,7 +25,7 @@ export interface GainMapJpegOptions {
 export const DEFAULT_GAIN_MAP_JPEG: GainMapJpegOptions = { scale: 2, quality: 85 };
 
 /** The primary image's JPEG quality: high, and no chroma subsampling, so the photo's pixels stay. */
-const PRIMARY_QUALITY = 95;
+const PRIMARY_QUALITY = 98;
 
 export interface GainMapJpeg {
   readonly bytes: Uint8Array;
