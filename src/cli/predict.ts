@@ -55,8 +55,10 @@ async function writePreview(bytes: Uint8Array, width: number, height: number, fi
 }
 
 async function gainMapJpeg(decoded: DecodedImage, hdr: RgbImage, options: PredictOptions, log: Logger): Promise<Uint8Array> {
+  const started = Date.now();
   const jpeg = await encodeGainMapJpeg(decoded, hdr, options.settings, options.gainMap ?? DEFAULT_GAIN_MAP_JPEG);
-  log.info(`\tgain map: max boost ${jpeg.maxBoostStops.toFixed(2)} stops (${(2 ** jpeg.maxBoostStops).toFixed(1)}×)`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(2);
+  log.info(`\tgain map: max boost ${jpeg.maxBoostStops.toFixed(2)} stops (${(2 ** jpeg.maxBoostStops).toFixed(1)}×), encoded in ${seconds} s`);
   return jpeg.bytes;
 }
 

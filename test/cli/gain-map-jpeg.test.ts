@@ -68,7 +68,7 @@ describe('predict --format jpg', () => {
     it('has the photo as its base image, at its size', () => {
       expect([decoded.width, decoded.height]).toEqual([96, 64]);
       expectBaseIsPhoto(decoded, samples);
-      expect(log.mock.calls.flat().join('\n')).toMatch(/gain map: max boost 6\.00 stops \(64\.0×\)/);
+      expect(log.mock.calls.flat().join('\n')).toMatch(/gain map: max boost 6\.00 stops \(64\.0×\), encoded in [\d.]+ s/);
     });
 
     it('decodes to the reconstruction: ≤ 0.15 stops (median) in the highlights, ≤ 0.05 elsewhere', () => {
