@@ -24,8 +24,16 @@ export interface DecodedGainMapJpeg {
 export const srgbToLinear = (v: number): number => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
 
 async function rgb(jpeg: Uint8Array): Promise<{ width: number; height: number; data: Uint8Array }> {
-  const { data, info } = await sharp(jpeg).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  const { data, info } = await sharp(jpeg)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
 }
 
 export async function decodeGainMapJpeg(file: Uint8Array): Promise<DecodedGainMapJpeg> {
@@ -36,12 +44,18 @@ export async function decodeGainMapJpeg(file: Uint8Array): Promise<DecodedGainMa
   const texel = (gx: number, gy: number, c: number) => map.data[(gy * map.width + gx) * 3 + c] / 255;
   for (let y = 0; y < height; y++) {
     const v = Math.min(map.height - 1, Math.max(0, ((y + 0.5) / height) * map.height - 0.5));
-    const y0 = Math.floor(v), y1 = Math.min(map.height - 1, y0 + 1), fy = v - y0;
+    const y0 = Math.floor(v),
+      y1 = Math.min(map.height - 1, y0 + 1),
+      fy = v - y0;
     for (let x = 0; x < width; x++) {
       const u = Math.min(map.width - 1, Math.max(0, ((x + 0.5) / width) * map.width - 0.5));
-      const x0 = Math.floor(u), x1 = Math.min(map.width - 1, x0 + 1), fx = u - x0;
+      const x0 = Math.floor(u),
+        x1 = Math.min(map.width - 1, x0 + 1),
+        fx = u - x0;
       for (let c = 0; c < 3; c++) {
-        const code = (1 - fy) * ((1 - fx) * texel(x0, y0, c) + fx * texel(x1, y0, c)) + fy * ((1 - fx) * texel(x0, y1, c) + fx * texel(x1, y1, c));
+        const code =
+          (1 - fy) * ((1 - fx) * texel(x0, y0, c) + fx * texel(x1, y0, c)) +
+          fy * ((1 - fx) * texel(x0, y1, c) + fx * texel(x1, y1, c));
         const r = code ** (1 / metadata.gamma[c]);
         const logBoost = metadata.gainMapMin[c] * (1 - r) + metadata.gainMapMax[c] * r;
         const i = (y * width + x) * 3 + c;
@@ -62,7 +76,13 @@ export interface StopErrors {
  * Decoded HDR against what the file should hold: the photo linearised by sRGB, times the
  * reconstruction's gain over HDRCNN's `x²` (from `samples`, 8-bit), within [1, 2^maxBoostStops].
  */
-export function stopErrors(decoded: DecodedGainMapJpeg, samples: Uint8Array, reconstruction: Float32Array, maxBoostStops: number, gamma = 1): StopErrors {
+export function stopErrors(
+  decoded: DecodedGainMapJpeg,
+  samples: Uint8Array,
+  reconstruction: Float32Array,
+  maxBoostStops: number,
+  gamma = 1,
+): StopErrors {
   const o = decoded.metadata.offsetSdr[0];
   const cap = 2 ** maxBoostStops;
   const errors: StopErrors = { highlights: [], elsewhere: [] };

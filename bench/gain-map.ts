@@ -50,7 +50,10 @@ function scenes(): Case[] {
   for (const group of ['blender', 'ilm']) {
     const dir = path.join(SHARED, 'hdr-scenes', group);
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((f) => f.endsWith('.exr')).sort()) cases.push(idealCase(`${group}/${f}`, readExr(path.join(dir, f))));
+    for (const f of readdirSync(dir)
+      .filter((f) => f.endsWith('.exr'))
+      .sort())
+      cases.push(idealCase(`${group}/${f}`, readExr(path.join(dir, f))));
   }
   return cases;
 }
@@ -81,9 +84,20 @@ async function table(title: string, cases: Case[], settings: Array<[string, Gain
   for (const [label, options] of settings) {
     const all = await Promise.all(cases.map((c) => measure(c, options)));
     const med = (k: keyof Measured) => median(all.map((m) => m[k]));
-    rows.push([label, med('kib'), med('mapKib'), med('highlightsMedian'), med('highlightsP90'), med('elsewhereMedian')]);
+    rows.push([
+      label,
+      med('kib'),
+      med('mapKib'),
+      med('highlightsMedian'),
+      med('highlightsP90'),
+      med('elsewhereMedian'),
+    ]);
   }
-  printTable(title, ['setting', 'file KiB', 'map KiB', 'highlights median stops', 'highlights p90', 'elsewhere median'], rows);
+  printTable(
+    title,
+    ['setting', 'file KiB', 'map KiB', 'highlights median stops', 'highlights p90', 'elsewhere median'],
+    rows,
+  );
 }
 
 /** 24 MP through `predict --full-res`, EXR against gain-map JPEG, each in its own process. */
@@ -91,13 +105,36 @@ function export24mp(input: string): void {
   const rows: Array<Array<string | number>> = [];
   for (const format of ['exr', 'jpg']) {
     const out = path.join(BENCH_DIR, `gainmap-out-${format}`);
-    const args = ['predict', '--params', benchModel(8), '--im_dir', input, '--out_dir', out, '--full-res', '--format', format];
-    const log = execFileSync(process.execPath, [path.join(__dirname, 'run-cli.js'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    const args = [
+      'predict',
+      '--params',
+      benchModel(8),
+      '--im_dir',
+      input,
+      '--out_dir',
+      out,
+      '--full-res',
+      '--format',
+      format,
+    ];
+    const log = execFileSync(process.execPath, [path.join(__dirname, 'run-cli.js'), ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 24,
+    });
     const result = JSON.parse(log.trim().split('\n').pop()!) as { seconds: number; peakRssMiB: number };
     const inference = /inference ([\d.]+) s/.exec(log);
     const map = /max boost ([\d.]+) stops .*encoded in ([\d.]+) s/.exec(log);
     const size = statSync(path.join(out, `000001_out.${format}`)).size / 2 ** 20;
-    rows.push([format, result.seconds, inference ? inference[1] : '?', map ? map[2] : '—', result.peakRssMiB, size, map ? map[1] : '—']);
+    rows.push([
+      format,
+      result.seconds,
+      inference ? inference[1] : '?',
+      map ? map[2] : '—',
+      result.peakRssMiB,
+      size,
+      map ? map[1] : '—',
+    ]);
   }
   const header = ['format', 'total s', 'inference s', 'gain map s', 'peak RSS MiB', 'file MiB', 'max boost stops'];
   printTable('24 MP export (6000×4000, narrow random weights, CLI --full-res)', header, rows);
@@ -106,9 +143,23 @@ function export24mp(input: string): void {
 export async function benchGainMap(): Promise<void> {
   const cases = scenes();
   console.log(`\n${cases.length} HDR scenes at 5 % clipping, ideal reconstruction; medians over scenes.`);
-  const map = (scale: number, quality: number): [string, GainMapJpegOptions] => [`map 1/${scale}, q${quality}`, { scale, quality }];
-  await table('Gain map: scale and quality (photo q95)', cases, [map(1, 95), map(1, 85), map(2, 95), map(2, 85), map(2, 70), map(4, 85), map(4, 70)]);
-  const photo = (q: number): [string, GainMapJpegOptions] => [`photo q${q}`, { scale: 2, quality: 85, primaryQuality: q }];
+  const map = (scale: number, quality: number): [string, GainMapJpegOptions] => [
+    `map 1/${scale}, q${quality}`,
+    { scale, quality },
+  ];
+  await table('Gain map: scale and quality (photo q95)', cases, [
+    map(1, 95),
+    map(1, 85),
+    map(2, 95),
+    map(2, 85),
+    map(2, 70),
+    map(4, 85),
+    map(4, 70),
+  ]);
+  const photo = (q: number): [string, GainMapJpegOptions] => [
+    `photo q${q}`,
+    { scale: 2, quality: 85, primaryQuality: q },
+  ];
   await table('Photo quality (map 1/2, q85)', cases, [photo(90), photo(95), photo(98), photo(100)]);
   export24mp(await largePhoto());
 }

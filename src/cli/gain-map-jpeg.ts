@@ -44,7 +44,8 @@ function eightBit(base: BaseSamples): Uint8Array {
 export function checkGainMapJpegOptions(options: GainMapJpegOptions): GainMapJpegOptions {
   checkGainMapOptions(options);
   const { quality } = options;
-  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new RangeError(`gain-map quality must be an integer in [1, 100], got ${quality}`);
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100)
+    throw new RangeError(`gain-map quality must be an integer in [1, 100], got ${quality}`);
   return options;
 }
 

@@ -13,7 +13,8 @@ import { predict } from './predict';
 const USAGE = `Usage:
   hdr-reconstruct predict --params hdrcnn_params.npz|model.onnx --im_dir data [--out_dir out]
                           [--width 1024] [--height 768] [--full-res] [--scaling 1.0] [--gamma 1.0]
-                          [--format exr|hdr|pfm|jpg] [--max-boost stops] [--gain-map-scale ${DEFAULT_GAIN_MAP_JPEG.scale}] [--gain-map-quality ${DEFAULT_GAIN_MAP_JPEG.quality}]
+                          [--format exr|hdr|pfm|jpg] [--max-boost stops]
+                          [--gain-map-scale ${DEFAULT_GAIN_MAP_JPEG.scale}] [--gain-map-quality ${DEFAULT_GAIN_MAP_JPEG.quality}]
                           [--tile-size ${DEFAULT_TILE_SETTINGS.tileSize}] [--tile-margin ${DEFAULT_TILE_SETTINGS.margin}] [--threads N]
   hdr-reconstruct convert --params hdrcnn_params.npz --out model/hdrcnn.onnx [--fp16]`;
 

@@ -15,7 +15,12 @@ import { pasteImage, reconstructTiles } from '../core/reconstruct';
 import type { TileSettings } from '../core/tile-plan';
 import { createOrtNodeBackend } from '../runtime/ort-node';
 import { modelFromFile } from '../weights/load-model';
-import { checkGainMapJpegOptions, DEFAULT_GAIN_MAP_JPEG, encodeGainMapJpeg, type GainMapJpegOptions } from './gain-map-jpeg';
+import {
+  checkGainMapJpegOptions,
+  DEFAULT_GAIN_MAP_JPEG,
+  encodeGainMapJpeg,
+  type GainMapJpegOptions,
+} from './gain-map-jpeg';
 import { encodeHdr, type HdrFormat } from './hdr-output';
 import { readImage, type DecodedImage } from './image-input';
 import { tileProgress } from './progress';
@@ -54,11 +59,12 @@ async function writePreview(bytes: Uint8Array, width: number, height: number, fi
   await sharp(bytes, { raw: { width, height, channels: 3 } }).png().toFile(file);
 }
 
-async function gainMapJpeg(decoded: DecodedImage, hdr: RgbImage, options: PredictOptions, log: Logger): Promise<Uint8Array> {
+async function gainMapJpeg(decoded: DecodedImage, hdr: RgbImage, options: PredictOptions, log: Logger) {
   const started = Date.now();
   const jpeg = await encodeGainMapJpeg(decoded, hdr, options.settings, options.gainMap ?? DEFAULT_GAIN_MAP_JPEG);
   const seconds = ((Date.now() - started) / 1000).toFixed(2);
-  log.info(`\tgain map: max boost ${jpeg.maxBoostStops.toFixed(2)} stops (${(2 ** jpeg.maxBoostStops).toFixed(1)}×), encoded in ${seconds} s`);
+  const boost = `${jpeg.maxBoostStops.toFixed(2)} stops (${(2 ** jpeg.maxBoostStops).toFixed(1)}×)`;
+  log.info(`\tgain map: max boost ${boost}, encoded in ${seconds} s`);
   return jpeg.bytes;
 }
 
@@ -100,7 +106,8 @@ export async function predict(options: PredictOptions, log: Logger): Promise<str
       const hdrFile = path.join(options.outDir, `${k}_out.${options.format}`);
       await writePreview(previewBytes(samples, false, maxValue), width, height, path.join(options.outDir, `${k}_in.png`));
       await writePreview(previewBytes(hdr.data, true), width, height, path.join(options.outDir, `${k}_out.png`));
-      const bytes = options.format === 'jpg' ? await gainMapJpeg(decoded, hdr, options, log) : await encodeHdr(hdr, options.format);
+      const bytes =
+        options.format === 'jpg' ? await gainMapJpeg(decoded, hdr, options, log) : await encodeHdr(hdr, options.format);
       await writeFile(hdrFile, bytes);
       written.push(hdrFile);
     }

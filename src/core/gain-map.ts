@@ -63,7 +63,9 @@ export interface GainMapOptions {
  * `D` is computed exactly as the tile loop computes its non-highlight output, so they are equal there.
  */
 function logGain(base: BaseSamples, hdr: RgbImage, i: number, settings: HdrcnnSettings, unit: number): number {
-  const linearised = Math.fround(blendSample(networkValue(Math.fround(base.samples[i] * unit), settings), 0, 0, settings.gamma));
+  const linearised = Math.fround(
+    blendSample(networkValue(Math.fround(base.samples[i] * unit), settings), 0, 0, settings.gamma),
+  );
   const reconstructed = hdr.data[i];
   if (!(reconstructed > linearised)) return 0; // equal, darker, or NaN: gain 1
   return Math.log2((reconstructed + GAIN_MAP_OFFSET) / (linearised + GAIN_MAP_OFFSET));
@@ -100,7 +102,8 @@ export function gainMapMetadata(maxBoostStops: number): GainMapMetadata {
 
 export function checkGainMapOptions(options: GainMapOptions): GainMapOptions {
   const { scale, maxBoostStops } = options;
-  if (!Number.isInteger(scale) || scale < 1 || scale > 64) throw new RangeError(`gain-map scale must be an integer in [1, 64], got ${scale}`);
+  if (!Number.isInteger(scale) || scale < 1 || scale > 64)
+    throw new RangeError(`gain-map scale must be an integer in [1, 64], got ${scale}`);
   if (maxBoostStops !== undefined && !(maxBoostStops > 0 && maxBoostStops <= 16)) {
     throw new RangeError(`max boost must be in (0, 16] stops, got ${maxBoostStops}`);
   }
@@ -111,11 +114,17 @@ export function checkGainMapOptions(options: GainMapOptions): GainMapOptions {
  * The gain map of a reconstruction, `scale` times smaller than the photo: each code is the
  * mean normalised log gain of the photo pixels its cell covers (viewers interpolate it back).
  */
-export function buildGainMap(base: BaseSamples, hdr: RgbImage, settings: HdrcnnSettings, options: GainMapOptions): GainMapImage {
+export function buildGainMap(
+  base: BaseSamples,
+  hdr: RgbImage,
+  settings: HdrcnnSettings,
+  options: GainMapOptions,
+): GainMapImage {
   checkSizes(base, hdr);
   const { scale } = checkGainMapOptions(options);
   const largest = options.maxBoostStops === undefined ? largestGainStops(base, hdr, settings) : 0;
-  const maxBoostStops = options.maxBoostStops ?? (largest > 0 ? Math.min(largest, MAX_DEFAULT_BOOST_STOPS) : NOMINAL_MAX_STOPS);
+  const maxBoostStops =
+    options.maxBoostStops ?? (largest > 0 ? Math.min(largest, MAX_DEFAULT_BOOST_STOPS) : NOMINAL_MAX_STOPS);
   const width = Math.ceil(base.width / scale);
   const height = Math.ceil(base.height / scale);
   const sums = new Float64Array(width * 3);

@@ -49,7 +49,9 @@ window.ready = true;
 </script>`;
 
 const halfToFloat = (h: number): number => {
-  const e = (h >> 10) & 31, m = h & 1023, s = h >> 15 ? -1 : 1;
+  const e = (h >> 10) & 31,
+    m = h & 1023,
+    s = h >> 15 ? -1 : 1;
   return e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15);
 };
 
@@ -57,10 +59,19 @@ let browser: Browser;
 let server: TestServer;
 
 beforeAll(async () => {
-  const args = ['--headless=new', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-first-run'];
+  const args = [
+    '--headless=new',
+    '--no-sandbox',
+    '--use-angle=swiftshader',
+    '--enable-unsafe-swiftshader',
+    '--no-first-run',
+  ];
   [browser, server] = await Promise.all([chromium.launch({ executablePath: CHROMIUM, args }), startServer()]);
   server.routes.set('/page.html', (_q, r) => r.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE));
-  const dirs = { '/three/': path.join(REPO, 'node_modules/three/build'), '/gainmap/': path.join(REPO, 'node_modules/@monogrid/gainmap-js/dist') };
+  const dirs = {
+    '/three/': path.join(REPO, 'node_modules/three/build'),
+    '/gainmap/': path.join(REPO, 'node_modules/@monogrid/gainmap-js/dist'),
+  };
   for (const [prefix, dir] of Object.entries(dirs)) {
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
       const body = readFileSync(path.join(dir, f));
@@ -99,7 +110,15 @@ it('decodes in Chromium to what the reference decode gives, within half-float an
   const file = Buffer.from(bytes);
   server.routes.set('/photo.jpg', fileRoute(file));
   const { page, errors } = await openPage();
-  const result = await page.evaluate((url) => (window as unknown as { decodeGainMap(u: string): Promise<{ width: number; height: number; half: boolean; data: number[] }> }).decodeGainMap(url), '/photo.jpg');
+  const result = await page.evaluate(
+    (url) =>
+      (
+        window as unknown as {
+          decodeGainMap(u: string): Promise<{ width: number; height: number; half: boolean; data: number[] }>;
+        }
+      ).decodeGainMap(url),
+    '/photo.jpg',
+  );
   expect(errors).toEqual([]);
   const reference = await decodeGainMapJpeg(new Uint8Array(file));
   expect([result.width, result.height]).toEqual([96, 64]);
@@ -122,12 +141,17 @@ it('decodes in Chromium to what the reference decode gives, within half-float an
 it('can be written in a page: canvas JPEGs and gainmap-js assembled there decode like the CLI file', async () => {
   const { photo, hdr } = await smoothCase();
   const map = buildGainMap(photo, hdr, DEFAULT_SETTINGS, DEFAULT_GAIN_MAP_JPEG);
-  const cli = await decodeGainMapJpeg((await encodeGainMapJpeg(photo, hdr, DEFAULT_SETTINGS, DEFAULT_GAIN_MAP_JPEG)).bytes);
+  const cli = await decodeGainMapJpeg(
+    (await encodeGainMapJpeg(photo, hdr, DEFAULT_SETTINGS, DEFAULT_GAIN_MAP_JPEG)).bytes,
+  );
   const { page, errors } = await openPage();
   const base = { width: photo.width, height: photo.height, data: Array.from(photo.samples) };
   const gainMap = { width: map.width, height: map.height, data: Array.from(map.data) };
   type Encode = (b: typeof base, m: typeof gainMap, meta: typeof map.metadata) => Promise<number[]>;
-  const bytes = await page.evaluate(([b, m, meta]) => (window as unknown as { encodeGainMap: Encode }).encodeGainMap(b, m, meta), [base, gainMap, map.metadata] as const);
+  const bytes = await page.evaluate(
+    ([b, m, meta]) => (window as unknown as { encodeGainMap: Encode }).encodeGainMap(b, m, meta),
+    [base, gainMap, map.metadata] as const,
+  );
   expect(errors).toEqual([]);
   const inPage = await decodeGainMapJpeg(Uint8Array.from(bytes));
   expect(inPage.metadata.gainMapMax).toEqual(cli.metadata.gainMapMax);

@@ -10,7 +10,13 @@ import path from 'node:path';
 import { extractISO, extractXMP } from '@monogrid/gainmap-js';
 import ExifReader from 'exifreader';
 import sharp, { type Sharp } from 'sharp';
-import { decodeGainMapJpeg, quantile, srgbToLinear, stopErrors, type DecodedGainMapJpeg } from '../../bench/gain-map-decode';
+import {
+  decodeGainMapJpeg,
+  quantile,
+  srgbToLinear,
+  stopErrors,
+  type DecodedGainMapJpeg,
+} from '../../bench/gain-map-decode';
 import { main } from '../../src/cli/main';
 import { fixturePath } from '../helpers/fixture';
 import { decodePfm } from '../helpers/pfm';
@@ -29,7 +35,9 @@ describe('predict --format jpg', () => {
 
   async function predict(input: string, name: string, ...extra: string[]): Promise<string> {
     const out = path.join(dir, name);
-    expect(await main(['predict', '--params', params, '--im_dir', input, '--out_dir', out, '--full-res', ...extra])).toBe(0);
+    expect(
+      await main(['predict', '--params', params, '--im_dir', input, '--out_dir', out, '--full-res', ...extra]),
+    ).toBe(0);
     return out;
   }
   const pfmOf = (out: string) => decodePfm(new Uint8Array(readFileSync(path.join(out, '000001_out.pfm')))).data;
@@ -59,8 +67,25 @@ describe('predict --format jpg', () => {
     let file: Buffer;
 
     beforeAll(async () => {
-      reconstruction = pfmOf(await predict(fixturePath('input.png'), 'pfm', '--format', 'pfm', '--gamma', String(gamma)));
-      file = jpgOf(await predict(fixturePath('input.png'), 'jpg', '--format', 'jpg', '--gamma', String(gamma), '--max-boost', '6', '--gain-map-scale', '1', '--gain-map-quality', '90'));
+      reconstruction = pfmOf(
+        await predict(fixturePath('input.png'), 'pfm', '--format', 'pfm', '--gamma', String(gamma)),
+      );
+      file = jpgOf(
+        await predict(
+          fixturePath('input.png'),
+          'jpg',
+          '--format',
+          'jpg',
+          '--gamma',
+          String(gamma),
+          '--max-boost',
+          '6',
+          '--gain-map-scale',
+          '1',
+          '--gain-map-quality',
+          '90',
+        ),
+      );
       decoded = await decodeGainMapJpeg(new Uint8Array(file));
       samples = await photo(fixturePath('input.png'));
     });
@@ -68,7 +93,9 @@ describe('predict --format jpg', () => {
     it('has the photo as its base image, at its size', () => {
       expect([decoded.width, decoded.height]).toEqual([96, 64]);
       expectBaseIsPhoto(decoded, samples);
-      expect(log.mock.calls.flat().join('\n')).toMatch(/gain map: max boost 6\.00 stops \(64\.0×\), encoded in [\d.]+ s/);
+      expect(log.mock.calls.flat().join('\n')).toMatch(
+        /gain map: max boost 6\.00 stops \(64\.0×\), encoded in [\d.]+ s/,
+      );
     });
 
     it('decodes to the reconstruction: ≤ 0.15 stops (median) in the highlights, ≤ 0.05 elsewhere', () => {
@@ -84,21 +111,29 @@ describe('predict --format jpg', () => {
       for (let by = 0; by < height; by += 8) {
         for (let bx = 0; bx < width; bx += 8) {
           const block: number[] = [];
-          for (let y = by; y < Math.min(height, by + 8); y++) for (let x = bx; x < Math.min(width, bx + 8); x++) for (let c = 0; c < 3; c++) block.push((y * width + x) * 3 + c);
+          for (let y = by; y < Math.min(height, by + 8); y++)
+            for (let x = bx; x < Math.min(width, bx + 8); x++)
+              for (let c = 0; c < 3; c++) block.push((y * width + x) * 3 + c);
           const untouched = block.every((i) => reconstruction[i] <= (samples[i] / 255) ** 2 * (1 + 1e-5));
           if (!untouched) continue;
           blocks++;
           expect(block.filter((i) => data[i] !== 0)).toEqual([]);
           // Gain 1: the viewer shows the photo's own linear value.
-          expect(block.filter((i) => Math.abs(decoded.hdr[i] - srgbToLinear(decoded.base[i] / 255)) > 1e-6)).toEqual([]);
+          expect(block.filter((i) => Math.abs(decoded.hdr[i] - srgbToLinear(decoded.base[i] / 255)) > 1e-6)).toEqual(
+            [],
+          );
         }
       }
       expect(blocks).toBeGreaterThanOrEqual(20); // of 96 blocks
     });
 
     it('writes the hdrgm XMP, Container:Directory and MPF that ExifReader reads', () => {
-      const primary = ExifReader.load(file, { expanded: true }) as ExifReader.ExpandedTags & { mpf?: Record<string, any> };
-      const items = (primary.xmp!.Directory.value as unknown as Array<{ Item: { value: Record<string, { value: string }> } }>).map((i) => i.Item.value);
+      const primary = ExifReader.load(file, { expanded: true }) as ExifReader.ExpandedTags & {
+        mpf?: Record<string, any>;
+      };
+      const items = (
+        primary.xmp!.Directory.value as unknown as Array<{ Item: { value: Record<string, { value: string }> } }>
+      ).map((i) => i.Item.value);
       expect(items.map((i) => i.Semantic.value)).toEqual(['Primary', 'GainMap']);
       expect(primary.xmp!.Version.value).toBe('1.0');
       expect(primary.mpf!.NumberOfImages.value).toBe(2);
@@ -107,8 +142,17 @@ describe('predict --format jpg', () => {
       expect(primary.mpf!.Images[0].ImageSize.value + gainMapJpeg.length).toBe(file.length);
       const secondary = ExifReader.load(gainMapJpeg, { expanded: true });
       const xmp = secondary.xmp as Record<string, { value: string }>;
-      expect([xmp.GainMapMin.value, xmp.GainMapMax.value, xmp.Gamma.value, xmp.HDRCapacityMax.value]).toEqual(['0', '6', '1', '6']);
-      expect([xmp.OffsetSDR.value, xmp.OffsetHDR.value, xmp.BaseRenditionIsHDR.value]).toEqual(['0.015625', '0.015625', 'False']);
+      expect([xmp.GainMapMin.value, xmp.GainMapMax.value, xmp.Gamma.value, xmp.HDRCapacityMax.value]).toEqual([
+        '0',
+        '6',
+        '1',
+        '6',
+      ]);
+      expect([xmp.OffsetSDR.value, xmp.OffsetHDR.value, xmp.BaseRenditionIsHDR.value]).toEqual([
+        '0.015625',
+        '0.015625',
+        'False',
+      ]);
     });
 
     it('carries ISO 21496-1 metadata in both images, agreeing with the XMP', () => {
@@ -123,12 +167,18 @@ describe('predict --format jpg', () => {
     });
 
     it('is a multi-picture JPEG with a gain map to exiftool', () => {
-      const tags = JSON.parse(execFileSync('exiftool', ['-j', '-G1', path.join(dir, 'jpg', '000001_out.jpg')], { encoding: 'utf8' }))[0];
+      const tags = JSON.parse(
+        execFileSync('exiftool', ['-j', '-G1', path.join(dir, 'jpg', '000001_out.jpg')], { encoding: 'utf8' }),
+      )[0];
       expect(tags['MPF0:NumberOfImages']).toBe(2);
       expect(tags['XMP-hdrgm:Version']).toBe(1); // 1.0, as exiftool's JSON writes it
       const map = execFileSync('exiftool', ['-b', '-MPImage2', path.join(dir, 'jpg', '000001_out.jpg')]);
       const mapTags = JSON.parse(execFileSync('exiftool', ['-j', '-G1', '-'], { input: map, encoding: 'utf8' }))[0];
-      expect([mapTags['XMP-hdrgm:GainMapMax'], mapTags['XMP-hdrgm:HDRCapacityMax'], mapTags['File:ImageWidth']]).toEqual([6, 6, 96]);
+      expect([
+        mapTags['XMP-hdrgm:GainMapMax'],
+        mapTags['XMP-hdrgm:HDRCapacityMax'],
+        mapTags['File:ImageWidth'],
+      ]).toEqual([6, 6, 96]);
     });
   });
 
@@ -141,11 +191,19 @@ describe('predict --format jpg', () => {
       await image.png().toFile(input);
       const reconstruction = pfmOf(await predict(input, `${name}-pfm`, '--format', 'pfm'));
       const file = jpgOf(await predict(input, `${name}-jpg`, '--format', 'jpg'));
-      return { file, decoded: await decodeGainMapJpeg(new Uint8Array(file)), samples: await photo(input), reconstruction };
+      return {
+        file,
+        decoded: await decodeGainMapJpeg(new Uint8Array(file)),
+        samples: await photo(input),
+        reconstruction,
+      };
     }
 
     it('nothing clipped: a valid file whose gain map is all ones', async () => {
-      const { decoded, samples } = await roundTrip('dark', sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 90, g: 60, b: 30 } } }));
+      const { decoded, samples } = await roundTrip(
+        'dark',
+        sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 90, g: 60, b: 30 } } }),
+      );
       expect([decoded.gainMap.width, decoded.gainMap.height]).toEqual([20, 15]);
       expect(decoded.gainMap.data.every((c) => c === 0)).toBe(true);
       expectBaseIsPhoto(decoded, samples);
@@ -153,10 +211,20 @@ describe('predict --format jpg', () => {
     });
 
     it('1×1 clipped pixel, and odd sizes: the map is rounded up and still decodes', async () => {
-      const one = await roundTrip('one', sharp({ create: { width: 1, height: 1, channels: 3, background: '#ffffff' } }));
-      expect([one.decoded.width, one.decoded.height, one.decoded.gainMap.width, one.decoded.gainMap.height]).toEqual([1, 1, 1, 1]);
-      const odd = await roundTrip('odd', sharp(fixturePath('input.png')).extract({ left: 3, top: 5, width: 77, height: 41 }));
-      expect([odd.decoded.width, odd.decoded.height, odd.decoded.gainMap.width, odd.decoded.gainMap.height]).toEqual([77, 41, 39, 21]);
+      const one = await roundTrip(
+        'one',
+        sharp({ create: { width: 1, height: 1, channels: 3, background: '#ffffff' } }),
+      );
+      expect([one.decoded.width, one.decoded.height, one.decoded.gainMap.width, one.decoded.gainMap.height]).toEqual([
+        1, 1, 1, 1,
+      ]);
+      const odd = await roundTrip(
+        'odd',
+        sharp(fixturePath('input.png')).extract({ left: 3, top: 5, width: 77, height: 41 }),
+      );
+      expect([odd.decoded.width, odd.decoded.height, odd.decoded.gainMap.width, odd.decoded.gainMap.height]).toEqual([
+        77, 41, 39, 21,
+      ]);
       const errors = stopErrors(odd.decoded, odd.samples, odd.reconstruction, odd.decoded.metadata.gainMapMax[0]);
       expect(quantile(errors.elsewhere, 0.5)).toBeLessThanOrEqual(0.05);
     });
@@ -184,10 +252,24 @@ describe('predict --format jpg', () => {
 
     it('refuses bad gain-map options before any work', async () => {
       const out = path.join(dir, 'refused');
-      const args = ['predict', '--params', params, '--im_dir', fixturePath('input.png'), '--out_dir', out, '--format', 'jpg'];
-      await expect(main([...args, '--gain-map-scale', '3.5'])).rejects.toThrow(/gain-map scale must be an integer in \[1, 64\], got 3\.5/);
+      const args = [
+        'predict',
+        '--params',
+        params,
+        '--im_dir',
+        fixturePath('input.png'),
+        '--out_dir',
+        out,
+        '--format',
+        'jpg',
+      ];
+      await expect(main([...args, '--gain-map-scale', '3.5'])).rejects.toThrow(
+        /gain-map scale must be an integer in \[1, 64\], got 3\.5/,
+      );
       await expect(main([...args, '--max-boost=-1'])).rejects.toThrow(/max boost must be in \(0, 16\] stops, got -1/);
-      await expect(main([...args, '--gain-map-quality', '0'])).rejects.toThrow(/gain-map quality must be an integer in \[1, 100\], got 0/);
+      await expect(main([...args, '--gain-map-quality', '0'])).rejects.toThrow(
+        /gain-map quality must be an integer in \[1, 100\], got 0/,
+      );
       expect(() => readFileSync(path.join(out, '000001_out.png'))).toThrow(/ENOENT/);
     });
   });
