@@ -147,7 +147,7 @@ export async function benchGainMap(): Promise<void> {
     `map 1/${scale}, q${quality}`,
     { scale, quality },
   ];
-  await table('Gain map: scale and quality (photo q95)', cases, [
+  await table('Gain map: scale and quality (photo at its default q98)', cases, [
     map(1, 95),
     map(1, 85),
     map(2, 95),
