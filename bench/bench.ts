@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
- * Sections: inference, tiling, scale, exr (EXR writing vs oiiotool), browser (the engine page in Chromium).
+ * Sections: inference, tiling, scale, exr (EXR writing vs oiiotool), browser (the engine page in Chromium), gainmap.
  * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
@@ -8,6 +8,7 @@ import { createOrtNodeBackend } from '../src/runtime/ort-node';
 import { readFileSync } from 'node:fs';
 import { benchBrowser } from './browser';
 import { benchExrWrite } from './exr-write';
+import { benchGainMap } from './gain-map';
 import { benchInference } from './inference';
 import { benchModel } from './make-model';
 import { benchScale } from './scale';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   if (run('scale')) await benchScale();
   if (run('exr')) await benchExrWrite();
   if (run('browser')) await benchBrowser();
+  if (run('gainmap')) await benchGainMap();
 }
 
 main().catch((e) => {

@@ -16,7 +16,8 @@ import { seamErrors } from './seam-error';
 import { median, printTable } from './stats';
 import { clippedPixelShare, exposeTo8bit } from './virtual-camera';
 
-export const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared');
+/** The project's shared material (samples, HDR scenes); HDR_SHARED overrides it for worktrees elsewhere. */
+export const SHARED = process.env.HDR_SHARED ?? path.resolve(__dirname, '..', '..', '..', 'shared');
 const CLIP_LEVELS = [0.02, 0.05, 0.1];
 
 export interface BenchImage {

@@ -5,7 +5,8 @@
 import type { RgbImage } from '../core/image';
 import { encodeExr } from './exr';
 
-export const HDR_FORMATS = ['exr', 'hdr', 'pfm'] as const;
+/** `jpg` is the gain-map JPEG (gain-map-jpeg.ts): it needs the photo too. */
+export const HDR_FORMATS = ['exr', 'hdr', 'pfm', 'jpg'] as const;
 export type HdrFormat = (typeof HDR_FORMATS)[number];
 
 export interface HdrWriteOptions {
@@ -17,7 +18,7 @@ export interface HdrWriteOptions {
 
 export async function encodeHdr(
   image: RgbImage,
-  format: HdrFormat,
+  format: Exclude<HdrFormat, 'jpg'>,
   options: HdrWriteOptions = {},
 ): Promise<Uint8Array> {
   switch (format) {

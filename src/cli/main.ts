@@ -33,7 +33,8 @@ const processIo: CliIo = {
 const PREDICT_EXAMPLE = `
 Examples:
   hdr-reconstruct predict --params hdrcnn_params.npz --im_dir photos/ --out_dir out
-  hdr-reconstruct predict --params model/hdrcnn.onnx --im_dir photo.tif --full-res --gamma 1.2`;
+  hdr-reconstruct predict --params model/hdrcnn.onnx --im_dir photo.tif --full-res --gamma 1.2
+  hdr-reconstruct predict --params model/hdrcnn.onnx --im_dir photo.jpg --full-res --format jpg`;
 const CONVERT_EXAMPLE = `
 Example:
   hdr-reconstruct convert --params hdrcnn_params.npz --out model/hdrcnn.onnx --fp16`;
@@ -94,6 +95,7 @@ async function runPredict(values: PredictValues, io: CliIo): Promise<number> {
       fullRes: values.fullRes === true,
       format: values.format,
       exrFloat: values.exrFloat === true,
+      gainMap: { maxBoostStops: values.maxBoost, scale: values.gainMapScale, quality: values.gainMapQuality },
       settings: { gamma: values.gamma, scaling: values.scaling },
       tiles: { tileSize: values.tileSize, margin: values.tileMargin },
       threads: values.threads,

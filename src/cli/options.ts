@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import { DEFAULT_TILE_SETTINGS } from '../core/tile-plan';
+import { DEFAULT_GAIN_MAP_JPEG } from './gain-map-jpeg';
 import { HDR_FORMATS } from './hdr-output';
 
 export interface OptionSpec {
@@ -100,6 +101,27 @@ export const PREDICT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--format <f>', description: 'HDR output format', defaultValue: 'exr', choices: HDR_FORMATS },
   { flags: '--exr-float', description: 'EXR with 32-bit float samples instead of half float', defaultValue: false },
   {
+    flags: '--max-boost <stops>',
+    description: "jpg: cap of the gain map's boost, in stops (up to 16); default: the image's reconstructed range (at most 8)",
+    parse: (raw) => {
+      const n = positive(raw);
+      if (n > 16) throw new InvalidArgumentError('It must be at most 16 stops.');
+      return n;
+    },
+  },
+  {
+    flags: '--gain-map-scale <n>',
+    description: 'jpg: the gain map is 1/n of the photo per side',
+    defaultValue: DEFAULT_GAIN_MAP_JPEG.scale,
+    parse: integer(1, 64),
+  },
+  {
+    flags: '--gain-map-quality <q>',
+    description: "jpg: the gain map's JPEG quality",
+    defaultValue: DEFAULT_GAIN_MAP_JPEG.quality,
+    parse: integer(1, 100),
+  },
+  {
     flags: '--tile-size <px>',
     description: 'largest tile core, a multiple of 32',
     defaultValue: DEFAULT_TILE_SETTINGS.tileSize,
@@ -136,6 +158,9 @@ export interface PredictValues {
   gamma: number;
   format: (typeof HDR_FORMATS)[number];
   exrFloat: boolean;
+  maxBoost?: number;
+  gainMapScale: number;
+  gainMapQuality: number;
   tileSize: number;
   tileMargin: number;
   threads?: number;

@@ -11,14 +11,20 @@ import sharp from 'sharp';
 import type { InferenceBackend } from '../core/backend';
 import { predictionSize } from '../core/crop';
 import { saturatedFraction, type HdrcnnSettings } from '../core/hdrcnn';
-import { createRgbImage } from '../core/image';
+import { createRgbImage, type RgbImage } from '../core/image';
 import { previewBytes } from '../core/preview';
 import { pasteImage, reconstructTiles } from '../core/reconstruct';
 import type { TileSettings } from '../core/tile-plan';
 import { createOrtNodeBackend } from '../runtime/ort-node';
 import { modelFromFile } from '../weights/load-model';
+import {
+  checkGainMapJpegOptions,
+  DEFAULT_GAIN_MAP_JPEG,
+  encodeGainMapJpeg,
+  type GainMapJpegOptions,
+} from './gain-map-jpeg';
 import { encodeHdr, type HdrFormat } from './hdr-output';
-import { readImage } from './image-input';
+import { readImage, type DecodedImage } from './image-input';
 import { writeOutputs } from './output-files';
 import { checkOutDir, listInputs, makeOutDir } from './paths';
 import { frameProgress, type FrameProgress } from './progress';
@@ -33,6 +39,8 @@ export interface PredictOptions {
   readonly format: HdrFormat;
   /** EXR with 32-bit float samples instead of half. */
   readonly exrFloat?: boolean;
+  /** For `--format jpg`. */
+  readonly gainMap?: GainMapJpegOptions;
   readonly settings: HdrcnnSettings;
   readonly tiles: TileSettings;
   readonly threads?: number;
@@ -56,12 +64,22 @@ function previewPng(bytes: Uint8Array, width: number, height: number): Promise<U
   return sharp(bytes, { raw: { width, height, channels: 3 } }).png().toBuffer();
 }
 
+async function gainMapJpeg(decoded: DecodedImage, hdr: RgbImage, options: PredictOptions, log: Logger) {
+  const started = Date.now();
+  const jpeg = await encodeGainMapJpeg(decoded, hdr, options.settings, options.gainMap ?? DEFAULT_GAIN_MAP_JPEG);
+  const seconds = ((Date.now() - started) / 1000).toFixed(2);
+  const boost = `${jpeg.maxBoostStops.toFixed(2)} stops (${(2 ** jpeg.maxBoostStops).toFixed(1)}×)`;
+  log.info(`\tgain map: max boost ${boost}, encoded in ${seconds} s`);
+  return jpeg.bytes;
+}
+
 /** Runs the whole prediction. */
 export async function predict(options: PredictOptions, log: Logger): Promise<PredictResult> {
   const size = { width: predictionSize(options.width), height: predictionSize(options.height) };
   if (!options.fullRes && (size.width !== options.width || size.height !== options.height)) {
     log.warn(`prediction size has been changed from ${options.width}x${options.height} pixels to ${size.width}x${size.height} pixels, to comply with autoencoder pooling and up-sampling.`);
   }
+  if (options.format === 'jpg') checkGainMapJpegOptions(options.gainMap ?? DEFAULT_GAIN_MAP_JPEG);
   const inputs = await listInputs(options.imDir);
   await checkOutDir(options.outDir);
   const params = await readFile(options.params).catch(() => {
@@ -97,11 +115,15 @@ export async function predict(options: PredictOptions, log: Logger): Promise<Pre
       }).finally(() => (elapsed = progress.finish())); // a failed frame still ends its bar
       log.info(`\tinference ${(elapsed / 1000).toFixed(2)} s, ${counts.computedTiles}/${counts.tiles} tiles computed`);
       const k = String(i + 1).padStart(6, '0');
+      const hdrBytes =
+        options.format === 'jpg'
+          ? await gainMapJpeg(decoded, hdr, options, log)
+          : await encodeHdr(hdr, options.format, { float: options.exrFloat, alpha: decoded.alpha });
       // The frame's files appear together when all are written (output-files.ts); the HDR file last.
       const files = [
         { name: `${k}_in.png`, bytes: await previewPng(previewBytes(samples, false, maxValue), width, height) },
         { name: `${k}_out.png`, bytes: await previewPng(previewBytes(hdr.data, true), width, height) },
-        { name: `${k}_out.${options.format}`, bytes: await encodeHdr(hdr, options.format, { float: options.exrFloat, alpha: decoded.alpha }) },
+        { name: `${k}_out.${options.format}`, bytes: hdrBytes },
       ];
       written.push((await writeOutputs(options.outDir, files, log.warn)).at(-1)!);
     }
