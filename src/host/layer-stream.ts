@@ -10,8 +10,8 @@ import type { HdrcnnSettings } from '../core/hdrcnn';
 import type { RgbImage } from '../core/image';
 import type { PixelSink, PixelSource } from '../core/reconstruct';
 import type { Rect } from '../core/image';
-import { decodePixels, encodeOutput, type DecodedPixels, type SourceFormat } from './pixel-codec';
-import type { LineariseChoice } from './settings';
+import { decodePixels, encodeOutput, type DecodedPixels, type SourceFormat } from '../plugin-core/pixel-codec';
+import type { LineariseChoice } from '../plugin-core/settings';
 
 export interface LayerRef {
   readonly documentID: number;

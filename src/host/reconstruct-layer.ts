@@ -14,12 +14,12 @@ import type { InferenceBackend } from '../core/backend';
 import { CancelledError, type Cancellation } from '../core/cancellation';
 import type { HdrcnnSettings } from '../core/hdrcnn';
 import { reconstructTiles } from '../core/reconstruct';
-import { UserError } from './errors';
+import { UserError } from '../plugin-core/errors';
 import { LayerStream, readPatch, type LayerRef } from './layer-stream';
-import { clippingStats } from './pixel-codec';
-import { formatGamma, type Settings } from './settings';
+import { clippingStats } from '../plugin-core/pixel-codec';
+import { formatGamma, type Settings } from '../plugin-core/settings';
 import { confirmTarget, findTarget, type Target } from './target';
-import { toneCurve } from './tone-curve';
+import { toneCurve } from '../plugin-core/tone-curve';
 
 export const HISTORY_NAME = 'Reconstruct HDR';
 /** Rows per getPixels call when measuring the layer. */

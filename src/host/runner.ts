@@ -10,9 +10,9 @@ import { CancelledError, type Cancellation } from '../core/cancellation';
 import type { EngineClient } from '../protocol/client';
 import { recordRun, type ActionHandler } from './actions';
 import type { WebviewLeases, EngineLease } from './webview-leases';
-import { describeError, isCancellation } from './errors';
+import { describeError, isCancellation } from '../plugin-core/errors';
 import { HISTORY_NAME, reconstructInModal, type RunFeedback, type RunSummary } from './reconstruct-layer';
-import { actionInfo, formatGamma, parseSettings, type Settings } from './settings';
+import { actionInfo, formatGamma, parseSettings, type Settings } from '../plugin-core/settings';
 import { findTarget, type Target } from './target';
 
 export interface RunOutcome {

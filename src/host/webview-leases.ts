@@ -8,7 +8,7 @@
 import { EngineClient, type EngineEvents } from '../protocol/client';
 import { webviewEndpoint, whenLoaded, type MessageWindow, type WebviewLike } from './webview-endpoint';
 import type { RunFeedback } from './reconstruct-layer';
-import type { KeyValueStore, WeightsChoice } from './settings';
+import type { KeyValueStore, WeightsChoice } from '../plugin-core/settings';
 import { modelChoice, modelKey } from './weights-file';
 
 export interface EngineSurface {

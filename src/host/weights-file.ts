@@ -7,8 +7,8 @@
 import { storage } from 'uxp';
 import type { ModelChoice } from '../protocol/messages';
 import { encodeBytes } from '../protocol/payload';
-import { UserError } from './errors';
-import type { KeyValueStore, WeightsChoice } from './settings';
+import { UserError } from '../plugin-core/errors';
+import type { KeyValueStore, WeightsChoice } from '../plugin-core/settings';
 
 const STORED_FILE = 'user-weights';
 export const WEIGHTS_NAME_KEY = 'hdr-reconstruct.weights-file';

@@ -5,7 +5,7 @@
  */
 import { COMMAND_ID, setupPlugin, waitFor } from './harness';
 const { sim, byId, openPanel, runFromPanel, snapshot } = setupPlugin();
-import { CANCELLED_MESSAGE } from '../../src/host/errors';
+import { CANCELLED_MESSAGE } from '../../src/plugin-core/errors';
 import { photo8 } from './reference';
 
 async function addPhoto() {

@@ -5,8 +5,8 @@
 import { setupPlugin, waitFor } from './harness';
 const { sim, byId, openPanel, runFromPanel } = setupPlugin();
 import { readFileSync } from 'node:fs';
-import { pixelAlpha } from '../../src/host/linearise';
-import { SETTINGS_KEY } from '../../src/host/settings';
+import { pixelAlpha } from '../../src/plugin-core/linearise';
+import { SETTINGS_KEY } from '../../src/plugin-core/settings';
 import { fixturePath } from '../helpers/fixture';
 import type { SimDropdown, SimSlider } from '../simulator/index';
 import { photo8 } from './reference';

@@ -1,6 +1,6 @@
 /** From the imaging API's arrays to the network's display values and Photoshop's linear values, and back out. */
-import { clippingStats, decodePixels, encodeOutput } from '../../src/host/pixel-codec';
-import { toneCurve } from '../../src/host/tone-curve';
+import { clippingStats, decodePixels, encodeOutput } from '../../src/plugin-core/pixel-codec';
+import { toneCurve } from '../../src/plugin-core/tone-curve';
 
 const srgb = toneCurve('sRGB IEC61966-2.1');
 const gray = toneCurve('Gray Gamma 2.2');

@@ -17,7 +17,7 @@
  * scaling hdr by L/x², it never divides by a dark sample's x².
  */
 import { highlightAlpha, networkValue, type HdrcnnSettings } from '../core/hdrcnn';
-import type { LineariseChoice } from './settings';
+import type { LineariseChoice } from '../plugin-core/settings';
 
 /** The highlight mask of one pixel from its display values, as the core computes it. */
 export function pixelAlpha(r: number, g: number, b: number, settings: HdrcnnSettings): number {

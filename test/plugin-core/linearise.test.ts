@@ -1,6 +1,6 @@
 /** The output maths: 'hdrcnn' is the core's value; 'photoshop' is Photoshop's value outside the mask, HDRCNN's at full clipping, continuous between. */
 import { blendSample, highlightAlpha, networkValue } from '../../src/core/hdrcnn';
-import { outputSample, pixelAlpha } from '../../src/host/linearise';
+import { outputSample, pixelAlpha } from '../../src/plugin-core/linearise';
 
 const S = (gamma: number) => ({ gamma, scaling: 1 });
 /** The core's output for display value x, mask alpha and network log output y. */
