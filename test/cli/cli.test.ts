@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeF
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main';
-import { readExr } from '../../bench/exr-input';
+import { readExr } from '../../tools/exr-input';
 import { fixturePath, maxRelativeError, readNpyFloat32 } from '../helpers/fixture';
 import { decodePfm } from '../helpers/pfm';
 
