@@ -15,7 +15,7 @@ import { CancelledError, type Cancellation } from '../core/cancellation';
 import type { HdrcnnSettings } from '../core/hdrcnn';
 import { reconstructTiles } from '../core/reconstruct';
 import { UserError } from '../plugin-core/errors';
-import { LayerStream, readPatch, type LayerRef } from './layer-stream';
+import { LayerReader, LayerWriter, readPatch, type LayerRef } from './layer-stream';
 import { clippingStats } from '../plugin-core/pixel-codec';
 import { formatGamma, type Settings } from '../plugin-core/settings';
 import { confirmTarget, findTarget, type Target } from './target';
@@ -118,13 +118,17 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
       output = { documentID: doc.id, layerID: layer.id };
     }
 
-    const stream = new LayerStream({
-      source: { documentID: target.documentID, layerID: target.layerID }, target: output, origin: target.bounds,
+    const reader = new LayerReader({
+      source: { documentID: target.documentID, layerID: target.layerID }, origin: target.bounds,
       width: target.bounds.width, height: target.bounds.height,
       format: { depth: convertedFrom ? 32 : target.depth, colorComponents: target.colorComponents, curve, convertedFrom },
-      hasAlpha: !sourceLayer.isBackgroundLayer, targetProfile: target.profile, linearise: settings.linearise, settings: hdrcnn,
+      hasAlpha: !sourceLayer.isBackgroundLayer, linearise: settings.linearise,
     });
-    const counts = await reconstructTiles(stream, stream, backend, {
+    const writer = new LayerWriter({
+      target: output, origin: target.bounds, colorComponents: target.colorComponents, targetProfile: target.profile,
+      alpha: (rect) => reader.alpha(rect),
+    });
+    const counts = await reconstructTiles(reader, writer, backend, {
       settings: hdrcnn, cancel,
       onProgress: (p) => report(MEASURE_SHARE + (1 - MEASURE_SHARE) * (p.done / p.total), `Reconstructing highlights (${p.done}/${p.total} tiles)`),
     });

@@ -8,7 +8,7 @@ import { COMMAND_ID, setupPlugin } from './harness';
 const { sim, photoshop, byId, openPanel, runFromPanel } = setupPlugin();
 import { main } from '../../src/cli/main';
 import { toneCurve } from '../../src/plugin-core/tone-curve';
-import { pixelAlpha } from '../../src/plugin-core/linearise';
+import { pixelAlpha } from '../../src/core/hdrcnn';
 import { fixturePath } from '../helpers/fixture';
 import { decodePfm } from '../helpers/pfm';
 import { cliReference, photo8, rgbFrom, worstError } from './reference';

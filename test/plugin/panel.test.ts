@@ -5,7 +5,7 @@
 import { setupPlugin, waitFor } from './harness';
 const { sim, byId, openPanel, runFromPanel } = setupPlugin();
 import { readFileSync } from 'node:fs';
-import { pixelAlpha } from '../../src/plugin-core/linearise';
+import { pixelAlpha } from '../../src/core/hdrcnn';
 import { SETTINGS_KEY } from '../../src/plugin-core/settings';
 import { fixturePath } from '../helpers/fixture';
 import type { SimDropdown, SimSlider } from '../simulator/index';
