@@ -11,6 +11,10 @@ import type { RunFeedback } from './reconstruct-layer';
 import type { KeyValueStore, WeightsChoice } from '../plugin-core/settings';
 import { modelChoice, modelKey } from './weights-file';
 
+/** What the panel shows of the engine; it reaches the protocol only through here. */
+export type { EngineEvents } from '../protocol/client';
+export type { ModelState, ProgressStage } from '../protocol/messages';
+
 export interface EngineSurface {
   readonly webview: HTMLElement & WebviewLike;
   /** Model status and download progress, for whoever shows them. */

@@ -5,11 +5,10 @@
  * Everything Photoshop-side goes through src/host.
  */
 import { describeProblem } from '../plugin-core/errors';
-import type { WebviewLeases } from '../host/webview-leases';
+import type { ModelState, WebviewLeases } from '../host/webview-leases';
 import type { Runner } from '../host/runner';
 import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../plugin-core/settings';
 import { chooseWeightsFile, userWeightsName } from '../host/weights-file';
-import type { ModelState } from '../protocol/messages';
 import { dropdown, h, selectItem, type Button, type Dropdown, type Progressbar, type Slider } from './dom';
 import { engineWebview, progressText } from './webview-surfaces';
 

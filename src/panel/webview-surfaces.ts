@@ -4,9 +4,7 @@
  * a progress bar and Cancel (Photoshop hides its own progress bar while modal UI is up).
  * The page is local content (manifest: webview.allowLocalRendering, UXP 8 / Photoshop 26).
  */
-import type { EngineEvents } from '../protocol/client';
-import type { ProgressStage } from '../protocol/messages';
-import type { DialogSurface } from '../host/webview-leases';
+import type { DialogSurface, EngineEvents, ProgressStage } from '../host/webview-leases';
 import type { WebviewLike } from '../host/webview-endpoint';
 import { h, type Progressbar } from './dom';
 
