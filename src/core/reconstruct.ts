@@ -9,7 +9,7 @@
  * Per sample, `x^(1/g)` and the pixel's mask are computed once.
  */
 import type { InferenceBackend } from './backend';
-import { throwIfCancelled, type Cancellation } from './cancellation';
+import { throwIfCancelled, type CancelSignal } from './cancellation';
 import { checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, outputSample, type HdrcnnSettings } from './hdrcnn';
 import { createRgbImage, type Rect, type RgbImage } from './image';
 import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type TileSettings } from './tile-plan';
@@ -26,7 +26,8 @@ export interface ReconstructProgress {
 export interface ReconstructOptions {
   readonly settings?: Partial<HdrcnnSettings>;
   readonly tiles?: TileSettings;
-  readonly cancel?: Cancellation;
+  /** Stops the run between steps (and the backend's tile, if it can): it rejects with CancelledError. */
+  readonly signal?: CancelSignal;
   readonly onProgress?: (progress: ReconstructProgress) => void;
 }
 
@@ -126,18 +127,18 @@ export async function reconstructTiles(source: PixelSource, sink: PixelSink, bac
   const plan = planTiles(width, height, tileSettings);
   let computed = 0;
   for (let t = 0; t < plan.length; t++) {
-    throwIfCancelled(options.cancel);
+    throwIfCancelled(options.signal);
     const tile = plan[t];
     const rect = sourceRect(tile.window, width, height);
     const read = await source.read(rect);
-    throwIfCancelled(options.cancel);
+    throwIfCancelled(options.signal);
     const patch = networkPatch(rect, read, width, height, settings);
     const mask = highlightMask(patch, tile.core);
     let net;
     if (mask.bounds) {
       const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, mask.bounds, tileSettings.margin);
-      net = { window, logHdr: await backend.run(readWindow(patch, window)) };
-      throwIfCancelled(options.cancel);
+      net = { window, logHdr: await backend.run(readWindow(patch, window), options.signal) };
+      throwIfCancelled(options.signal);
       computed++;
     }
     await sink.write(tile.core, blendCore(patch, read.linear, tile.core, mask, settings.gamma, net));

@@ -11,7 +11,7 @@ import { app, constants } from 'photoshop';
 import type { ExecutionContext } from 'photoshop/dom/CoreModules';
 import type { Document } from 'photoshop/dom/Document';
 import type { InferenceBackend } from '../core/backend';
-import { CancelledError, type Cancellation } from '../core/cancellation';
+import { throwIfCancelled, type CancelSignal } from '../core/cancellation';
 import type { HdrcnnSettings } from '../core/hdrcnn';
 import { reconstructTiles } from '../core/reconstruct';
 import { UserError } from '../plugin-core/errors';
@@ -30,10 +30,6 @@ const MEASURE_SHARE = 0.1;
 export interface RunFeedback {
   /** 0..1 and what is happening, for the panel or the engine dialog (Photoshop's bar gets it too). */
   progress(fraction: number, text: string): void;
-  /** The plugin's own Cancel button. */
-  readonly cancel: Cancellation;
-  /** Drops the engine's pending work (when Photoshop's progress bar is cancelled). */
-  stop?(): void;
 }
 
 export interface RunSummary {
@@ -52,13 +48,13 @@ const layerName = (s: Settings): string => `HDR Reconstruct, gamma ${formatGamma
 const docById = (id: number): Document | undefined => app.documents.find((d) => d.id === id) as Document | undefined;
 
 /** Clipping over the whole layer, read in strips at the document's own depth. */
-async function measure(target: Target, hdrcnn: HdrcnnSettings, cancel: Cancellation, progress: (f: number) => void) {
+async function measure(target: Target, hdrcnn: HdrcnnSettings, signal: CancelSignal, progress: (f: number) => void) {
   const ref: LayerRef = { documentID: target.documentID, layerID: target.layerID };
   const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile) };
   let [samples, saturated, highlights] = [0, 0, false];
   const { width, height } = target.bounds;
   for (let top = 0; top < height; top += STRIP_ROWS) {
-    if (cancel.aborted) throw new CancelledError();
+    throwIfCancelled(signal);
     const rect = { left: 0, top, width, height: Math.min(STRIP_ROWS, height - top) };
     const { pixels } = await readPatch(ref, target.bounds, rect, format, true);
     const s = clippingStats(pixels, hdrcnn);
@@ -71,10 +67,20 @@ async function measure(target: Target, hdrcnn: HdrcnnSettings, cancel: Cancellat
 /**
  * Runs in the modal scope of `ctx` (executeAsModal's, or an Action's on playback).
  * `expected`: the target checked before the scope began, or undefined to take the current one.
+ * `run` is the run's one cancellation: the plugin's Cancel buttons abort it, and so does
+ * Photoshop's progress bar here; the backend gets its signal (a tile in flight is dropped).
  */
-export async function reconstructInModal(ctx: ExecutionContext, expected: Target | undefined, settings: Settings, backend: InferenceBackend, feedback: RunFeedback): Promise<RunSummary> {
-  const cancel: Cancellation = { get aborted() { return ctx.isCancelled || feedback.cancel.aborted; } };
-  ctx.onCancel = () => feedback.stop?.(); // a tile in the engine would otherwise run to its end
+export async function reconstructInModal(
+  ctx: ExecutionContext,
+  expected: Target | undefined,
+  settings: Settings,
+  backend: InferenceBackend,
+  feedback: RunFeedback,
+  run: AbortController,
+): Promise<RunSummary> {
+  const { signal } = run;
+  if (ctx.isCancelled) run.abort();
+  ctx.onCancel = () => run.abort();
   const report = (fraction: number, text: string): void => {
     ctx.reportProgress({ value: Math.min(1, Math.max(0, fraction)), commandName: text });
     feedback.progress(fraction, text);
@@ -86,7 +92,7 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
   const notices = curve.known ? [] : [`Unknown colour profile “${target.profile}”: the network sees it through the sRGB curve.`];
   try {
     report(0, 'Measuring clipped highlights');
-    const { saturated, highlights } = await measure(target, hdrcnn, cancel, (f) => report(f, 'Measuring clipped highlights'));
+    const { saturated, highlights } = await measure(target, hdrcnn, signal, (f) => report(f, 'Measuring clipped highlights'));
     if (!highlights) return { changed: false, layerName: name, saturated, tiles: 0, computedTiles: 0, notices };
 
     const source = docById(target.documentID)!;
@@ -129,22 +135,22 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
       alpha: (rect) => reader.alpha(rect),
     });
     const counts = await reconstructTiles(reader, writer, backend, {
-      settings: hdrcnn, cancel,
+      settings: hdrcnn, signal,
       onProgress: (p) => report(MEASURE_SHARE + (1 - MEASURE_SHARE) * (p.done / p.total), `Reconstructing highlights (${p.done}/${p.total} tiles)`),
     });
-    if (cancel.aborted) throw new CancelledError();
+    throwIfCancelled(signal);
     await ctx.hostControl.resumeHistory(suspension, true);
     if (settings.output === 'document') {
       await ctx.hostControl.unregisterAutoCloseDocument(output.documentID);
-      if (cancel.aborted) {
+      if (signal.aborted) {
         // Cancelled at the last moment: the new document goes, as it would have a moment earlier.
         await ctx.hostControl.registerAutoCloseDocument(output.documentID);
-        throw new CancelledError();
+        throwIfCancelled(signal);
       }
     }
     return { changed: true, layerName: name, saturated, ...counts, notices };
   } catch (e) {
-    if (cancel.aborted) throw new CancelledError();
+    throwIfCancelled(signal);
     if (!docById(target.documentID)) throw new UserError(`“${target.documentTitle}” was closed during the reconstruction; nothing was saved.`);
     throw e;
   }

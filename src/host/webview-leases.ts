@@ -23,10 +23,11 @@ export interface EngineSurface {
 
 export interface DialogSurface extends EngineSurface {
   readonly feedback: RunFeedback;
-  /** Settles when the user presses Cancel or dismisses the dialog. */
-  readonly cancelled: Promise<void>;
   close(): void;
 }
+
+/** Opens the run dialog; `cancel` is called when the user presses Cancel or dismisses it. */
+export type OpenDialog = (cancel: () => void) => DialogSurface;
 
 export interface EngineLease {
   readonly client: EngineClient;
@@ -57,7 +58,7 @@ export class WebviewLeases {
   constructor(
     private readonly pluginWindow: MessageWindow,
     private readonly store: KeyValueStore,
-    private readonly openDialog: () => DialogSurface,
+    private readonly openDialog: OpenDialog,
   ) {}
 
   setPanelVisible(visible: boolean): void {
@@ -98,22 +99,24 @@ export class WebviewLeases {
     return ready;
   }
 
-  /** An engine with `weights` loaded: the panel's, or a dialog's for this run only. */
-  async lease(weights: WeightsChoice): Promise<EngineLease> {
+  /**
+   * An engine with `weights` loaded: the panel's (shared, so `run` does not stop its loading),
+   * or a dialog's for this run only, whose Cancel aborts `run` and whose loading `run` stops.
+   */
+  async lease(weights: WeightsChoice, run: AbortController): Promise<EngineLease> {
     if (this.panel && this.panelVisible) {
       await this.preparePanel(weights);
       return { client: this.panel.client, release: async () => undefined };
     }
-    const dialog = this.openDialog();
+    const dialog = this.openDialog(() => run.abort());
     const client = new EngineClient(webviewEndpoint(dialog.webview, this.pluginWindow), dialog.events);
-    void dialog.cancelled.then(() => client.cancelAll());
     const release = async (): Promise<void> => {
       await client.dispose();
       dialog.close();
     };
     try {
       await whenLoaded(dialog.webview);
-      await client.init(await modelChoice(weights, this.store));
+      await client.init(await modelChoice(weights, this.store), 'auto', run.signal);
     } catch (e) {
       await release();
       throw e;

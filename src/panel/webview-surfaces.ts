@@ -22,7 +22,8 @@ export function progressText(stage: ProgressStage, loaded: number, total: number
   return total > 0 ? `Downloading: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB` : `Downloading: ${(loaded / MB).toFixed(1)} MB`;
 }
 
-export function openEngineDialog(): DialogSurface {
+/** The run dialog; `cancel` is called on Cancel or when the user dismisses it. */
+export function openEngineDialog(cancel: () => void): DialogSurface {
   const status = h('sp-body', { id: 'hdr-dialog-status' }, 'Starting the engine…');
   const bar = h('sp-progressbar', { id: 'hdr-dialog-progress', max: '100', value: '0', style: 'width: 100%' }) as Progressbar;
   const cancelButton = h('sp-button', { id: 'hdr-dialog-cancel', variant: 'secondary' }, 'Cancel');
@@ -32,13 +33,12 @@ export function openEngineDialog(): DialogSurface {
   ]) as HTMLDialogElement;
   document.body.appendChild(dialog);
 
-  const cancel = { aborted: false };
-  let onCancel!: () => void;
-  const cancelled = new Promise<void>((resolve) => (onCancel = resolve));
+  let cancelling = false;
   const stop = (): void => {
-    cancel.aborted = true;
+    if (cancelling) return;
+    cancelling = true;
     status.textContent = 'Cancelling…';
-    onCancel();
+    cancel();
   };
   cancelButton.addEventListener('click', stop);
   // Resolves when we close it; rejects when the user dismisses it (Escape, window close).
@@ -55,12 +55,10 @@ export function openEngineDialog(): DialogSurface {
   return {
     webview,
     events,
-    cancelled,
     feedback: {
-      cancel,
       progress: (fraction, text) => {
         bar.value = Math.round(100 * fraction);
-        if (!cancel.aborted) status.textContent = text;
+        if (!cancelling) status.textContent = text;
       },
     },
     close: () => {

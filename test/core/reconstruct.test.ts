@@ -78,17 +78,17 @@ describe('reconstruct', () => {
   it('reports progress per tile and stops between tiles when cancelled', async () => {
     const backend = constantBackend();
     const image = createRgbImage(256, 256, new Float32Array(256 * 256 * 3).fill(1));
-    const cancel = { aborted: false };
+    const run = new AbortController();
     const seen: number[] = [];
-    const run = reconstruct(image, backend, {
+    const result = reconstruct(image, backend, {
       tiles: { tileSize: 64, margin: 32 },
-      cancel,
+      signal: run.signal,
       onProgress: ({ done }) => {
         seen.push(done);
-        if (done === 2) cancel.aborted = true;
+        if (done === 2) run.abort();
       },
     });
-    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    await expect(result).rejects.toBeInstanceOf(CancelledError);
     expect(seen).toEqual([1, 2]);
     expect(backend.calls).toHaveLength(2);
   });

@@ -81,7 +81,7 @@ test('weights from a file: none chosen fails with a way out; Choose file… load
 
   sim.files.pickNext(null); // the user cancels the file dialog
   sim.ui.click(byId('hdr-choose'));
-  await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setImmediate(r)); // the cancelled pick settles in promise callbacks, no timer
   expect(modelLine()).toMatch(/^Failed/);
 
   sim.files.pickNext({ name: 'hdrcnn_params.npz', content: new Uint8Array(readFileSync(fixturePath('params.npz'))) });

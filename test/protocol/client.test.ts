@@ -23,7 +23,8 @@ function scripted() {
 }
 
 const tile = { width: 2, height: 1, data: new Float32Array([1, 2, 3, 4, 5, 6]) };
-const flush = () => new Promise((r) => setTimeout(r, 0));
+/** Lets every pending promise callback run (no timer involved). */
+const flush = () => new Promise((r) => setImmediate(r));
 
 it('init sends the choice and resolves with what the engine says; status and progress reach the events', async () => {
   const { endpoint, sent, answer } = scripted();
@@ -98,16 +99,40 @@ it('cancelAll rejects every pending request and tells the engine; late answers a
   await flush();
 });
 
-it('a silent engine times the request out; progress keeps it alive', async () => {
-  const { endpoint, sent, answer } = scripted();
-  const client = new EngineClient(endpoint, {}, { timeoutMs: 60 });
-  const init = client.init({ kind: 'download', variant: 'clean' });
-  for (let i = 0; i < 4; i++) {
-    await new Promise((r) => setTimeout(r, 30));
-    answer({ type: 'progress', id: 1, version: v, stage: 'download', loaded: i, total: 4 });
+it('a silent engine times the request out after 120 s; progress keeps it alive', async () => {
+  jest.useFakeTimers();
+  try {
+    const { endpoint, sent, answer } = scripted();
+    const client = new EngineClient(endpoint);
+    const init = client.init({ kind: 'download', variant: 'clean' });
+    const outcome = init.catch((e: unknown) => e);
+    for (let i = 0; i < 4; i++) {
+      jest.advanceTimersByTime(100_000);
+      answer({ type: 'progress', id: 1, version: v, stage: 'download', loaded: i, total: 4 });
+    }
+    jest.advanceTimersByTime(119_999);
+    expect(sent).toHaveLength(1); // 519.999 s in, never 120 s of silence: still waiting
+    jest.advanceTimersByTime(1);
+    expect(await outcome).toEqual(new EngineError('timeout', 'the engine page did not answer for 120 s'));
+    expect(sent.at(-1)).toEqual({ type: 'cancel', id: 2, version: v, target: 1 });
+    expect(jest.getTimerCount()).toBe(0);
+  } finally {
+    jest.useRealTimers();
   }
-  await expect(init).rejects.toEqual(new EngineError('timeout', 'the engine page did not answer for 0.06 s'));
-  expect(sent.at(-1)).toEqual({ type: 'cancel', id: 2, version: v, target: 1 });
+});
+
+it('an aborted signal rejects its request only, tells the engine, and is let go of', async () => {
+  const { endpoint, sent } = scripted();
+  const client = new EngineClient(endpoint);
+  const run = new AbortController();
+  const [mine, other] = [client.run(tile, run.signal), client.run(tile)];
+  run.abort();
+  await expect(mine).rejects.toEqual(new EngineError('cancelled', 'cancelled'));
+  expect(sent.slice(2)).toEqual([{ type: 'cancel', id: 3, version: v, target: 1 }]);
+  await expect(client.run(tile, run.signal)).rejects.toEqual(new EngineError('cancelled', 'cancelled'));
+  expect(sent).toHaveLength(3); // already aborted: nothing is sent
+  await client.dispose();
+  await expect(other).rejects.toMatchObject({ code: 'cancelled' });
 });
 
 it('dispose rejects what is pending and stops listening', async () => {
