@@ -4,12 +4,11 @@
  * and Choose file…), and the engine <webview>. Settings persist in localStorage.
  * Everything Photoshop-side goes through src/host.
  */
-import { describeProblem } from '../host/errors';
-import type { WebviewLeases } from '../host/webview-leases';
+import { describeProblem } from '../plugin-core/errors';
+import type { ModelState, WebviewLeases } from '../host/webview-leases';
 import type { Runner } from '../host/runner';
-import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../host/settings';
+import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../plugin-core/settings';
 import { chooseWeightsFile, userWeightsName } from '../host/weights-file';
-import type { ModelState } from '../protocol/messages';
 import { dropdown, h, selectItem, type Button, type Dropdown, type Progressbar, type Slider } from './dom';
 import { engineWebview, progressText } from './webview-surfaces';
 

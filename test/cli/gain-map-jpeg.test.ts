@@ -1,6 +1,6 @@
 /**
  * `predict --format jpg` end to end, read back by other people's code: gainmap-js's
- * reader and sharp decode the file (bench/gain-map-decode.ts), ExifReader and exiftool
+ * reader and sharp decode the file (tools/gain-map-decode.ts), ExifReader and exiftool
  * parse its metadata. Errors are in stops, per channel, against the PFM reconstruction.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ import {
   srgbToLinear,
   stopErrors,
   type DecodedGainMapJpeg,
-} from '../../bench/gain-map-decode';
+} from '../../tools/gain-map-decode';
 import { main } from '../../src/cli/main';
 import { fixturePath } from '../helpers/fixture';
 import { decodePfm } from '../helpers/pfm';

@@ -52,3 +52,16 @@ export function startWorkerEngine(options: WorkerEngineOptions = {}): WorkerEngi
     close: async () => void (await worker.terminate()),
   };
 }
+
+/** Resolves when the engine has sent a message after which `done()` holds: waits on messages, not on time. */
+export function untilSent(engine: WorkerEngine, done: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (done()) return resolve();
+    const listener = (): void => {
+      if (!done()) return;
+      engine.endpoint.removeEventListener('message', listener);
+      resolve();
+    };
+    engine.endpoint.addEventListener('message', listener);
+  });
+}
