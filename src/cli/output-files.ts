@@ -118,7 +118,8 @@ export async function writeOutputs(
       throw outputError(final, e);
     });
     if (!info) continue;
-    if (info.isSymbolicLink()) throw new Error(`${final}: is a symbolic link; refusing to replace it (remove it or choose another --out_dir)`);
+    if (info.isSymbolicLink())
+      throw new Error(`${final}: is a symbolic link; refusing to replace it (remove it or choose another --out_dir)`);
     if (!info.isFile()) throw new Error(`${final}: exists and is not a regular file`);
     existing.push(path.basename(final));
   }

@@ -42,9 +42,15 @@ export type Request =
 
 export type ModelState = 'bundled' | 'cached' | 'downloading' | 'converting' | 'ready' | 'failed';
 
-/** `timeout` is the client's own: the engine went quiet (see engine-client.ts). */
-/** `busy`: the engine's request queue is full. */
-export type ErrorCode = 'bad-message' | 'version' | 'not-ready' | 'model' | 'download' | 'inference' | 'cancelled' | 'timeout' | 'busy';
+/**
+ * `timeout` is the client's own: the engine went quiet (see engine-client.ts);
+ * `busy`: the engine's request queue is full.
+ */
+// prettier-ignore
+const ERROR_CODES = [
+  'bad-message', 'version', 'not-ready', 'model', 'download', 'inference', 'cancelled', 'timeout', 'busy',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type Response =
   | { readonly type: 'model-status'; readonly id: number; readonly version: number; readonly state: ModelState; readonly message: string }
@@ -97,7 +103,10 @@ function preview(v: unknown): string {
 
 function field<T>(o: Obj, key: string, check: (v: unknown) => v is T, expected: string): T {
   const v = o[key];
-  if (!check(v)) throw new ProtocolError(`'${typeof o.type === 'string' ? o.type.slice(0, 40) : preview(o.type)}' message: '${key}' must be ${expected}, got ${preview(v)}`);
+  if (!check(v)) {
+    const type = typeof o.type === 'string' ? o.type.slice(0, 40) : preview(o.type);
+    throw new ProtocolError(`'${type}' message: '${key}' must be ${expected}, got ${preview(v)}`);
+  }
   return v;
 }
 
@@ -128,7 +137,9 @@ function decode(raw: unknown): unknown {
 function envelope(raw: unknown, types: readonly string[]): Obj {
   const o = object(decode(raw), 'a message');
   if (!types.includes(o.type as string)) throw new ProtocolError(`unknown message type ${preview(o.type)}`);
-  if (o.version !== PROTOCOL_VERSION) throw new ProtocolError(`protocol version ${preview(o.version)} is not ${PROTOCOL_VERSION}: reload the plugin`);
+  if (o.version !== PROTOCOL_VERSION) {
+    throw new ProtocolError(`protocol version ${preview(o.version)} is not ${PROTOCOL_VERSION}: reload the plugin`);
+  }
   field(o, 'id', isCount, 'a non-negative integer');
   return o;
 }
@@ -163,7 +174,11 @@ function copyRequest(raw: unknown): Request {
       const kind = field(m, 'kind', oneOf('bundled', 'download', 'file'), "'bundled', 'download' or 'file'");
       const model: ModelChoice =
         kind === 'file'
-          ? { kind, name: field(m, 'name', isString, 'a file name'), base64: field(m, 'base64', isString, 'base64 text') }
+          ? {
+              kind,
+              name: field(m, 'name', isString, 'a file name'),
+              base64: field(m, 'base64', isString, 'base64 text'),
+            }
           : { kind, variant: field(m, 'variant', oneOf('clean', 'jpeg'), "'clean' or 'jpeg'") };
       const provider = field(o, 'provider', oneOf('auto', 'webgpu', 'wasm'), "'auto', 'webgpu' or 'wasm'");
       return { type: 'init', id, version, model, provider };
@@ -173,7 +188,8 @@ function copyRequest(raw: unknown): Request {
       const input = o.input as EncodedFloat32;
       const copy = { encoding: 'base64-f32le', length: input.length, data: input.data } as const;
       // Checked again on the copy: the first reads may not be what the object answers now.
-      const tile = { type: 'run-tile', id, version, width: o.width as number, height: o.height as number, input: copy } as const;
+      const [width, height] = [o.width as number, o.height as number];
+      const tile = { type: 'run-tile', id, version, width, height, input: copy } as const;
       checkTilePayload(tile, 'input');
       return tile;
     }
@@ -205,7 +221,7 @@ export function parseResponse(raw: unknown): Response {
       if (o.notice !== undefined) field(o, 'notice', isString, 'text');
       break;
     case 'error':
-      field(o, 'code', oneOf('bad-message', 'version', 'not-ready', 'model', 'download', 'inference', 'cancelled', 'timeout', 'busy'), 'an error code');
+      field(o, 'code', oneOf<ErrorCode>(...ERROR_CODES), 'an error code');
       field(o, 'message', isString, 'text');
       break;
   }

@@ -61,7 +61,9 @@ describe('writeOutputs', () => {
     const target = path.join(fresh(), 'precious.txt');
     writeFileSync(target, 'keep me');
     symlinkSync(target, path.join(dir, '000001_out.png'));
-    await expect(writeOutputs(dir, frame, jest.fn())).rejects.toThrow(/000001_out\.png: is a symbolic link; refusing to replace it/);
+    await expect(writeOutputs(dir, frame, jest.fn())).rejects.toThrow(
+      /000001_out\.png: is a symbolic link; refusing to replace it/,
+    );
     expect(readFileSync(target, 'utf8')).toBe('keep me');
     expect(readdirSync(dir)).toEqual(['000001_out.png']);
   });
@@ -79,7 +81,9 @@ describe('writeOutputs', () => {
     const dir = fresh();
     // A child whose third file never finishes writing: it says so, and is interrupted there.
     const child = spawn(process.execPath, ['-e', STALLED_CHILD, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const said = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('stalled') && resolve()));
+    const said = new Promise<void>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('stalled') && resolve()),
+    );
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_, signal) => resolve(signal)));
     await said;
     expect(readdirSync(dir)).toHaveLength(3); // two temporaries written, the third open
@@ -95,7 +99,9 @@ describe('convert', () => {
     const target = path.join(fresh(), 'precious.onnx');
     writeFileSync(target, 'keep me');
     symlinkSync(target, path.join(dir, 'hdrcnn.onnx'));
-    await expect(convert(fixturePath('params.npz'), path.join(dir, 'hdrcnn.onnx'), false)).rejects.toThrow(/hdrcnn\.onnx: is a symbolic link/);
+    await expect(convert(fixturePath('params.npz'), path.join(dir, 'hdrcnn.onnx'), false)).rejects.toThrow(
+      /hdrcnn\.onnx: is a symbolic link/,
+    );
     expect(readFileSync(target, 'utf8')).toBe('keep me');
     const out = path.join(fresh(), 'model.onnx');
     expect(await convert(fixturePath('params.npz'), out, false)).toBe(readFileSync(out).length);
@@ -120,7 +126,11 @@ const stalling = {
   open: async (file, flags, mode) => {
     const handle = await fs.open(file, flags, mode);
     if (!file.includes('_out.exr')) return handle;
-    return { writeFile: () => { console.log('stalled'); return new Promise(() => setInterval(() => {}, 1000)); }, close: () => handle.close() };
+    const stall = () => {
+      console.log('stalled');
+      return new Promise(() => setInterval(() => {}, 1000));
+    };
+    return { writeFile: stall, close: () => handle.close() };
   },
 };
 const files = ['000001_in.png', '000001_out.png', '000001_out.exr'].map((name) => ({ name, bytes: Buffer.from(name) }));
