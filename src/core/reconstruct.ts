@@ -127,11 +127,15 @@ function blendCore(
 function checkNetworkOutput(logHdr: Float32Array, window: Rect): Float32Array {
   const expected = 3 * window.width * window.height;
   if (logHdr.length !== expected) {
-    throw new Error(`the model gave ${logHdr.length} values for a ${window.width}×${window.height} RGB window (${expected} expected)`);
+    const size = `${window.width}×${window.height}`;
+    throw new Error(`the model gave ${logHdr.length} values for a ${size} RGB window (${expected} expected)`);
   }
   let bad = 0;
   for (let i = 0; i < logHdr.length; i++) if (!Number.isFinite(logHdr[i])) bad++;
-  if (bad) throw new Error(`the model gave ${bad} non-finite values (NaN or Inf) for the window at ${window.left},${window.top}; it is broken`);
+  if (bad) {
+    const at = `${window.left},${window.top}`;
+    throw new Error(`the model gave ${bad} non-finite values (NaN or Inf) for the window at ${at}; it is broken`);
+  }
   return logHdr;
 }
 

@@ -143,7 +143,8 @@ export class EngineClient implements InferenceBackend {
         this.endpoint.postMessage({ ...body, id, version: PROTOCOL_VERSION });
       } catch (e) {
         this.settle(id);
-        reject(new EngineError('not-ready', `the engine page cannot be reached: ${e instanceof Error ? e.message : String(e)}`));
+        const why = e instanceof Error ? e.message : String(e);
+        reject(new EngineError('not-ready', `the engine page cannot be reached: ${why}`));
       }
     });
   }

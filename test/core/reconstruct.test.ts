@@ -153,12 +153,14 @@ describe('reconstruct with a broken network', () => {
 
   it('refuses non-finite output instead of writing Inf samples', async () => {
     const inf = backend((tile) => new Float32Array(tile.data.length).fill(2).fill(Infinity, 10, 13));
-    await expect(reconstruct(bright(), inf, { tiles })).rejects.toThrow('the model gave 3 non-finite values (NaN or Inf) for the window at 0,0; it is broken');
+    const text = 'the model gave 3 non-finite values (NaN or Inf) for the window at 0,0; it is broken';
+    await expect(reconstruct(bright(), inf, { tiles })).rejects.toThrow(text);
   });
 
   it('refuses a one-channel output instead of zeroing the highlights', async () => {
     const grey = backend((tile) => new Float32Array(tile.width * tile.height).fill(2));
-    await expect(reconstruct(bright(), grey, { tiles })).rejects.toThrow('the model gave 2048 values for a 64×32 RGB window (6144 expected)');
+    const text = 'the model gave 2048 values for a 64×32 RGB window (6144 expected)';
+    await expect(reconstruct(bright(), grey, { tiles })).rejects.toThrow(text);
   });
 });
 

@@ -278,7 +278,8 @@ describe('hostile input', () => {
     const answers = Array.from({ length: MAX_QUEUED_REQUESTS + 5 }, (_, i) => ask(tile(100 + i)));
     const busy = replies.filter((r) => r.type === 'error' && r.code === 'busy');
     expect(busy.map((r) => r.id)).toEqual([132, 133, 134, 135, 136]);
-    expect(busy[0]).toMatchObject({ message: `the engine already has ${MAX_QUEUED_REQUESTS} requests in hand; wait for their answers` });
+    const text = `the engine already has ${MAX_QUEUED_REQUESTS} requests in hand; wait for their answers`;
+    expect(busy[0]).toMatchObject({ message: text });
     release();
     const done = await Promise.all(answers);
     expect(done.filter((r) => r.type === 'result')).toHaveLength(MAX_QUEUED_REQUESTS);

@@ -150,10 +150,12 @@ it('run rejects only with EngineError: a result whose payload is not base64, a b
   const run = client.run(tile);
   const output = { ...encodeFloat32(new Float32Array(6)), data: '!'.repeat(32) };
   answer({ type: 'result', id: 1, version: v, width: 2, height: 1, output, provider: 'wasm' });
-  await expect(run).rejects.toThrow(new EngineError('bad-message', 'malformed result from the engine page: pixel payload is not valid base64: character 0 is "!"'));
+  const text = 'malformed result from the engine page: pixel payload is not valid base64: character 0 is "!"';
+  await expect(run).rejects.toThrow(new EngineError('bad-message', text));
   await expect(run).rejects.toBeInstanceOf(EngineError);
   const broken = new EngineClient({ ...endpoint, postMessage: () => { throw new Error('webview gone'); } });
-  await expect(broken.run(tile)).rejects.toThrow(new EngineError('not-ready', 'the engine page cannot be reached: webview gone'));
+  const unreachable = new EngineError('not-ready', 'the engine page cannot be reached: webview gone');
+  await expect(broken.run(tile)).rejects.toThrow(unreachable);
   await client.dispose();
   await broken.dispose();
 });
