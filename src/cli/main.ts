@@ -130,13 +130,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
 /** Runs the CLI and exits the process with its status. */
 export function run(argv: string[]): void {
-  main(argv).then(
-    (code) => process.exit(code),
-    (e: Error) => {
-      console.error(e);
-      process.exit(EXIT_FAILURE);
-    },
-  );
+  void main(argv).then((code) => process.exit(code));
 }
 
 if (require.main === module) run(process.argv.slice(2));
