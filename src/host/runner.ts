@@ -9,7 +9,7 @@ import type { ExecutionContext } from 'photoshop/dom/CoreModules';
 import { CancelledError, throwIfCancelled } from '../core/cancellation';
 import { recordRun, type ActionHandler } from './actions';
 import type { WebviewLeases, EngineLease } from './webview-leases';
-import { describeError, isCancellation } from '../plugin-core/errors';
+import { describeError, isCancellation, UserError } from '../plugin-core/errors';
 import { HISTORY_NAME, reconstructInModal, type RunFeedback, type RunSummary } from './reconstruct-layer';
 import { actionInfo, formatGamma, parseSettings, type Settings } from '../plugin-core/settings';
 import { findTarget, type Target } from './target';
@@ -116,7 +116,9 @@ export class Runner {
       return { ok: true, cancelled: false, summary, message: describeSummary(summary, settings, (Date.now() - started) / 1000, lease.client.name) };
     } catch (e) {
       const cancelled = isCancellation(e) || run.signal.aborted;
-      return { ok: false, cancelled, message: describeError(cancelled ? new CancelledError() : e) };
+      // A UserError already says what a cancel left behind (e.g. changes the Actions panel holds).
+      const shown = cancelled && !(e instanceof UserError) ? new CancelledError() : e;
+      return { ok: false, cancelled, message: describeError(shown) };
     } finally {
       this.current = undefined;
       await lease?.release();
