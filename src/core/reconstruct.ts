@@ -12,7 +12,7 @@ import { throwIfCancelled, type Cancellation } from './cancellation';
 import { blendSample, checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, type HdrcnnSettings } from './hdrcnn';
 import { createRgbImage, type RgbImage } from './image';
 import type { Rect } from './image';
-import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type TileSettings } from './tile-plan';
+import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type Tile, type TileSettings } from './tile-plan';
 import { readWindow, sourceRect, type ImagePatch } from './window';
 
 export interface ReconstructProgress {
@@ -88,6 +88,20 @@ function blendCore(patch: ImagePatch, core: Rect, settings: HdrcnnSettings, net?
   return out;
 }
 
+/**
+ * One tile of the plan as the loop computes it: the network over its window (fitted to
+ * the core's highlights) unless the core has none, blended over the core. `patch` holds
+ * `sourceRect(tile.window, …)`. The panel's preview calls it too, so its crop is the
+ * committed run's result at the same place.
+ */
+export async function reconstructTile(patch: ImagePatch, tile: Tile, backend: InferenceBackend, settings: HdrcnnSettings, tileSettings: TileSettings): Promise<{ pixels: RgbImage; computed: boolean }> {
+  const highlights = highlightBounds(patch, tile.core, settings);
+  if (!highlights) return { pixels: blendCore(patch, tile.core, settings), computed: false };
+  const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, highlights, tileSettings.margin);
+  const net = { window, logHdr: await backend.run(readWindow(patch, window, settings)) };
+  return { pixels: blendCore(patch, tile.core, settings, net), computed: true };
+}
+
 export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
   const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
   const { width, height } = source;
@@ -100,15 +114,10 @@ export async function reconstructTiles(source: PixelSource, sink: PixelSink, bac
     const rect = sourceRect(tile.window, width, height);
     const patch: ImagePatch = { rect, pixels: await source.read(rect), imageWidth: width, imageHeight: height };
     throwIfCancelled(options.cancel);
-    const highlights = highlightBounds(patch, tile.core, settings);
-    let net;
-    if (highlights) {
-      const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, highlights, tileSettings.margin);
-      net = { window, logHdr: await backend.run(readWindow(patch, window, settings)) };
-      throwIfCancelled(options.cancel);
-      computed++;
-    }
-    await sink.write(tile.core, blendCore(patch, tile.core, settings, net));
+    const result = await reconstructTile(patch, tile, backend, settings, tileSettings);
+    throwIfCancelled(options.cancel);
+    if (result.computed) computed++;
+    await sink.write(tile.core, result.pixels);
     options.onProgress?.({ done: t + 1, total: plan.length, computed });
   }
   return { tiles: plan.length, computedTiles: computed };
