@@ -1,0 +1,145 @@
+/**
+ * The panel's live preview, Photoshop side. It only reads: the whole-layer view
+ * (getPixels with `targetSize`, long edge ≤ 320) and the chosen tile's window at full
+ * resolution, inside a modal scope that changes nothing (the imaging docs do not say
+ * whether getPixels needs one; Adobe's imaging sample reads inside one) and that ends
+ * before the network runs, so Photoshop is never held for the network's time. The
+ * window goes through the panel's engine; the pictures are JPEGs from
+ * imaging.encodeImageData, the documented way to show pixels in a UXP <img>.
+ */
+import { core, imaging } from 'photoshop';
+import type { InferenceBackend } from '../core/backend';
+import { CancelledError } from '../core/cancellation';
+import type { Rect } from '../core/image';
+import { rankRegions, rectInView } from '../core/preview-region';
+import { renderExposure } from '../core/preview-render';
+import { sourceRect } from '../core/window';
+import { readPatch, type LayerRef } from './layer-stream';
+import { decodePixels } from './pixel-codec';
+import { previewCrop, previewView, renderView, type PreviewCrop, type PreviewView } from './preview-compute';
+import type { Settings } from './settings';
+import { findTarget, type Target } from './target';
+import { toneCurve } from './tone-curve';
+
+/** Longest side of the whole-layer view, in pixels. */
+export const VIEW_LONG_EDGE = 320;
+const COMMAND_NAME = 'HDR Reconstruct preview';
+
+/** The engine the preview runs on: the panel's, with the model loaded. */
+export interface PreviewEngine {
+  readonly backend: InferenceBackend;
+  /** The model's name, as the engine reported it. */
+  readonly model: string;
+  /** Drops the engine's pending work (a stale preview's window). */
+  cancel(): void;
+}
+
+/** What stops a preview: the panel's AbortSignal. */
+export interface PreviewSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+export interface EmptyPreview {
+  readonly kind: 'empty';
+  readonly layerName: string;
+}
+
+export interface ReadyPreview {
+  readonly kind: 'ready';
+  readonly layerName: string;
+  readonly model: string;
+  readonly gamma: number;
+  /** Which region (0 = most clipped) of how many. */
+  readonly region: number;
+  readonly regions: number;
+  readonly crop: PreviewCrop;
+  readonly view: PreviewView;
+  readonly cropInView: Rect;
+  /** From the request to the crop's samples, ms; the engine's share is crop.networkMs. */
+  readonly totalMs: number;
+}
+
+export type Preview = EmptyPreview | ReadyPreview;
+
+const check = (signal: PreviewSignal): void => {
+  if (signal.aborted) throw new CancelledError();
+};
+
+/** The whole layer, scaled down by Photoshop so its long edge is at most VIEW_LONG_EDGE. */
+async function readView(target: Target) {
+  const { left, top, width, height } = target.bounds;
+  const scale = Math.max(width, height) > VIEW_LONG_EDGE;
+  const targetSize = !scale ? undefined : width >= height ? { width: VIEW_LONG_EDGE } : { height: VIEW_LONG_EDGE };
+  const { imageData } = await imaging.getPixels({
+    documentID: target.documentID, layerID: target.layerID, sourceBounds: { left, top, right: left + width, bottom: top + height }, targetSize,
+  });
+  try {
+    const data = await imageData.getData({ chunky: true });
+    const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile), hasAlpha: imageData.hasAlpha };
+    return decodePixels(data, imageData.width, imageData.height, format);
+  } finally {
+    void imageData.dispose(); // documented as synchronous; typed as returning a Promise
+  }
+}
+
+/**
+ * The preview of the active layer with `settings`, at region `region` (wrapping
+ * around): "empty" when nothing is near clipping. Rejects with CancelledError once
+ * `signal` aborts, or with a UserError when there is no layer to preview.
+ */
+export async function buildPreview(settings: Settings, region: number, engine: () => Promise<PreviewEngine>, signal: PreviewSignal): Promise<Preview> {
+  const started = Date.now();
+  const target = findTarget();
+  const size = { width: target.bounds.width, height: target.bounds.height };
+  const read = await core.executeAsModal(async () => {
+    const decoded = await readView(target);
+    check(signal);
+    const view = previewView(decoded, settings);
+    const { width: vw, height: vh } = view.pixels;
+    const regions = rankRegions(view.mask, vw, vh, size.width, size.height);
+    if (regions.length === 0) return undefined;
+    const index = region % regions.length;
+    const { tile } = regions[index];
+    const ref: LayerRef = { documentID: target.documentID, layerID: target.layerID };
+    const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile) };
+    const patch = await readPatch(ref, target.bounds, sourceRect(tile.window, size.width, size.height), format, decoded.alpha !== null);
+    return { view, tile, index, count: regions.length, patch, cropInView: rectInView(tile.core, vw, vh, size.width, size.height) };
+  }, { commandName: COMMAND_NAME });
+  check(signal);
+  if (!read) return { kind: 'empty', layerName: target.layerName };
+
+  const { backend, model, cancel } = await engine();
+  check(signal);
+  signal.addEventListener('abort', cancel);
+  try {
+    const crop = await previewCrop(read.patch, read.tile, size, backend, settings);
+    check(signal);
+    return {
+      kind: 'ready', layerName: target.layerName, model, gamma: settings.gamma, region: read.index, regions: read.count,
+      crop, view: read.view, cropInView: read.cropInView, totalMs: Date.now() - started,
+    };
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
+}
+
+/** An `<img src>` for 8-bit sRGB RGB pixels. */
+async function picture(rgb: Uint8Array, width: number, height: number): Promise<string> {
+  const imageData = await imaging.createImageDataFromBuffer(rgb, { width, height, components: 3, chunky: true, colorSpace: 'RGB', colorProfile: 'sRGB IEC61966-2.1' });
+  try {
+    return `data:image/jpeg;base64,${await imaging.encodeImageData({ imageData, base64: true })}`;
+  } finally {
+    void imageData.dispose();
+  }
+}
+
+/** The crop and the view at `ev` stops, as `<img src>` values. */
+export async function previewPictures(preview: ReadyPreview, ev: number): Promise<{ crop: string; view: string }> {
+  const { crop, view } = preview;
+  return {
+    crop: await picture(renderExposure(crop.pixels, ev), crop.pixels.width, crop.pixels.height),
+    view: await picture(renderView(view, ev, preview.cropInView), view.pixels.width, view.pixels.height),
+  };
+}
