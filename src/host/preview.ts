@@ -7,7 +7,7 @@
  * window goes through the panel's engine; the pictures are JPEGs from
  * imaging.encodeImageData, the documented way to show pixels in a UXP <img>.
  */
-import { core, imaging } from 'photoshop';
+import { action, app, core, imaging } from 'photoshop';
 import type { InferenceBackend } from '../core/backend';
 import { CancelledError } from '../core/cancellation';
 import type { Rect } from '../core/image';
@@ -142,4 +142,21 @@ export async function previewPictures(preview: ReadyPreview, ev: number): Promis
     crop: await picture(renderExposure(crop.pixels, ev), crop.pixels.width, crop.pixels.height),
     view: await picture(renderView(view, ev, preview.cropInView), view.pixels.width, view.pixels.height),
   };
+}
+
+/** Photoshop events after which the active document or layer may be another one (eventcodes.md). */
+const TARGET_EVENTS = ['select', 'set', 'open', 'close', 'make', 'delete'];
+
+/** Which layer a preview is of: document and layer ids, or '' when none is selected. */
+export function activeLayerKey(): string {
+  const doc = app.activeDocument as typeof app.activeDocument | null; // typed non-null, but null when nothing is open
+  const layers = doc?.activeLayers ?? [];
+  return doc && layers.length === 1 ? `${doc.id}:${layers[0].id}` : '';
+}
+
+/** Calls `onChange` after each of those events (action.addNotificationListener); returns the unsubscribe. */
+export function watchActiveLayer(onChange: () => void): () => void {
+  const listener = (): void => onChange();
+  void action.addNotificationListener(TARGET_EVENTS, listener);
+  return () => void action.removeNotificationListener(TARGET_EVENTS, listener);
 }

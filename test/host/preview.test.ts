@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../src/host/settings';
 import { EngineClient } from '../../src/protocol/client';
 import { startWorkerEngine, type WorkerEngine } from '../helpers/worker-engine';
 import { tinyModelBytes } from '../helpers/fixture';
+import { clippedPhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from '../helpers/clipped-photo';
 
 let engine: WorkerEngine;
 let client: EngineClient;
@@ -25,24 +26,9 @@ afterAll(async () => {
   await engine.close();
 });
 
-const [W, H] = [610, 390]; // 3 × 2 tiles (cores 224/192/194 wide, 224/166 high); not multiples of 32, so windows reflect at the edges
-
-/** A photo-like 8-bit (or 16-bit) layer: a large clipped lamp at the right, a small one at the top left. */
-function addPhoto(depth: 8 | 16, clipped = true) {
-  const max = depth === 8 ? 255 : 32768;
-  const data = new Array<number>(W * H * 3);
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      const base = 0.35 + 0.25 * Math.sin(x / 37) * Math.cos(y / 23);
-      const lamp = Math.max(0, 1.4 - Math.hypot(x - 500, y - 305) / 60) + Math.max(0, 1.2 - Math.hypot(x - 60, y - 50) / 12);
-      for (let c = 0; c < 3; c++) {
-        const v = clipped ? Math.min(1, base + lamp * (1 - 0.1 * c)) : Math.min(0.9, base);
-        data[(y * W + x) * 3 + c] = Math.round(v * max);
-      }
-    }
-  }
-  return sim.addDocument({ width: W, height: H, depth, layers: [{ background: true, pixels: { width: W, height: H, data } }] });
-}
+const [W, H] = [PHOTO_WIDTH, PHOTO_HEIGHT];
+const addPhoto = (depth: 8 | 16, clipped = true) =>
+  sim.addDocument({ width: W, height: H, depth, layers: [{ background: true, pixels: { width: W, height: H, data: clippedPhoto(depth, clipped) } }] });
 
 const previewOf = (settings: Settings, region = 0): Promise<Preview> =>
   buildPreview(settings, region, async () => ({ backend: client, model: 'tiny', cancel: () => client.cancelAll() }), new AbortController().signal);
