@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
- * Sections: inference, tiling, scale, browser (the engine page in Chromium).
+ * Sections: inference, tiling, scale, browser (the engine page in Chromium), preview (the panel's crop).
  * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
@@ -8,6 +8,7 @@ import { createOrtNodeBackend } from '../src/runtime/ort-node';
 import { readFileSync } from 'node:fs';
 import { benchBrowser } from './browser';
 import { benchInference } from './inference';
+import { benchPreview } from './preview';
 import { benchModel } from './make-model';
 import { benchScale } from './scale';
 import { benchImages, benchTiling } from './tiling';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   }
   if (run('scale')) await benchScale();
   if (run('browser')) await benchBrowser();
+  if (run('preview')) await benchPreview();
 }
 
 main().catch((e) => {

@@ -50,31 +50,64 @@ export interface Region {
   readonly clipped: number;
 }
 
+/** The tiles of `plan` with highlights by `clipped` (their cores' mask weight), most first; ties in plan order. */
+export function rankTiles(plan: readonly Tile[], clipped: (index: number) => number): Region[] {
+  const regions = plan.map((tile, i) => ({ tile, clipped: clipped(i) })).filter((r) => r.clipped > 0);
+  return regions.sort((a, b) => b.clipped - a.clipped); // stable
+}
+
 /**
  * The tiles of the plan for a `layerWidth` × `layerHeight` layer whose cores have
- * highlights, most first (ties in plan order). `mask` is the highlight mask of a view
- * of the whole layer scaled to `viewWidth` × `viewHeight`; a core's estimate sums the
- * view pixels it overlaps.
+ * highlights, most first. `mask` is the highlight mask of a view of the whole layer
+ * scaled to `viewWidth` × `viewHeight`; a core's estimate sums the view pixels it overlaps.
  */
 export function rankRegions(
   mask: Float32Array, viewWidth: number, viewHeight: number, layerWidth: number, layerHeight: number,
   tiles: TileSettings = DEFAULT_TILE_SETTINGS,
 ): Region[] {
   const table = new SummedArea(mask, viewWidth, viewHeight);
-  const sx = viewWidth / layerWidth;
-  const sy = viewHeight / layerHeight;
-  const area = 1 / (sx * sy); // layer pixels per view pixel
-  const regions: Region[] = [];
-  for (const tile of planTiles(layerWidth, layerHeight, tiles)) {
-    const c = tile.core;
-    const x0 = Math.min(viewWidth - 1, Math.floor(c.left * sx));
-    const y0 = Math.min(viewHeight - 1, Math.floor(c.top * sy));
-    const x1 = Math.max(x0 + 1, Math.min(viewWidth, Math.ceil((c.left + c.width) * sx)));
-    const y1 = Math.max(y0 + 1, Math.min(viewHeight, Math.ceil((c.top + c.height) * sy)));
-    const clipped = table.sum(x0, y0, x1, y1) * area;
-    if (clipped > 0) regions.push({ tile, clipped });
+  const area = (layerWidth / viewWidth) * (layerHeight / viewHeight); // layer pixels per view pixel
+  const plan = planTiles(layerWidth, layerHeight, tiles);
+  return rankTiles(plan, (i) => {
+    const v = rectInView(plan[i].core, viewWidth, viewHeight, layerWidth, layerHeight);
+    return table.sum(v.left, v.top, v.left + v.width, v.top + v.height) * area;
+  });
+}
+
+/**
+ * Exact mask weights per tile core, from full-resolution strips of the layer: for when
+ * the view shows nothing (highlights smaller than a view pixel average below the mask).
+ */
+export class TileMaskSums {
+  readonly plan: readonly Tile[];
+  private readonly sums: Float64Array;
+  private readonly column: Int32Array;
+  private readonly row: Int32Array;
+  private readonly columns: number;
+
+  constructor(private readonly width: number, height: number, tiles: TileSettings = DEFAULT_TILE_SETTINGS) {
+    this.plan = planTiles(width, height, tiles);
+    this.sums = new Float64Array(this.plan.length);
+    this.columns = this.plan.filter((t) => t.core.top === 0).length;
+    this.column = new Int32Array(width);
+    this.row = new Int32Array(height);
+    this.plan.forEach((t, i) => {
+      const { left, top, width: w, height: h } = t.core;
+      if (i < this.columns) this.column.fill(i, left, left + w);
+      if (i % this.columns === 0) this.row.fill(i / this.columns, top, top + h);
+    });
   }
-  return regions.sort((a, b) => b.clipped - a.clipped); // stable: ties keep plan order
+
+  /** Adds `mask` of the full-width strip of rows [top, top + mask.length / width). */
+  add(top: number, mask: Float32Array): void {
+    for (let p = 0; p < mask.length; p++) {
+      if (mask[p] > 0) this.sums[this.row[top + Math.floor(p / this.width)] * this.columns + this.column[p % this.width]] += mask[p];
+    }
+  }
+
+  ranked(): Region[] {
+    return rankTiles(this.plan, (i) => this.sums[i]);
+  }
 }
 
 /** `rect` (layer coordinates) in the coordinates of a view scaled to `viewWidth` × `viewHeight`. */

@@ -18,12 +18,26 @@ export interface LinearPixels {
   readonly samples: Float32Array;
 }
 
+/**
+ * The linear values at which the sRGB byte steps up (the sRGB EOTF of each byte's upper
+ * rounding edge): a byte is how many of them a value reaches, found by bisection, which
+ * spares a power per sample (the view and crop are redrawn at each exposure step).
+ */
+const STEPS = Float64Array.from({ length: 255 }, (_, k) => {
+  const v = (k + 0.5) / 255;
+  return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+});
+
 /** The sRGB encoding (IEC 61966-2-1) of a linear value, clipped to [0, 1], as a byte. */
 export function srgbByte(linear: number): number {
   if (!(linear > 0)) return 0;
-  if (linear >= 1) return 255;
-  const v = linear <= 0.0031308 ? 12.92 * linear : 1.055 * linear ** (1 / 2.4) - 0.055;
-  return Math.round(v * 255);
+  let [lo, hi] = [0, 255];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (linear >= STEPS[mid]) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** 8-bit sRGB RGB of `pixels` at `ev` stops; transparency shows as black. */

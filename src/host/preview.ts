@@ -11,12 +11,12 @@ import { action, app, core, imaging } from 'photoshop';
 import type { InferenceBackend } from '../core/backend';
 import { CancelledError } from '../core/cancellation';
 import type { Rect } from '../core/image';
-import { rankRegions, rectInView } from '../core/preview-region';
+import { highlightMask, rankRegions, rectInView, TileMaskSums, type Region } from '../core/preview-region';
 import { renderExposure } from '../core/preview-render';
 import { sourceRect } from '../core/window';
 import { readPatch, type LayerRef } from './layer-stream';
 import { decodePixels } from './pixel-codec';
-import { previewCrop, previewView, renderView, type PreviewCrop, type PreviewView } from './preview-compute';
+import { hdrcnnSettings, previewCrop, previewView, renderView, type PreviewCrop, type PreviewView } from './preview-compute';
 import type { Settings } from './settings';
 import { findTarget, type Target } from './target';
 import { toneCurve } from './tone-curve';
@@ -24,6 +24,8 @@ import { toneCurve } from './tone-curve';
 /** Longest side of the whole-layer view, in pixels. */
 export const VIEW_LONG_EDGE = 320;
 const COMMAND_NAME = 'HDR Reconstruct preview';
+/** Rows per getPixels call when the layer is scanned at full resolution. */
+const STRIP_ROWS = 128;
 
 /** The engine the preview runs on: the panel's, with the model loaded. */
 export interface PreviewEngine {
@@ -85,6 +87,25 @@ async function readView(target: Target) {
 }
 
 /**
+ * The regions from the layer at full resolution, in strips: only when the view shows no
+ * highlight, so that "nothing near clipping" is exact (a specular smaller than a view
+ * pixel averages below the mask there).
+ */
+async function exactRegions(target: Target, settings: Settings, signal: PreviewSignal): Promise<Region[]> {
+  const { width, height } = target.bounds;
+  const sums = new TileMaskSums(width, height);
+  const ref: LayerRef = { documentID: target.documentID, layerID: target.layerID };
+  const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile) };
+  for (let top = 0; top < height; top += STRIP_ROWS) {
+    check(signal);
+    const rect = { left: 0, top, width, height: Math.min(STRIP_ROWS, height - top) };
+    const { pixels } = await readPatch(ref, target.bounds, rect, format, true);
+    sums.add(top, highlightMask({ width, height: rect.height, data: pixels.display }, hdrcnnSettings(settings)));
+  }
+  return sums.ranked();
+}
+
+/**
  * The preview of the active layer with `settings`, at region `region` (wrapping
  * around): "empty" when nothing is near clipping. Rejects with CancelledError once
  * `signal` aborts, or with a UserError when there is no layer to preview.
@@ -98,7 +119,9 @@ export async function buildPreview(settings: Settings, region: number, engine: (
     check(signal);
     const view = previewView(decoded, settings);
     const { width: vw, height: vh } = view.pixels;
-    const regions = rankRegions(view.mask, vw, vh, size.width, size.height);
+    let regions = rankRegions(view.mask, vw, vh, size.width, size.height);
+    const scaled = vw < size.width || vh < size.height;
+    if (regions.length === 0 && scaled) regions = await exactRegions(target, settings, signal);
     if (regions.length === 0) return undefined;
     const index = region % regions.length;
     const { tile } = regions[index];

@@ -48,8 +48,10 @@ describe('highlight mask and regions', () => {
 });
 
 describe('rendering at exposures', () => {
-  test('sRGB encoding of linear values, clipped', () => {
-    expect([0, -1, 0.18, 0.5, 1, 7].map(srgbByte)).toEqual([0, 0, 118, 188, 255, 255]);
+  test('sRGB encoding of linear values, clipped; every byte as the formula rounds it', () => {
+    expect([0, -1, NaN, 0.18, 0.5, 1, 7].map(srgbByte)).toEqual([0, 0, 0, 118, 188, 255, 255]);
+    const encode = (l: number) => Math.round(255 * (l <= 0.0031308 ? 12.92 * l : 1.055 * l ** (1 / 2.4) - 0.055));
+    for (let i = 0; i <= 10_000; i++) expect(srgbByte(i / 10_000)).toBe(encode(i / 10_000));
   });
 
   test('each stop down halves the light; grey is replicated; transparency is black', () => {

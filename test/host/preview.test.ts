@@ -93,6 +93,20 @@ describe('the preview only reads', () => {
     expect(preview.view.mask.some((a) => a > 0)).toBe(true);
   });
 
+  test('a highlight smaller than a view pixel is still found (the layer is then scanned at full resolution)', async () => {
+    // 700×300: the view is 320×137, 2 or 3 layer pixels a side per view pixel; a white pixel averages to 0.5 or less there.
+    const [w, h] = [700, 300];
+    const data = new Array<number>(w * h * 3).fill(90);
+    data.fill(255, (200 * w + 500) * 3, (200 * w + 500) * 3 + 3);
+    const doc = sim.addDocument({ width: w, height: h, layers: [{ background: true, pixels: { width: w, height: h, data } }] });
+    const preview = await previewOf(DEFAULT_SETTINGS);
+    if (preview.kind !== 'ready') throw new Error('expected a preview');
+    expect(preview.view.mask.every((a) => a === 0)).toBe(true);
+    expect([preview.regions, preview.crop.rect]).toEqual([1, { left: 480, top: 0, width: 220, height: 300 }]);
+    await commit(DEFAULT_SETTINGS);
+    expect(colours(preview)).toEqual(committedAt(doc.id, preview));
+  }, 180_000);
+
   test('a layer with nothing near clipping is the empty state, and the engine is never asked', async () => {
     addPhoto(8, false);
     let asked = false;
