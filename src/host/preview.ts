@@ -21,8 +21,11 @@ import type { Settings } from './settings';
 import { findTarget, type Target } from './target';
 import { toneCurve } from './tone-curve';
 
+/** The exposures the panel steps through (stops), for the panel, which imports only src/host. */
+export { EXPOSURES } from '../core/preview-render';
+
 /** Longest side of the whole-layer view, in pixels. */
-export const VIEW_LONG_EDGE = 320;
+const VIEW_LONG_EDGE = 320;
 const COMMAND_NAME = 'HDR Reconstruct preview';
 /** Rows per getPixels call when the layer is scanned at full resolution. */
 const STRIP_ROWS = 128;

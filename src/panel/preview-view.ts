@@ -7,11 +7,10 @@
  * request aborts the older one, its engine work included; none runs during a run.
  */
 import { describeProblem, isCancellation } from '../host/errors';
-import { activeLayerKey, buildPreview, previewPictures, watchActiveLayer, type PreviewEngine, type ReadyPreview } from '../host/preview';
+import { activeLayerKey, buildPreview, EXPOSURES, previewPictures, watchActiveLayer, type PreviewEngine, type ReadyPreview } from '../host/preview';
 import type { Runner } from '../host/runner';
 import { formatGamma, type KeyValueStore, type Settings } from '../host/settings';
 import type { WebviewLeases } from '../host/webview-leases';
-import { EXPOSURES } from '../core/preview-render';
 import { h, type Button } from './dom';
 
 export interface PreviewViewDeps {
@@ -72,10 +71,8 @@ export function createPreviewView(deps: PreviewViewDeps): PreviewView {
   };
   const layout = (): void => {
     toggle.textContent = enabled ? 'Hide preview' : 'Show preview';
-    if (!enabled) {
-      status.textContent = 'Preview is off.';
-      showPictures(false);
-    }
+    showPictures(false); // until a preview is drawn
+    if (!enabled) status.textContent = 'Preview is off.';
   };
 
   /** Shows the current preview at the current exposure (pictures made once per exposure). */
