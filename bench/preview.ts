@@ -30,7 +30,12 @@ import { median, printTable } from './stats';
 const [W, H] = [6000, 4000];
 const VIEW = { width: 320, height: 213 };
 const WINDOW = 320;
-const FORMAT = { depth: 8 as const, colorComponents: 3 as const, curve: toneCurve('sRGB IEC61966-2.1'), hasAlpha: false };
+const FORMAT = {
+  depth: 8 as const,
+  colorComponents: 3 as const,
+  curve: toneCurve('sRGB IEC61966-2.1'),
+  hasAlpha: false,
+};
 
 /** The virtual layer's 8-bit sample at (x, y): shading and a lamp clipped over about 500 px around (3100, 2100). */
 function sample(x: number, y: number, c: number): number {
@@ -44,7 +49,10 @@ function bytes(rect: { left: number; top: number; width: number; height: number 
   const out = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const [sx, sy] = [rect.left + Math.floor(((x + 0.5) * rect.width) / w), rect.top + Math.floor(((y + 0.5) * rect.height) / h)];
+      const [sx, sy] = [
+        rect.left + Math.floor(((x + 0.5) * rect.width) / w),
+        rect.top + Math.floor(((y + 0.5) * rect.height) / h),
+      ];
       for (let c = 0; c < 3; c++) out[(y * w + x) * 3 + c] = sample(sx, sy, c);
     }
   }
@@ -55,7 +63,8 @@ function bytes(rect: { left: number; top: number; width: number; height: number 
 function bridgeSeconds(): number {
   const data = Float32Array.from({ length: 3 * WINDOW * WINDOW }, (_, i) => (i % 997) / 997);
   const started = performance.now();
-  for (let leg = 0; leg < 2; leg++) decodeFloat32((JSON.parse(JSON.stringify({ input: encodeFloat32(data) })) as { input: EncodedFloat32 }).input);
+  for (let leg = 0; leg < 2; leg++)
+    decodeFloat32((JSON.parse(JSON.stringify({ input: encodeFloat32(data) })) as { input: EncodedFloat32 }).input);
   return (performance.now() - started) / 1000;
 }
 
@@ -86,7 +95,8 @@ export async function benchPreview(runs = 3): Promise<void> {
         renderView(view, ev, inView);
       }
       const step = (performance.now() - done) / 1000 / (EXPOSURES.length - 1);
-      if (region.tile.window.width !== WINDOW || region.tile.window.height !== WINDOW) throw new Error('the lamp did not fill its tile');
+      if (region.tile.window.width !== WINDOW || region.tile.window.height !== WINDOW)
+        throw new Error('the lamp did not fill its tile');
       return { total: (done - started) / 1000, client: crop.networkMs / 1000, bridge: bridgeSeconds(), step };
     };
     await once(); // warm-up: the session's first run of this shape
@@ -99,8 +109,29 @@ export async function benchPreview(runs = 3): Promise<void> {
     const bridge = median(times.map((t) => t.bridge));
     const roundTrip = median(times.map((t) => t.client));
     const step = median(times.map((t) => t.step));
-    rows.push([`wasm, ${threads} thread${threads > 1 ? 's' : ''}`, `${WINDOW}×${WINDOW}`, roundTrip - bridge, bridge, code, bridge + code, total, step]);
+    rows.push([
+      `wasm, ${threads} thread${threads > 1 ? 's' : ''}`,
+      `${WINDOW}×${WINDOW}`,
+      roundTrip - bridge,
+      bridge,
+      code,
+      bridge + code,
+      total,
+      step,
+    ]);
   }
-  printTable(`Preview: crop latency, full-width random weights, 6000×4000 layer, median of ${runs} runs`,
-    ['engine', 'window', 'network s', 'bridge s', 'preview code s', 'overhead s (target ≤ 0.3)', 'total s', 'exposure step s'], rows);
+  printTable(
+    `Preview: crop latency, full-width random weights, 6000×4000 layer, median of ${runs} runs`,
+    [
+      'engine',
+      'window',
+      'network s',
+      'bridge s',
+      'preview code s',
+      'overhead s (target ≤ 0.3)',
+      'total s',
+      'exposure step s',
+    ],
+    rows,
+  );
 }

@@ -24,7 +24,11 @@ export function highlightMask(image: RgbImage, settings: HdrcnnSettings): Float3
 export class SummedArea {
   private readonly table: Float64Array;
 
-  constructor(values: ArrayLike<number>, private readonly width: number, height: number) {
+  constructor(
+    values: ArrayLike<number>,
+    private readonly width: number,
+    height: number,
+  ) {
     const w = width + 1;
     this.table = new Float64Array(w * (height + 1));
     for (let y = 0; y < height; y++) {
@@ -62,7 +66,11 @@ export function rankTiles(plan: readonly Tile[], clipped: (index: number) => num
  * scaled to `viewWidth` × `viewHeight`; a core's estimate sums the view pixels it overlaps.
  */
 export function rankRegions(
-  mask: Float32Array, viewWidth: number, viewHeight: number, layerWidth: number, layerHeight: number,
+  mask: Float32Array,
+  viewWidth: number,
+  viewHeight: number,
+  layerWidth: number,
+  layerHeight: number,
   tiles: TileSettings = DEFAULT_TILE_SETTINGS,
 ): Region[] {
   const table = new SummedArea(mask, viewWidth, viewHeight);
@@ -85,7 +93,11 @@ export class TileMaskSums {
   private readonly row: Int32Array;
   private readonly columns: number;
 
-  constructor(private readonly width: number, height: number, tiles: TileSettings = DEFAULT_TILE_SETTINGS) {
+  constructor(
+    private readonly width: number,
+    height: number,
+    tiles: TileSettings = DEFAULT_TILE_SETTINGS,
+  ) {
     this.plan = planTiles(width, height, tiles);
     this.sums = new Float64Array(this.plan.length);
     this.columns = this.plan.filter((t) => t.core.top === 0).length;
@@ -101,7 +113,8 @@ export class TileMaskSums {
   /** Adds `mask` of the full-width strip of rows [top, top + mask.length / width). */
   add(top: number, mask: Float32Array): void {
     for (let p = 0; p < mask.length; p++) {
-      if (mask[p] > 0) this.sums[this.row[top + Math.floor(p / this.width)] * this.columns + this.column[p % this.width]] += mask[p];
+      if (mask[p] > 0)
+        this.sums[this.row[top + Math.floor(p / this.width)] * this.columns + this.column[p % this.width]] += mask[p];
     }
   }
 
@@ -111,7 +124,13 @@ export class TileMaskSums {
 }
 
 /** `rect` (layer coordinates) in the coordinates of a view scaled to `viewWidth` × `viewHeight`. */
-export function rectInView(rect: Rect, viewWidth: number, viewHeight: number, layerWidth: number, layerHeight: number): Rect {
+export function rectInView(
+  rect: Rect,
+  viewWidth: number,
+  viewHeight: number,
+  layerWidth: number,
+  layerHeight: number,
+): Rect {
   const sx = viewWidth / layerWidth;
   const sy = viewHeight / layerHeight;
   const left = Math.floor(rect.left * sx);

@@ -56,10 +56,18 @@ export interface PreviewCrop {
  * The crop of `tile` from `patch` (the tile window's source pixels, `sourceRect` of it)
  * of a layer of `size`, through `backend`, with the run's settings.
  */
-export async function previewCrop(patch: SourcePatch, tile: Tile, size: { width: number; height: number }, backend: InferenceBackend, settings: Settings): Promise<PreviewCrop> {
+export async function previewCrop(
+  patch: SourcePatch,
+  tile: Tile,
+  size: { width: number; height: number },
+  backend: InferenceBackend,
+  settings: Settings,
+): Promise<PreviewCrop> {
   const hdrcnn = hdrcnnSettings(settings);
   const image: ImagePatch = {
-    rect: patch.rect, imageWidth: size.width, imageHeight: size.height,
+    rect: patch.rect,
+    imageWidth: size.width,
+    imageHeight: size.height,
     pixels: { width: patch.rect.width, height: patch.rect.height, data: patch.pixels.display },
   };
   let networkMs = 0;
@@ -77,8 +85,21 @@ export async function previewCrop(patch: SourcePatch, tile: Tile, size: { width:
   };
   const { pixels } = await reconstructTile(image, tile, timed, hdrcnn, DEFAULT_TILE_SETTINGS);
   const core = tile.core;
-  const samples = encodeOutput(pixels, patch.pixels, core.left - patch.rect.left, core.top - patch.rect.top, settings.linearise, hdrcnn);
-  const out = { width: core.width, height: core.height, colors: patch.pixels.colorComponents, alpha: patch.pixels.alpha !== null, samples };
+  const samples = encodeOutput(
+    pixels,
+    patch.pixels,
+    core.left - patch.rect.left,
+    core.top - patch.rect.top,
+    settings.linearise,
+    hdrcnn,
+  );
+  const out = {
+    width: core.width,
+    height: core.height,
+    colors: patch.pixels.colorComponents,
+    alpha: patch.pixels.alpha !== null,
+    samples,
+  };
   return { rect: core, pixels: out, networkMs };
 }
 

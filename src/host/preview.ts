@@ -16,7 +16,14 @@ import { renderExposure } from '../core/preview-render';
 import { sourceRect } from '../core/window';
 import { readPatch, type LayerRef } from './layer-stream';
 import { decodePixels } from './pixel-codec';
-import { hdrcnnSettings, previewCrop, previewView, renderView, type PreviewCrop, type PreviewView } from './preview-compute';
+import {
+  hdrcnnSettings,
+  previewCrop,
+  previewView,
+  renderView,
+  type PreviewCrop,
+  type PreviewView,
+} from './preview-compute';
 import type { Settings } from './settings';
 import { findTarget, type Target } from './target';
 import { toneCurve } from './tone-curve';
@@ -78,11 +85,19 @@ async function readView(target: Target) {
   const scale = Math.max(width, height) > VIEW_LONG_EDGE;
   const targetSize = !scale ? undefined : width >= height ? { width: VIEW_LONG_EDGE } : { height: VIEW_LONG_EDGE };
   const { imageData } = await imaging.getPixels({
-    documentID: target.documentID, layerID: target.layerID, sourceBounds: { left, top, right: left + width, bottom: top + height }, targetSize,
+    documentID: target.documentID,
+    layerID: target.layerID,
+    sourceBounds: { left, top, right: left + width, bottom: top + height },
+    targetSize,
   });
   try {
     const data = await imageData.getData({ chunky: true });
-    const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile), hasAlpha: imageData.hasAlpha };
+    const format = {
+      depth: target.depth,
+      colorComponents: target.colorComponents,
+      curve: toneCurve(target.profile),
+      hasAlpha: imageData.hasAlpha,
+    };
     return decodePixels(data, imageData.width, imageData.height, format);
   } finally {
     void imageData.dispose(); // documented as synchronous; typed as returning a Promise
@@ -113,26 +128,47 @@ async function exactRegions(target: Target, settings: Settings, signal: PreviewS
  * around): "empty" when nothing is near clipping. Rejects with CancelledError once
  * `signal` aborts, or with a UserError when there is no layer to preview.
  */
-export async function buildPreview(settings: Settings, region: number, engine: () => Promise<PreviewEngine>, signal: PreviewSignal): Promise<Preview> {
+export async function buildPreview(
+  settings: Settings,
+  region: number,
+  engine: () => Promise<PreviewEngine>,
+  signal: PreviewSignal,
+): Promise<Preview> {
   const started = Date.now();
   const target = findTarget();
   const size = { width: target.bounds.width, height: target.bounds.height };
-  const read = await core.executeAsModal(async () => {
-    const decoded = await readView(target);
-    check(signal);
-    const view = previewView(decoded, settings);
-    const { width: vw, height: vh } = view.pixels;
-    let regions = rankRegions(view.mask, vw, vh, size.width, size.height);
-    const scaled = vw < size.width || vh < size.height;
-    if (regions.length === 0 && scaled) regions = await exactRegions(target, settings, signal);
-    if (regions.length === 0) return undefined;
-    const index = region % regions.length;
-    const { tile } = regions[index];
-    const ref: LayerRef = { documentID: target.documentID, layerID: target.layerID };
-    const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile) };
-    const patch = await readPatch(ref, target.bounds, sourceRect(tile.window, size.width, size.height), format, decoded.alpha !== null);
-    return { view, tile, index, count: regions.length, patch, cropInView: rectInView(tile.core, vw, vh, size.width, size.height) };
-  }, { commandName: COMMAND_NAME });
+  const read = await core.executeAsModal(
+    async () => {
+      const decoded = await readView(target);
+      check(signal);
+      const view = previewView(decoded, settings);
+      const { width: vw, height: vh } = view.pixels;
+      let regions = rankRegions(view.mask, vw, vh, size.width, size.height);
+      const scaled = vw < size.width || vh < size.height;
+      if (regions.length === 0 && scaled) regions = await exactRegions(target, settings, signal);
+      if (regions.length === 0) return undefined;
+      const index = region % regions.length;
+      const { tile } = regions[index];
+      const ref: LayerRef = { documentID: target.documentID, layerID: target.layerID };
+      const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile) };
+      const patch = await readPatch(
+        ref,
+        target.bounds,
+        sourceRect(tile.window, size.width, size.height),
+        format,
+        decoded.alpha !== null,
+      );
+      return {
+        view,
+        tile,
+        index,
+        count: regions.length,
+        patch,
+        cropInView: rectInView(tile.core, vw, vh, size.width, size.height),
+      };
+    },
+    { commandName: COMMAND_NAME },
+  );
   check(signal);
   if (!read) return { kind: 'empty', layerName: target.layerName };
 
@@ -143,8 +179,16 @@ export async function buildPreview(settings: Settings, region: number, engine: (
     const crop = await previewCrop(read.patch, read.tile, size, backend, settings);
     check(signal);
     return {
-      kind: 'ready', layerName: target.layerName, model, gamma: settings.gamma, region: read.index, regions: read.count,
-      crop, view: read.view, cropInView: read.cropInView, totalMs: Date.now() - started,
+      kind: 'ready',
+      layerName: target.layerName,
+      model,
+      gamma: settings.gamma,
+      region: read.index,
+      regions: read.count,
+      crop,
+      view: read.view,
+      cropInView: read.cropInView,
+      totalMs: Date.now() - started,
     };
   } finally {
     signal.removeEventListener('abort', cancel);
@@ -153,7 +197,14 @@ export async function buildPreview(settings: Settings, region: number, engine: (
 
 /** An `<img src>` for 8-bit sRGB RGB pixels. */
 async function picture(rgb: Uint8Array, width: number, height: number): Promise<string> {
-  const imageData = await imaging.createImageDataFromBuffer(rgb, { width, height, components: 3, chunky: true, colorSpace: 'RGB', colorProfile: 'sRGB IEC61966-2.1' });
+  const imageData = await imaging.createImageDataFromBuffer(rgb, {
+    width,
+    height,
+    components: 3,
+    chunky: true,
+    colorSpace: 'RGB',
+    colorProfile: 'sRGB IEC61966-2.1',
+  });
   try {
     return `data:image/jpeg;base64,${await imaging.encodeImageData({ imageData, base64: true })}`;
   } finally {

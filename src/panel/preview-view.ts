@@ -7,7 +7,15 @@
  * request aborts the older one, its engine work included; none runs during a run.
  */
 import { describeProblem, isCancellation } from '../host/errors';
-import { activeLayerKey, buildPreview, EXPOSURES, previewPictures, watchActiveLayer, type PreviewEngine, type ReadyPreview } from '../host/preview';
+import {
+  activeLayerKey,
+  buildPreview,
+  EXPOSURES,
+  previewPictures,
+  watchActiveLayer,
+  type PreviewEngine,
+  type ReadyPreview,
+} from '../host/preview';
 import type { Runner } from '../host/runner';
 import { formatGamma, type KeyValueStore, type Settings } from '../host/settings';
 import type { WebviewLeases } from '../host/webview-leases';
@@ -37,8 +45,10 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 function describe(p: ReadyPreview, ev: number): string {
   const { rect, networkMs } = p.crop;
   const where = `region ${p.region + 1} of ${p.regions}, ${rect.width}×${rect.height} at (${rect.left}, ${rect.top})`;
-  return `Preview of ${p.model}, gamma ${formatGamma(p.gamma)}, ${stops(ev)}: ${where}. `
-    + `Network ${seconds(networkMs)}, plugin ${seconds(p.totalMs - networkMs)}.`;
+  return (
+    `Preview of ${p.model}, gamma ${formatGamma(p.gamma)}, ${stops(ev)}: ${where}. ` +
+    `Network ${seconds(networkMs)}, plugin ${seconds(p.totalMs - networkMs)}.`
+  );
 }
 
 export function createPreviewView(deps: PreviewViewDeps): PreviewView {
@@ -46,15 +56,26 @@ export function createPreviewView(deps: PreviewViewDeps): PreviewView {
   const toggle = h('sp-button', { id: 'hdr-preview-toggle', variant: 'secondary' }, 'Show preview') as Button;
   const status = h('sp-body', { id: 'hdr-preview-status', size: 'S' }, 'Preview is off.');
   const crop = h('img', { id: 'hdr-preview-crop', alt: 'Reconstructed crop, 1:1', style: 'max-width: 100%' });
-  const view = h('img', { id: 'hdr-preview-view', alt: 'Whole layer, highlight mask in magenta', style: 'max-width: 100%' });
+  const view = h('img', {
+    id: 'hdr-preview-view',
+    alt: 'Whole layer, highlight mask in magenta',
+    style: 'max-width: 100%',
+  });
   const darker = h('sp-button', { id: 'hdr-preview-darker', variant: 'secondary', quiet: true }, '−1 EV') as Button;
   const exposure = h('sp-body', { id: 'hdr-preview-ev', size: 'S' }, stops(0));
   const brighter = h('sp-button', { id: 'hdr-preview-brighter', variant: 'secondary', quiet: true }, '+1 EV') as Button;
   const next = h('sp-button', { id: 'hdr-preview-next', variant: 'secondary', quiet: true }, 'Next region') as Button;
-  const row = (children: HTMLElement[]): HTMLElement => h('div', { style: 'display: flex; gap: 8px; align-items: center; margin: 6px 0' }, children);
+  const row = (children: HTMLElement[]): HTMLElement =>
+    h('div', { style: 'display: flex; gap: 8px; align-items: center; margin: 6px 0' }, children);
   const controls = row([darker, exposure, brighter, next]);
   const pictures = h('div', {}, [crop, view]);
-  const element = h('div', { id: 'hdr-preview' }, [h('sp-detail', {}, 'PREVIEW'), row([toggle]), status, pictures, controls]);
+  const element = h('div', { id: 'hdr-preview' }, [
+    h('sp-detail', {}, 'PREVIEW'),
+    row([toggle]),
+    status,
+    pictures,
+    controls,
+  ]);
 
   let enabled = store.getItem(PREVIEW_KEY) === 'on';
   let evIndex = 0;
@@ -122,7 +143,7 @@ export function createPreviewView(deps: PreviewViewDeps): PreviewView {
         if (preview.kind === 'empty') {
           shown = undefined;
           showPictures(false);
-          status.textContent = `Nothing near clipping in “${preview.layerName}”: no highlight to reconstruct, so nothing to preview.`;
+          status.textContent = `Nothing near clipping in “${preview.layerName}”: nothing to preview.`;
           return;
         }
         region = preview.region;

@@ -8,7 +8,12 @@ describe('summed-area table', () => {
     const [w, h] = [7, 5];
     const values = Float32Array.from({ length: w * h }, (_, i) => (i * 37) % 11);
     const table = new SummedArea(values, w, h);
-    for (const [x0, y0, x1, y1] of [[0, 0, 7, 5], [2, 1, 5, 4], [6, 4, 7, 5], [3, 3, 3, 5]]) {
+    for (const [x0, y0, x1, y1] of [
+      [0, 0, 7, 5],
+      [2, 1, 5, 4],
+      [6, 4, 7, 5],
+      [3, 3, 3, 5],
+    ]) {
       let sum = 0;
       for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += values[y * w + x];
       expect(table.sum(x0, y0, x1, y1)).toBe(sum);
@@ -20,7 +25,9 @@ describe('highlight mask and regions', () => {
   /** A w×h view, grey 0.5, with white squares at (x, y, size) in view pixels. */
   function view(w: number, h: number, squares: Array<[number, number, number]>) {
     const img = createRgbImage(w, h, new Float32Array(w * h * 3).fill(0.5));
-    for (const [sx, sy, s] of squares) for (let y = sy; y < sy + s; y++) for (let x = sx; x < sx + s; x++) img.data.fill(1, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    for (const [sx, sy, s] of squares)
+      for (let y = sy; y < sy + s; y++)
+        for (let x = sx; x < sx + s; x++) img.data.fill(1, (y * w + x) * 3, (y * w + x) * 3 + 3);
     return img;
   }
 
@@ -32,7 +39,13 @@ describe('highlight mask and regions', () => {
 
   test('tiles of the committed plan, most clipped first; none when nothing is clipped', () => {
     // A 1280×640 layer seen at 320×160 (scale 1/4): a big highlight in the right half, a small one at the left.
-    const mask = highlightMask(view(320, 160, [[270, 110, 20], [10, 10, 4]]), { gamma: 1, scaling: 1 });
+    const mask = highlightMask(
+      view(320, 160, [
+        [270, 110, 20],
+        [10, 10, 4],
+      ]),
+      { gamma: 1, scaling: 1 },
+    );
     const regions = rankRegions(mask, 320, 160, 1280, 640);
     const plan = planTiles(1280, 640); // 5 × 3 tiles; rows of 224, 192, 224
     expect(regions.map((r) => r.tile)).toEqual([plan[14], plan[0]]);
@@ -42,8 +55,18 @@ describe('highlight mask and regions', () => {
   });
 
   test('a layer rectangle in view coordinates covers every view pixel it touches', () => {
-    expect(rectInView({ left: 960, top: 320, width: 320, height: 320 }, 320, 160, 1280, 640)).toEqual({ left: 240, top: 80, width: 80, height: 80 });
-    expect(rectInView({ left: 3, top: 3, width: 2, height: 2 }, 10, 10, 100, 100)).toEqual({ left: 0, top: 0, width: 1, height: 1 });
+    expect(rectInView({ left: 960, top: 320, width: 320, height: 320 }, 320, 160, 1280, 640)).toEqual({
+      left: 240,
+      top: 80,
+      width: 80,
+      height: 80,
+    });
+    expect(rectInView({ left: 3, top: 3, width: 2, height: 2 }, 10, 10, 100, 100)).toEqual({
+      left: 0,
+      top: 0,
+      width: 1,
+      height: 1,
+    });
   });
 });
 
@@ -55,7 +78,13 @@ describe('rendering at exposures', () => {
   });
 
   test('each stop down halves the light; grey is replicated; transparency is black', () => {
-    const rgb = { width: 2, height: 1, colors: 3 as const, alpha: false, samples: Float32Array.from([4, 1, 0.5, 8, 8, 8]) };
+    const rgb = {
+      width: 2,
+      height: 1,
+      colors: 3 as const,
+      alpha: false,
+      samples: Float32Array.from([4, 1, 0.5, 8, 8, 8]),
+    };
     expect(Array.from(renderExposure(rgb, 0))).toEqual([255, 255, 188, 255, 255, 255]);
     expect(Array.from(renderExposure(rgb, -3))).toEqual([188, 99, 71, 255, 255, 255]);
     const grey = { width: 2, height: 1, colors: 1 as const, alpha: true, samples: Float32Array.from([2, 1, 2, 0]) };

@@ -14,7 +14,8 @@ export function clippedPhoto(depth: 8 | 16 = 8, clipped = true): number[] {
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       const base = 0.35 + 0.25 * Math.sin(x / 37) * Math.cos(y / 23);
-      const lamp = Math.max(0, 1.4 - Math.hypot(x - 500, y - 305) / 60) + Math.max(0, 1.2 - Math.hypot(x - 60, y - 50) / 12);
+      const lamp =
+        Math.max(0, 1.4 - Math.hypot(x - 500, y - 305) / 60) + Math.max(0, 1.2 - Math.hypot(x - 60, y - 50) / 12);
       for (let c = 0; c < 3; c++) {
         const v = clipped ? Math.min(1, base + lamp * (1 - 0.1 * c)) : Math.min(0.9, base);
         data[(y * W + x) * 3 + c] = Math.round(v * max);

@@ -11,7 +11,12 @@ import { tinyModelBytes } from '../helpers/fixture';
 import { clippedPhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from '../helpers/clipped-photo';
 
 /** The engine page, with a gate that can hold run-tile messages so a test decides when a tile starts. */
-const gate = { holding: false, held: [] as unknown[], toPage: [] as Array<{ type: string; id: number; target?: number }>, forward: (_m: unknown) => undefined as void };
+const gate = {
+  holding: false,
+  held: [] as unknown[],
+  toPage: [] as Array<{ type: string; id: number; target?: number }>,
+  forward: (_m: unknown) => undefined as void,
+};
 const workers: WorkerEngine[] = [];
 const page: PageScript = (w) => {
   const engine = startWorkerEngine({ bundledModel: tinyModelBytes() });
@@ -31,9 +36,17 @@ afterAll(() => Promise.all(workers.map((e) => e.close())));
 beforeEach(() => Object.assign(gate, { holding: false, held: [], toPage: [] }));
 
 const addPhoto = (clipped = true, name = 'Photo') =>
-  sim.addDocument({ name, width: PHOTO_WIDTH, height: PHOTO_HEIGHT, layers: [{ background: true, pixels: { width: PHOTO_WIDTH, height: PHOTO_HEIGHT, data: clippedPhoto(8, clipped) } }] });
+  sim.addDocument({
+    name,
+    width: PHOTO_WIDTH,
+    height: PHOTO_HEIGHT,
+    layers: [
+      { background: true, pixels: { width: PHOTO_WIDTH, height: PHOTO_HEIGHT, data: clippedPhoto(8, clipped) } },
+    ],
+  });
 const status = (): string => byId('hdr-preview-status').textContent;
-const waitStatus = (re: RegExp): Promise<string> => waitFor(() => re.test(status()) && status(), `preview status ${re}`);
+const waitStatus = (re: RegExp): Promise<string> =>
+  waitFor(() => re.test(status()) && status(), `preview status ${re}`);
 /** Mean byte of what an <img> shows. */
 const brightness = (id: string): number => {
   const img = sim.encodedImage(byId(id).getAttribute('src') ?? '');
@@ -47,13 +60,15 @@ async function showPreview(): Promise<void> {
   await waitStatus(/^Preview of /);
 }
 
-test('off until shown; then it follows the slider’s release, the stepper and the next region, changing nothing', async () => {
+test('off until shown; then follows the slider’s release, the stepper, the next region; changes nothing', async () => {
   addPhoto();
   const before = snapshot();
   await openPanel();
   expect(status()).toBe('Preview is off.');
   sim.ui.click(byId('hdr-preview-toggle'));
-  expect(await waitStatus(/^Preview of /)).toMatch(/^Preview of .+, gamma 1, 0 EV: region 1 of 2, 194×166 at \(416, 224\)\. Network \d+\.\d s, plugin \d+\.\d s\.$/);
+  expect(await waitStatus(/^Preview of /)).toMatch(
+    /^Preview of .+, gamma 1, 0 EV: region 1 of 2, 194×166 at \(416, 224\)\. Network \d+\.\d s, plugin \d+\.\d s\.$/,
+  );
   const gamma1 = byId('hdr-preview-crop').getAttribute('src');
 
   const slider = byId('hdr-gamma') as unknown as { value: number; dispatchEvent(e: { type: string }): void };
@@ -103,7 +118,7 @@ test('a layer with nothing near clipping says so; opening another document follo
   await waitStatus(/^Preview of /);
 });
 
-test('Reconstruct while a preview waits on the engine: the run wins, the preview follows the new layer after it', async () => {
+test('Reconstruct while a preview waits on the engine: the run wins, the preview follows it', async () => {
   addPhoto();
   await showPreview();
   gate.holding = true;
