@@ -2,30 +2,35 @@
  * The panel's preview on the simulator: shown on request, it follows the gamma slider's
  * release (not its dragging), the exposure stepper and "next region", the active
  * document; a newer request cancels the older one's engine work; it never changes a
- * document or its history; a layer without highlights says so; a run during a preview wins.
+ * document or its history; a layer without highlights says so; a run during a preview wins;
+ * while the model loads, the preview shows the loading progress.
  */
 import { setupPlugin, waitFor } from './harness';
 import type { PageScript } from '../simulator/index';
 import { startWorkerEngine, type WorkerEngine } from '../helpers/worker-engine';
 import { tinyModelBytes } from '../helpers/fixture';
 import { clippedPhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from '../helpers/clipped-photo';
+import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 
-/** The engine page, with a gate that can hold run-tile messages so a test decides when a tile starts. */
+/** The engine page, with a gate that can hold run-tile (or init) messages so a test decides when they start. */
 const gate = {
   holding: false,
+  holdInit: false,
   held: [] as unknown[],
   toPage: [] as Array<{ type: string; id: number; target?: number }>,
   forward: (_m: unknown) => undefined as void,
+  toPlugin: (_m: unknown) => undefined as void,
 };
 const workers: WorkerEngine[] = [];
 const page: PageScript = (w) => {
   const engine = startWorkerEngine({ bundledModel: tinyModelBytes() });
   workers.push(engine);
   gate.forward = (m) => engine.endpoint.postMessage(m);
+  gate.toPlugin = (m) => w.uxpHost.postMessage(m);
   w.addEventListener('message', (e) => {
     const m = e.data as { type: string; id: number; target?: number };
     gate.toPage.push(m);
-    if (gate.holding && m.type === 'run-tile') gate.held.push(m);
+    if ((gate.holding && m.type === 'run-tile') || (gate.holdInit && m.type === 'init')) gate.held.push(m);
     else engine.endpoint.postMessage(m);
   });
   engine.endpoint.addEventListener('message', (e) => w.uxpHost.postMessage(e.data));
@@ -33,7 +38,7 @@ const page: PageScript = (w) => {
 };
 const { sim, byId, openPanel, runFromPanel, snapshot } = setupPlugin({ page });
 afterAll(() => Promise.all(workers.map((e) => e.close())));
-beforeEach(() => Object.assign(gate, { holding: false, held: [], toPage: [] }));
+beforeEach(() => Object.assign(gate, { holding: false, holdInit: false, held: [], toPage: [] }));
 
 const addPhoto = (clipped = true, name = 'Photo') =>
   sim.addDocument({
@@ -128,5 +133,31 @@ test('Reconstruct while a preview waits on the engine: the run wins, the preview
   gate.holding = false;
   expect(await runFromPanel()).toMatch(/^Added “HDR Reconstruct, gamma 1\.2”/);
   expect(gate.toPage.some((m) => m.type === 'cancel' && m.target === held.id)).toBe(true);
+  await waitStatus(/^Preview of /);
+});
+
+test('while the engine is still loading its model, the preview shows its progress, then the preview', async () => {
+  addPhoto();
+  sim.localStorage.setItem('hdr-reconstruct.preview', 'on'); // shown last session
+  gate.holdInit = true;
+  await openPanel({ waitForModel: false });
+  await waitFor(() => gate.held.length === 1, 'the model to be requested');
+  const [init] = gate.held as Array<{ id: number }>;
+  await waitFor(
+    () => status() === 'Updating the preview…' && byId('hdr-preview-toggle').textContent === 'Hide preview',
+    'a preview to wait',
+  );
+  const MB = 1024 * 1024;
+  gate.toPlugin({
+    type: 'progress',
+    id: init.id,
+    version: PROTOCOL_VERSION,
+    stage: 'download',
+    loaded: 3 * MB,
+    total: 12 * MB,
+  });
+  await waitStatus(/^Preview waits for the model\. Downloading: 3\.0 of 12\.0 MB$/);
+  gate.holdInit = false;
+  gate.forward(init);
   await waitStatus(/^Preview of /);
 });
