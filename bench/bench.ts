@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
- * Sections: inference, tiling, scale, exr (EXR writing vs oiiotool), browser (the engine page in Chromium), gainmap.
+ * Sections: inference, tiling, scale, exr (EXR writing vs oiiotool), browser (the engine page in Chromium), gainmap,
+ * preview (the panel's crop).
  * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
@@ -10,6 +11,7 @@ import { benchBrowser } from './browser';
 import { benchExrWrite } from './exr-write';
 import { benchGainMap } from './gain-map';
 import { benchInference } from './inference';
+import { benchPreview } from './preview';
 import { benchModel } from './make-model';
 import { benchScale } from './scale';
 import { benchImages, benchTiling } from './tiling';
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
   if (run('exr')) await benchExrWrite();
   if (run('browser')) await benchBrowser();
   if (run('gainmap')) await benchGainMap();
+  if (run('preview')) await benchPreview();
 }
 
 main().catch((e) => {

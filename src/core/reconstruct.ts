@@ -12,7 +12,7 @@ import type { InferenceBackend } from './backend';
 import { throwIfCancelled, type CancelSignal } from './cancellation';
 import { checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, outputSample, type HdrcnnSettings } from './hdrcnn';
 import { createRgbImage, type Rect, type RgbImage } from './image';
-import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type TileSettings } from './tile-plan';
+import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type Tile, type TileSettings } from './tile-plan';
 import { readWindow, sourceRect, type ImagePatch } from './window';
 
 export interface ReconstructProgress {
@@ -139,6 +139,37 @@ function checkNetworkOutput(logHdr: Float32Array, window: Rect): Float32Array {
   return logHdr;
 }
 
+export interface TileResult {
+  readonly pixels: RgbImage;
+  /** Whether the tile went through the network. */
+  readonly computed: boolean;
+}
+
+/**
+ * One tile of the plan as the loop computes it: the network over its window (fitted to the
+ * core's highlights) unless the core has none, blended over the core. `read` holds the source
+ * over `rect = sourceRect(tile.window, …)`. The panel's preview calls it too, so its crop is
+ * the committed run's result at the same place.
+ */
+export async function reconstructTile(
+  read: SourcePixels,
+  rect: Rect,
+  tile: Tile,
+  image: { readonly width: number; readonly height: number },
+  backend: InferenceBackend,
+  settings: HdrcnnSettings,
+  tileSettings: TileSettings,
+  signal?: CancelSignal,
+): Promise<TileResult> {
+  const patch = networkPatch(rect, read, image.width, image.height, settings);
+  const mask = highlightMask(patch, tile.core);
+  if (!mask.bounds) return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma), computed: false };
+  const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, mask.bounds, tileSettings.margin);
+  const net = { window, logHdr: checkNetworkOutput(await backend.run(readWindow(patch, window), signal), window) };
+  throwIfCancelled(signal);
+  return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma, net), computed: true };
+}
+
 export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
   const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
   const { width, height } = source;
@@ -151,16 +182,9 @@ export async function reconstructTiles(source: PixelSource, sink: PixelSink, bac
     const rect = sourceRect(tile.window, width, height);
     const read = await source.read(rect);
     throwIfCancelled(options.signal);
-    const patch = networkPatch(rect, read, width, height, settings);
-    const mask = highlightMask(patch, tile.core);
-    let net;
-    if (mask.bounds) {
-      const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, mask.bounds, tileSettings.margin);
-      net = { window, logHdr: checkNetworkOutput(await backend.run(readWindow(patch, window), options.signal), window) };
-      throwIfCancelled(options.signal);
-      computed++;
-    }
-    await sink.write(tile.core, blendCore(patch, read.linear, tile.core, mask, settings.gamma, net));
+    const result = await reconstructTile(read, rect, tile, source, backend, settings, tileSettings, options.signal);
+    if (result.computed) computed++;
+    await sink.write(tile.core, result.pixels);
     options.onProgress?.({ done: t + 1, total: plan.length, computed });
   }
   return { tiles: plan.length, computedTiles: computed };

@@ -8,7 +8,7 @@
 import { imaging } from 'photoshop';
 import type { Rect, RgbImage } from '../core/image';
 import type { PixelSink, PixelSource, SourcePixels } from '../core/reconstruct';
-import { decodePixels, encodeOutput, type DecodedPixels, type SourceFormat } from '../plugin-core/pixel-codec';
+import { decodePixels, encodeOutput, type DecodedPixels, type SourceFormat, type SourcePatch } from '../plugin-core/pixel-codec';
 import type { LineariseChoice } from '../plugin-core/settings';
 
 export interface LayerRef {
@@ -17,11 +17,6 @@ export interface LayerRef {
 }
 
 /** One window of the source, decoded; `rect` in layer coordinates. */
-export interface SourcePatch {
-  readonly rect: Rect;
-  readonly pixels: DecodedPixels;
-}
-
 /**
  * Reads `rect` (layer coordinates) of a layer whose top-left pixel is at `origin`.
  * getPixels trims requests to where the layer has pixel data; a trimmed answer is

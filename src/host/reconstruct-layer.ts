@@ -51,7 +51,7 @@ const docById = (id: number): Document | undefined => app.documents.find((d) => 
 /** Clipping over the whole layer, read in strips at the document's own depth. */
 async function measure(target: Target, hdrcnn: HdrcnnSettings, signal: CancelSignal, progress: (f: number) => void) {
   const ref: LayerRef = { documentID: target.documentID, layerID: target.layerID };
-  const curve = toneCurve(target.profile ?? '');
+  const curve = toneCurve(target.profile);
   const format = { depth: target.depth, colorComponents: target.colorComponents, curve };
   let [samples, saturated, highlights] = [0, 0, false];
   const { width, height } = target.bounds;
@@ -90,7 +90,7 @@ export async function reconstructInModal(
   const target = expected ? confirmTarget(expected) : findTarget();
   const hdrcnn: HdrcnnSettings = { gamma: settings.gamma, scaling: 1 };
   const name = layerName(settings);
-  const curve = toneCurve(target.profile ?? '');
+  const curve = toneCurve(target.profile);
   const notices: string[] = [];
   const seen = 'the network sees it through the sRGB curve.';
   if (target.profile === undefined) notices.push(`“${target.documentTitle}” has no colour profile: ${seen}`);

@@ -98,6 +98,13 @@ export class WebviewLeases {
     return ready;
   }
 
+  /** The panel's engine with `weights` loaded, for the preview (never a dialog). */
+  async panelEngine(weights: WeightsChoice): Promise<{ client: EngineClient; ready: ReadyEngine }> {
+    const ready = await this.preparePanel(weights);
+    if (!this.panel) throw new Error('the panel is not open');
+    return { client: this.panel.client, ready };
+  }
+
   /**
    * An engine with `weights` loaded: the panel's (`fromPanel`: its button started the run; shared,
    * so `run` does not stop its loading), or a dialog's for this run only, whose Cancel aborts

@@ -10,6 +10,7 @@ import type { Runner } from '../host/runner';
 import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../plugin-core/settings';
 import { chooseWeightsFile, userWeightsName } from '../host/weights-file';
 import { dropdown, h, selectItem, type Button, type Dropdown, type Progressbar, type Slider } from './dom';
+import { createPreviewView } from './preview-view';
 import { engineWebview, progressText } from './webview-surfaces';
 
 export interface PanelDeps {
@@ -70,6 +71,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   const retry = h('sp-button', { id: 'hdr-retry', variant: 'secondary', quiet: true }, 'Retry');
   const choose = h('sp-button', { id: 'hdr-choose', variant: 'secondary', quiet: true }, 'Choose file…');
   const webview = engineWebview('hdr-engine', '24px');
+  const preview = createPreviewView({ runner, engines, store, settings: () => settings });
 
   const row = (children: HTMLElement[]): HTMLElement => h('div', { style: 'display: flex; gap: 8px; align-items: center; margin: 6px 0' }, children);
   const content = h('div', { id: 'hdr-panel', style: 'padding: 8px' }, [
@@ -82,6 +84,8 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     progress,
     status,
     h('sp-divider', { size: 'small' }),
+    preview.element,
+    h('sp-divider', { size: 'small' }),
     h('sp-detail', {}, 'MODEL'),
     model,
     modelProgress,
@@ -91,8 +95,11 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   root.appendChild(content);
 
   const update = (next: Partial<Settings>): void => {
+    const before = settings;
     settings = { ...settings, ...next };
     saveSettings(store, settings);
+    // What the preview shows depends on these; the output choice does not change the crop.
+    if (before.gamma !== settings.gamma || before.weights !== settings.weights || before.linearise !== settings.linearise) preview.refresh();
   };
 
   const prepare = (force = false): void => {
@@ -115,11 +122,13 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
       onModelStatus: (state, message) => {
         showModelProgress(state === 'downloading');
         if (state !== 'ready') model.textContent = `${STATE_LABELS[state]}: ${message}`; // ready: said in full by prepare()
+        preview.provisioning(model.textContent);
       },
       onProgress: (stage, loaded, total) => {
         showModelProgress(true);
         modelProgress.value = total > 0 ? (100 * loaded) / total : 0;
         model.textContent = progressText(stage, loaded, total);
+        preview.provisioning(model.textContent);
       },
       onNotice: (message) => (status.textContent = message),
     },
@@ -183,6 +192,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   prepare();
   return {
     destroy: async () => {
+      preview.destroy();
       unlisten();
       await engines.detachPanel();
       content.remove();

@@ -9,7 +9,7 @@
  * 1 component for Grayscale (the mean of the three channels), alpha kept.
  */
 import { pixelAlpha, type HdrcnnSettings } from '../core/hdrcnn';
-import type { RgbImage } from '../core/image';
+import type { Rect, RgbImage } from '../core/image';
 import type { ToneCurve } from './tone-curve';
 
 export type Depth = 8 | 16 | 32;
@@ -25,6 +25,12 @@ export interface DecodedPixels {
   readonly linear: Float32Array;
   /** 0..1 per pixel, or null when the source has no alpha (a background layer). */
   readonly alpha: Float32Array | null;
+}
+
+/** Decoded pixels of `rect` of a layer. */
+export interface SourcePatch {
+  readonly rect: Rect;
+  readonly pixels: DecodedPixels;
 }
 
 export interface SourceFormat {
