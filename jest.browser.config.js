@@ -11,10 +11,12 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
-    // @noble/hashes (SHA-256 of models) ships as ES modules only.
-    '^.+/node_modules/@noble/hashes/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
+    // three's ES modules (the CLI's EXR writer, gainmap-js's decoder in the gain-map test) and @noble/hashes
+    // (SHA-256 of models) ship as ES modules only, as in jest.config.js.
+    '^.+/node_modules/(three/(examples|src|build)|@noble/hashes)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@noble/hashes/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(three/(examples|src|build)|@noble/hashes)/)'],
+  moduleNameMapper: { '^three$': '<rootDir>/node_modules/three/build/three.module.js' },
   maxWorkers: 1,
   testTimeout: 120000,
 };

@@ -1,13 +1,17 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
- * Sections: inference, tiling, scale, provision (plugin-side model memory), browser (the engine page in Chromium).
+ * Sections: inference, tiling, scale, provision (plugin-side model memory), exr (EXR writing vs oiiotool),
+ * browser (the engine page in Chromium), gainmap, preview (the panel's crop).
  * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
 import { createOrtNodeBackend } from '../src/runtime/ort-node';
 import { readFileSync } from 'node:fs';
 import { benchBrowser } from './browser';
+import { benchExrWrite } from './exr-write';
+import { benchGainMap } from './gain-map';
 import { benchInference } from './inference';
+import { benchPreview } from './preview';
 import { benchModel } from './make-model';
 import { benchProvisionMemory } from './provision-memory';
 import { benchScale } from './scale';
@@ -24,7 +28,10 @@ async function main(): Promise<void> {
   }
   if (run('scale')) await benchScale();
   if (run('provision')) benchProvisionMemory();
+  if (run('exr')) await benchExrWrite();
   if (run('browser')) await benchBrowser();
+  if (run('gainmap')) await benchGainMap();
+  if (run('preview')) await benchPreview();
 }
 
 main().catch((e) => {

@@ -24,7 +24,7 @@ import { parseHdrcnnParams } from '../src/weights/hdrcnn-structure';
 import { convertWeights } from '../src/weights/load-model';
 import { buildHdrcnnOnnx } from '../src/weights/onnx-builder';
 import { randomHdrcnnParams } from '../src/weights/random-params';
-import { launchChromium, openEngine, REPO, startServer, type TestServer } from './browser-harness';
+import { launchChromium, openEngine, REPO, startServer, type TestServer } from '../tools/browser-harness';
 import { benchModel } from './make-model';
 import { median, printTable } from './stats';
 

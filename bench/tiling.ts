@@ -11,12 +11,13 @@ import type { RgbImage } from '../src/core/image';
 import { reconstruct, type ReconstructResult } from '../src/core/reconstruct';
 import { DEFAULT_TILE_SETTINGS, wholeImageSettings, type TileSettings } from '../src/core/tile-plan';
 import { readImage } from '../src/cli/image-input';
-import { readExr } from './exr-input';
-import { seamErrors } from './seam-error';
+import { readExr } from '../tools/exr-input';
+import { seamErrors } from '../tools/seam-error';
 import { median, printTable } from './stats';
 import { clippedPixelShare, exposeTo8bit } from './virtual-camera';
 
-export const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared');
+/** The project's shared material (samples, HDR scenes); HDR_SHARED overrides it for worktrees elsewhere. */
+export const SHARED = process.env.HDR_SHARED ?? path.resolve(__dirname, '..', '..', '..', 'shared');
 const CLIP_LEVELS = [0.02, 0.05, 0.1];
 
 export interface BenchImage {

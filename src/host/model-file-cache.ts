@@ -33,7 +33,6 @@ export interface FileStore {
   readonly formats: { readonly utf8: symbol; readonly binary: symbol };
 }
 
-
 const PARTIAL = '.partial';
 const CHECKSUM = '.sha256';
 
@@ -44,6 +43,9 @@ export interface CachedModel {
 
 /** Why get() found nothing usable: absent, or there and damaged (then deleted). */
 export type CacheMiss = 'absent' | 'damaged';
+
+/** An entry as Diagnostics sees it; `sha256` only when size and SHA-256 match the recorded ones. */
+export type CacheEntryState = { readonly present: false } | { readonly present: true; readonly bytes: number; readonly sha256?: string };
 
 async function entry(folder: StoredFolder, name: string): Promise<StoredFile | undefined> {
   try {
@@ -62,6 +64,22 @@ export class ModelFileCache {
   constructor(private readonly store: FileStore) {}
 
   async get(name: string): Promise<CachedModel | CacheMiss> {
+    const found = await this.read(name);
+    if (found === 'absent') return 'absent';
+    if (found.sha256 !== undefined) return { bytes: found.bytes!, sha256: found.sha256 };
+    await this.delete(name);
+    return 'damaged';
+  }
+
+  /** What is stored under `name`, for Diagnostics: read only, a damaged entry is left as it is. */
+  async inspect(name: string): Promise<CacheEntryState> {
+    const found = await this.read(name);
+    if (found === 'absent') return { present: false };
+    return { present: true, bytes: found.bytes?.length ?? 0, sha256: found.sha256 };
+  }
+
+  /** The model and, when its size and SHA-256 are the recorded ones, that SHA-256. */
+  private async read(name: string): Promise<{ bytes?: Uint8Array; sha256?: string } | 'absent'> {
     const { formats } = this.store;
     const folder = await this.store.folder();
     const [model, checksum] = await Promise.all([entry(folder, name), entry(folder, name + CHECKSUM)]);
@@ -73,9 +91,8 @@ export class ModelFileCache {
       stored = {}; // no checksum, or not ours: the model cannot be trusted
     }
     const bytes = model ? new Uint8Array((await model.read({ format: formats.binary })) as ArrayBuffer) : undefined;
-    if (bytes && bytes.length === stored.bytes && sha256Hex(bytes) === stored.sha256) return { bytes, sha256: stored.sha256 };
-    await this.delete(name);
-    return 'damaged';
+    const ok = bytes && bytes.length === stored.bytes && sha256Hex(bytes) === stored.sha256;
+    return { bytes, sha256: ok ? (stored.sha256 as string) : undefined };
   }
 
   async put(name: string, bytes: Uint8Array, sha256 = sha256Hex(bytes)): Promise<void> {

@@ -17,10 +17,10 @@ import { modelFromFile } from '../weights/load-model';
 import { buildHdrcnnOnnx } from '../weights/onnx-builder';
 import { readParamsFile } from '../weights/params-file';
 import { download, type Fetch } from './download';
-import { UserError } from './errors';
+import { UserError } from '../plugin-core/errors';
 import type { ModelFileCache } from './model-file-cache';
 import { cacheName, USER_MODEL, type ModelSources } from './model-sources';
-import type { WeightsChoice } from './settings';
+import type { WeightsChoice } from '../plugin-core/settings';
 
 export interface ProvisionDeps {
   readonly fetch: Fetch;

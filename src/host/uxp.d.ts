@@ -40,6 +40,8 @@ declare module 'uxp' {
   }
 
   interface File extends Entry {
+    /** Size and dates (known issue PS-57307: invalid for files in the plugin's bundle, fine in the data folder). */
+    getMetadata(): Promise<{ readonly size: number; readonly dateModified: Date }>;
     /** `formats.utf8` (default) gives a string, `formats.binary` an ArrayBuffer. */
     read(options?: { format?: symbol }): Promise<string | ArrayBuffer>;
     /** Creates the file on first write; returns the number of bytes written. */
@@ -55,6 +57,8 @@ declare module 'uxp' {
   }
 
   interface FileSystemProvider {
+    /** The save dialog; undefined/null when the user cancels. */
+    getFileForSaving(suggestedName: string, options?: { types?: string[] }): Promise<File | undefined | null>;
     /** Read-only files; `types` are extensions without the dot. Undefined/empty when nothing was picked. */
     getFileForOpening(options?: { types?: string[]; allowMultiple?: false; initialDomain?: symbol }): Promise<File | undefined | null>;
     getDataFolder(): Promise<Folder>;
@@ -63,6 +67,10 @@ declare module 'uxp' {
     getTemporaryFolder(): Promise<Folder>;
   }
 
+  /** The host application: `host.version` is Photoshop's version, e.g. "26.0.0" (UXP reference, "host"). */
+  export const host: { readonly name: string; readonly version: string };
+  /** `versions.uxp`: the UXP version; `versions.plugin`: the plugin's, from its manifest. */
+  export const versions: { readonly uxp: string; readonly plugin: string };
   export const entrypoints: { setup(entrypoints: EntrypointsSetup): void };
   export const storage: {
     localFileSystem: FileSystemProvider;
@@ -71,7 +79,14 @@ declare module 'uxp' {
   };
 }
 
-/** UXP's `<dialog>`: `uxpShowModal` resolves with the return value when closed, rejects when dismissed (Escape). */
+/**
+ * UXP's `<dialog>`: `uxpShowModal` resolves with the return value when closed, rejects when dismissed
+ * (Escape) or refused: then `error.code` "can be equal to" one of these (HTMLDialogElement docs).
+ */
 interface HTMLDialogElement {
+  /** "the application does not allow showing dialogs (e.g. only one dialog is allowed)". */
+  readonly REJECTION_REASON_NOT_ALLOWED: unknown;
+  /** "the node has been detached from DOM tree". */
+  readonly REJECTION_REASON_DETACHED: unknown;
   uxpShowModal(options?: { title?: string; resize?: 'none' | 'horizontal' | 'vertical' | 'both'; size?: { width: number; height: number } }): Promise<unknown>;
 }

@@ -6,10 +6,10 @@
  * before anything is stored; the previous choice stays.
  */
 import { storage } from 'uxp';
+import type { KeyValueStore, WeightsChoice } from '../plugin-core/settings';
 import type { ModelFileCache } from './model-file-cache';
 import { importWeightsFile } from './model-provisioning';
 import { dataFolderCache } from './uxp-provision';
-import type { KeyValueStore, WeightsChoice } from './settings';
 
 export const WEIGHTS_NAME_KEY = 'hdr-reconstruct.weights-file';
 

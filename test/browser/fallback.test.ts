@@ -3,7 +3,7 @@
  * why; cancelling in the page.
  */
 import type { Browser } from 'playwright-core';
-import { launchChromium, NO_ADAPTER, openEngine, startServer, type EnginePage, type TestServer } from '../../bench/browser-harness';
+import { launchChromium, NO_ADAPTER, openEngine, startServer, type EnginePage, type TestServer } from '../../tools/browser-harness';
 import { EngineError } from '../../src/protocol/errors';
 import { tinyModelBytes } from '../helpers/fixture';
 
@@ -23,8 +23,8 @@ describe('with WebGPU enabled in Chromium (one page)', () => {
     engine = await openEngine(browser, server);
   });
   afterAll(async () => {
-    await engine.close();
-    await browser.close();
+    await engine?.close();
+    await browser?.close(); // undefined when Chromium failed to launch
   });
 
   it("'auto' does not take the software adapter", async () => {
@@ -48,8 +48,11 @@ describe('with WebGPU enabled in Chromium (one page)', () => {
 
 it('Chromium without --enable-unsafe-webgpu: WASM, and the reason', async () => {
   const browser = await launchChromium({ webgpu: false });
-  const engine = await openEngine(browser, server);
-  expect(await engine.client.init(model(), 'webgpu')).toMatchObject({ provider: 'wasm', reason: expect.stringMatching(/^(no WebGPU adapter|this browser has no WebGPU); using WASM$/) });
-  await engine.close();
-  await browser.close();
+  try {
+    const engine = await openEngine(browser, server);
+    expect(await engine.client.init(model(), 'webgpu')).toMatchObject({ provider: 'wasm', reason: expect.stringMatching(/^(no WebGPU adapter|this browser has no WebGPU); using WASM$/) });
+    await engine.close();
+  } finally {
+    await browser.close(); // a live browser process would keep jest running
+  }
 });

@@ -6,7 +6,7 @@
  * `?self-test`.
  */
 import type { Browser } from 'playwright-core';
-import { launchChromium, openEngine, startServer, THROWING_STORAGE, type EnginePage, type TestServer } from '../../bench/browser-harness';
+import { launchChromium, openEngine, startServer, THROWING_STORAGE, type EnginePage, type TestServer } from '../../tools/browser-harness';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
 import { CHUNK_BYTES, parseSelfTestReport, type Provider } from '../../src/protocol/messages';
@@ -23,7 +23,10 @@ let server: TestServer;
 const pages: EnginePage[] = [];
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer({ contentType: false })]);
+  // Assigned one by one: if Chromium fails to launch, the server must still be closed below,
+  // or its listening socket keeps jest running after the failures.
+  server = await startServer({ contentType: false });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await Promise.all(pages.map((p) => p.close()));

@@ -2,10 +2,11 @@
  * The plugin on the Photoshop simulator, for end-to-end tests: the simulator as the
  * `photoshop` / `uxp` modules and UXP globals, the engine page served at the plugin's
  * engine URL (the real Engine on onnxruntime-web WASM in a worker), the tiny fixture
- * model bundled in the plugin folder, and src/index.ts loaded afresh for each
- * test (Photoshop starts fresh before each test, entrypoints included).
+ * model bundled in the plugin folder, and src/index.ts installed as the plugin,
+ * loaded as its manifest's loadEvent says (Photoshop starts fresh before each test).
  *
- * Call setupPlugin() at the top of the test file, before anything imports src/.
+ * Call setupPlugin() once at the top of the test file; imports may come in any order
+ * (test/helpers/simulator-modules.ts provides `photoshop` and `uxp` before them).
  */
 import { installSimulator } from '../simulator/install';
 import type { PageScript, SimElement, WebviewPage } from '../simulator/index';
@@ -14,9 +15,17 @@ import { startWorkerEngine } from '../helpers/worker-engine';
 import { tinyModelBytes } from '../helpers/fixture';
 import { ENGINE_URL } from '../../src/panel/webview-surfaces';
 import { pageBridge } from '../../src/engine/page-bridge';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const MANIFEST = JSON.parse(readFileSync(join(__dirname, '../../manifest.json'), 'utf8')) as {
+  host: { data: { loadEvent?: string } };
+  entrypoints: Array<{ type: string; id: string; label: { default: string } }>;
+};
 
 export const PANEL_ID = 'hdr-panel';
 export const COMMAND_ID = 'reconstruct-hdr';
+export const DIAGNOSTICS_ID = 'diagnostics';
 
 /** The engine page as it runs in the webview: messages in from uxpHost's side, answers out through it. */
 export function workerEnginePage(started: WorkerEngine[], options: WorkerEngineOptions = {}): PageScript {
@@ -30,14 +39,17 @@ export function workerEnginePage(started: WorkerEngine[], options: WorkerEngineO
   };
 }
 
-export async function waitFor<T>(check: () => T | null | undefined | false, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/**
+ * Resolves with `check()` once it holds, looking again every 10 ms: a condition to wait
+ * for, never a duration. Gives up (naming `what`) after `polls` looks, not after a time.
+ */
+export async function waitFor<T>(check: () => T | null | undefined | false, what: string, polls = 6000): Promise<T> {
+  for (let i = 0; i < polls; i++) {
     const value = check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+  throw new Error(`gave up waiting for ${what}`);
 }
 
 /** `bundledModel()` false: the build shipped no model/hdrcnn.onnx for that test (the official weights are downloaded). */
@@ -46,9 +58,11 @@ export function setupPlugin(options: { page?: PageScript; bundledModel?: () => b
   const { sim } = simulator;
   const engines: WorkerEngine[] = [];
   sim.servePage(ENGINE_URL, options.page ?? workerEnginePage(engines));
+  // The plugin as Photoshop loads it, after its manifest's loadEvent; each test starts Photoshop afresh.
+  sim.plugin.install({ manifest: MANIFEST, load: () => jest.isolateModules(() => require('../../src/index')) });
   beforeEach(() => {
     if (options.bundledModel?.() ?? true) sim.files.addPluginFile('model/hdrcnn.onnx', tinyModelBytes());
-    jest.isolateModules(() => require('../../src/index'));
+    sim.plugin.launch();
   });
   afterAll(async () => {
     // As Photoshop does when a plugin unloads: the panel's destroy() disposes its engine client.

@@ -24,7 +24,8 @@ function scripted() {
 }
 
 const tile = { width: 2, height: 1, data: new Float32Array([1, 2, 3, 4, 5, 6]) };
-const flush = () => new Promise((r) => setTimeout(r, 0));
+/** Lets every pending promise callback run (no timer involved). */
+const flush = () => new Promise((r) => setImmediate(r));
 
 const MODEL = new Uint8Array([1, 2, 3, 4, 5]);
 const OFFER = { label: 'jpeg weights', bytes: 5, chunks: 1, sha256: sha256Hex(MODEL) };
@@ -107,17 +108,56 @@ it('cancelAll rejects every pending request and tells the engine; late answers a
   await flush();
 });
 
-it('a silent engine times the request out; progress keeps it alive', async () => {
-  const { endpoint, sent, answer } = scripted();
-  const client = new EngineClient(endpoint, {}, { timeoutMs: 60 });
-  const init = client.init({ label: 'm', bytes: MODEL });
-  answer({ type: 'chunk', id: 2, version: v, index: 0, received: 5 });
-  for (let i = 0; i < 4; i++) {
-    await new Promise((r) => setTimeout(r, 30));
-    answer({ type: 'model-status', id: 1, version: v, state: 'loading', message: 'loading m' });
+it('a silent engine times the request out after 120 s; progress keeps it alive', async () => {
+  jest.useFakeTimers();
+  try {
+    const { endpoint, sent, answer } = scripted();
+    const client = new EngineClient(endpoint);
+    const init = client.init({ label: 'm', bytes: MODEL });
+    const outcome = init.catch((e: unknown) => e);
+    answer({ type: 'chunk', id: 2, version: v, index: 0, received: 5 });
+    for (let i = 0; i < 4; i++) {
+      jest.advanceTimersByTime(100_000);
+      answer({ type: 'model-status', id: 1, version: v, state: 'loading', message: 'loading m' });
+    }
+    jest.advanceTimersByTime(119_999);
+    expect(sent).toHaveLength(2); // 519.999 s in, never 120 s of silence: still waiting
+    jest.advanceTimersByTime(1);
+    expect(await outcome).toEqual(new EngineError('timeout', 'the engine page did not answer for 120 s'));
+    expect(sent.at(-1)).toEqual({ type: 'cancel', id: 3, version: v, target: 1 });
+    expect(jest.getTimerCount()).toBe(0);
+  } finally {
+    jest.useRealTimers();
   }
-  await expect(init).rejects.toEqual(new EngineError('timeout', 'the engine page did not answer for 0.06 s'));
-  expect(sent.at(-1)).toEqual({ type: 'cancel', id: 3, version: v, target: 1 });
+});
+
+it('an aborted signal rejects its request only, tells the engine, and is let go of', async () => {
+  const { endpoint, sent } = scripted();
+  const client = new EngineClient(endpoint);
+  const run = new AbortController();
+  const [mine, other] = [client.run(tile, run.signal), client.run(tile)];
+  run.abort();
+  await expect(mine).rejects.toEqual(new EngineError('cancelled', 'cancelled'));
+  expect(sent.slice(2)).toEqual([{ type: 'cancel', id: 3, version: v, target: 1 }]);
+  await expect(client.run(tile, run.signal)).rejects.toEqual(new EngineError('cancelled', 'cancelled'));
+  expect(sent).toHaveLength(3); // already aborted: nothing is sent
+  await client.dispose();
+  await expect(other).rejects.toMatchObject({ code: 'cancelled' });
+});
+
+it('an init aborted while its model is on the way sends no further chunk and cancels the init', async () => {
+  const { endpoint, sent, answer } = scripted();
+  const client = new EngineClient(endpoint);
+  const run = new AbortController();
+  const init = client.init({ label: 'big', bytes: new Uint8Array((CHUNKS_IN_FLIGHT + 2) * CHUNK_BYTES) }, 'auto', run.signal);
+  expect(sent).toHaveLength(1 + CHUNKS_IN_FLIGHT);
+  run.abort();
+  answer({ type: 'chunk', id: 2, version: v, index: 0, received: CHUNK_BYTES });
+  await expect(init).rejects.toEqual(new EngineError('cancelled', 'cancelled'));
+  await flush();
+  expect(sent.slice(1 + CHUNKS_IN_FLIGHT)).toEqual([{ type: 'cancel', id: 2 + CHUNKS_IN_FLIGHT, version: v, target: 1 }]);
+  await expect(client.init({ label: 'm', bytes: MODEL }, 'auto', run.signal)).rejects.toMatchObject({ code: 'cancelled' });
+  expect(sent).toHaveLength(2 + CHUNKS_IN_FLIGHT); // already aborted: nothing is sent
 });
 
 it('dispose rejects what is pending and stops listening', async () => {
@@ -151,4 +191,30 @@ it('a chunk the engine refuses fails the init with the refusal, and the init is 
   answer({ type: 'error', id: 2, version: v, code: 'bad-message', message: 'model chunk 0 holds 4 bytes, expected 5' });
   await expect(init).rejects.toEqual(new EngineError('bad-message', 'model chunk 0 holds 4 bytes, expected 5'));
   expect(sent.at(-1)).toEqual({ type: 'cancel', id: 3, version: v, target: 1 });
+});
+
+it('run rejects only with EngineError: a result whose payload is not base64, a bridge that throws', async () => {
+  const { endpoint, answer } = scripted();
+  const client = new EngineClient(endpoint);
+  const run = client.run(tile);
+  const output = { ...encodeFloat32(new Float32Array(6)), data: '!'.repeat(32) };
+  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, output, provider: 'wasm' });
+  const text = 'malformed result from the engine page: pixel payload is not valid base64: character 0 is "!"';
+  await expect(run).rejects.toThrow(new EngineError('bad-message', text));
+  await expect(run).rejects.toBeInstanceOf(EngineError);
+  const broken = new EngineClient({ ...endpoint, postMessage: () => { throw new Error('webview gone'); } });
+  const unreachable = new EngineError('not-ready', 'the engine page cannot be reached: webview gone');
+  await expect(broken.run(tile)).rejects.toThrow(unreachable);
+  await client.dispose();
+  await broken.dispose();
+});
+
+it('echo sends the text and resolves with the text that comes back', async () => {
+  const { endpoint, sent, answer } = scripted();
+  const client = new EngineClient(endpoint);
+  const back = client.echo('abc');
+  expect(sent).toEqual([{ type: 'echo', id: 1, version: v, payload: 'abc' }]);
+  answer({ type: 'echo', id: 1, version: v, payload: 'abc' });
+  await expect(back).resolves.toBe('abc');
+  await client.dispose();
 });

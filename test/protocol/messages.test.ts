@@ -14,6 +14,7 @@ describe('parseRequest', () => {
     { type: 'model-chunk', id: 3, version: v, target: 1, index: 0, data: 'UEsDBA==' },
     { type: 'run-tile', id: 4, version: v, width: 2, height: 2, input: tile },
     { type: 'cancel', id: 5, version: v, target: 4 },
+    { type: 'echo', id: 6, version: v, payload: 'abc' },
   ])('accepts $type', (message) => {
     expect(parseRequest(message)).toEqual(message);
     expect(parseRequest(JSON.stringify(message))).toEqual(message);
@@ -45,6 +46,44 @@ describe('parseRequest', () => {
   });
 });
 
+describe('parseRequest on hostile objects', () => {
+  const revokedProxy = () => {
+    const p = Proxy.revocable({}, {});
+    p.revoke();
+    return p.proxy;
+  };
+  const getterThrows = { type: 'cancel', version: v, target: 1, get id(): number { throw new Error('boom'); } };
+  const cyclic: Record<string, unknown> = { type: 'cancel', id: 1, version: v };
+  cyclic.target = cyclic;
+  it.each([
+    ['a getter that throws', getterThrows, 'a message could not be read: boom'],
+    [
+      'a BigInt',
+      { type: 'cancel', id: 1, version: v, target: 10n },
+      "'target' must be the id of a request, got bigint",
+    ],
+    ['a cycle', cyclic, "'target' must be the id of a request, got object"],
+    ['a revoked proxy', revokedProxy(), 'a message could not be read'],
+  ])('refuses %s with a ProtocolError', (_what, raw, text) => {
+    expect(() => parseRequest(raw)).toThrow(ProtocolError);
+    expect(() => parseRequest(raw)).toThrow(text);
+  });
+
+  it('returns a copy of what it checked: a getter cannot change its answer afterwards', () => {
+    let reads = 0;
+    const shifty = { type: 'cancel', id: 1, version: v, get target() { return reads++ === 0 ? 4 : 'boom'; } };
+    const request = parseRequest(shifty);
+    expect(request).toEqual({ type: 'cancel', id: 1, version: v, target: 4 });
+    expect(request).not.toBe(shifty);
+    // The model offer too: the copy holds the checked hash, not the object's later answer.
+    let hashReads = 0;
+    const model = { ...offer, get sha256() { return hashReads++ === 0 ? offer.sha256 : 'not hex'; } };
+    const init = parseRequest({ type: 'init', id: 2, version: v, model, provider: 'auto' });
+    expect(init).toEqual({ type: 'init', id: 2, version: v, model: offer, provider: 'auto' });
+    expect(init.type === 'init' && init.model).not.toBe(model);
+  });
+});
+
 describe('parseResponse', () => {
   it.each<Response>([
     { type: 'model-status', id: 1, version: v, state: 'downloading', message: 'downloading' },
@@ -54,6 +93,8 @@ describe('parseResponse', () => {
     { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm' },
     { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm', notice: 'GPU lost' },
     { type: 'error', id: 0, version: v, code: 'bad-message', message: 'what' },
+    { type: 'error', id: 4, version: v, code: 'busy', message: 'the engine already has 32 requests in hand' },
+    { type: 'echo', id: 6, version: v, payload: 'abc' },
   ])('accepts $type', (message) => {
     expect(parseResponse(message)).toEqual(message);
   });

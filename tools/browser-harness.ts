@@ -16,7 +16,7 @@ import { CHANNEL_PARAM, readStamp } from '../src/protocol/channel';
 import { EngineClient, type BridgeEndpoint, type EngineEvents } from '../src/protocol/client';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** The repository, from bench/ (ts-jest) or dist-cli/bench/ (compiled bench) alike. */
+/** The repository, from tools/ (ts-jest) or dist-cli/tools/ (compiled bench) alike. */
 const repoRoot = (dir: string): string => (existsSync(path.join(dir, 'package.json')) ? dir : repoRoot(path.dirname(dir)));
 export const REPO = repoRoot(__dirname);
 const ENGINE_DIR = path.join(REPO, 'dist', 'engine');

@@ -15,6 +15,14 @@ export class UserError extends Error {
   }
 }
 
+/** Photoshop would not show the engine dialog (REJECTION_REASON_NOT_ALLOWED or _DETACHED): not a cancel. */
+export class DialogRefusedError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DialogRefusedError';
+  }
+}
+
 export const CANCELLED_MESSAGE = 'Cancelled. The document is unchanged.';
 
 const ENGINE_MESSAGES: Partial<Record<EngineError['code'], string>> = {
