@@ -15,17 +15,17 @@ import { HISTORY_NAME, reconstructInModal, type RunFeedback, type RunSummary } f
 import { actionInfo, formatGamma, parseSettings, type Settings } from './settings';
 import { findTarget, type Target } from './target';
 
-export interface RunOutcome {
+export interface RunOutcome<T = RunSummary> {
   readonly ok: boolean;
   readonly cancelled: boolean;
   readonly message: string;
-  readonly summary?: RunSummary;
+  readonly summary?: T;
 }
 
 export interface RunListener {
   started(): void;
   progress(fraction: number, text: string): void;
-  finished(outcome: RunOutcome): void;
+  finished(outcome: RunOutcome<unknown>): void;
 }
 
 const BUSY = 'A reconstruction is already running: wait for it, or cancel it.';
@@ -37,6 +37,11 @@ function describeSummary(s: RunSummary, settings: Settings, seconds: number, bac
   const notices = s.notices.length ? ` ${s.notices.join(' ')}` : '';
   return `Added “${s.layerName}” ${where}: ${percent(s.saturated)} of the layer was clipped; ${s.computedTiles} of ${s.tiles} tiles ran through the network on ${backend} in ${seconds.toFixed(1)} s (gamma ${formatGamma(settings.gamma)}).${notices}`;
 }
+
+/** The work of a run, inside the engine lease; `target` was checked before the engine started. */
+export type RunBody<T> = (lease: EngineLease, feedback: RunFeedback, target: Target) => Promise<T>;
+/** The status line of a finished run. */
+export type Describe<T> = (result: T, seconds: number, backend: string) => string;
 
 export class Runner {
   private current?: { readonly cancel: { aborted: boolean }; client?: EngineClient };
@@ -63,7 +68,7 @@ export class Runner {
     const outcome = await this.guarded(settings, from === 'panel', async (lease, feedback, target) => {
       summary = await core.executeAsModal((ctx) => reconstructInModal(ctx, target, settings, lease.client, feedback), { commandName: HISTORY_NAME });
       return summary;
-    });
+    }, this.describe(settings));
     if (outcome.ok && summary?.changed) {
       try {
         await recordRun(settings);
@@ -84,18 +89,26 @@ export class Runner {
     }
     if (this.current) throw new Error(BUSY);
     const outcome = this.finish(
-      await this.guarded(settings, false, (lease, feedback) => reconstructInModal(ctx, undefined, settings, lease.client, feedback)),
+      await this.guarded(settings, false, (lease, feedback) => reconstructInModal(ctx, undefined, settings, lease.client, feedback), this.describe(settings)),
     );
     if (!outcome.ok) throw new Error(outcome.message);
     return actionInfo(settings);
   };
 
+  /**
+   * Another kind of run (the gain-map export) under the same rules: one at a time, the same engine,
+   * Cancel and listeners. Never throws; the listeners hear the outcome.
+   */
+  async runOther<T>(settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>): Promise<RunOutcome<T>> {
+    if (this.current) return this.finish({ ok: false, cancelled: false, message: BUSY });
+    return this.finish(await this.guarded(settings, fromPanel, body, describe));
+  }
+
+  private describe = (settings: Settings): Describe<RunSummary> => (summary, seconds, backend) =>
+    describeSummary(summary, settings, seconds, backend);
+
   /** Target check, engine lease, the run, release; any failure becomes an outcome. */
-  private async guarded(
-    settings: Settings,
-    fromPanel: boolean,
-    body: (lease: EngineLease, feedback: RunFeedback, target: Target) => Promise<RunSummary>,
-  ): Promise<RunOutcome> {
+  private async guarded<T>(settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>): Promise<RunOutcome<T>> {
     const cancel = { aborted: false };
     this.current = { cancel };
     this.listeners.forEach((l) => l.started());
@@ -116,7 +129,7 @@ export class Runner {
       };
       if (feedback.cancel.aborted) throw new CancelledError();
       const summary = await body(lease, feedback, target);
-      return { ok: true, cancelled: false, summary, message: describeSummary(summary, settings, (Date.now() - started) / 1000, lease.client.name) };
+      return { ok: true, cancelled: false, summary, message: describe(summary, (Date.now() - started) / 1000, lease.client.name) };
     } catch (e) {
       const cancelled = isCancellation(e) || cancel.aborted;
       return { ok: false, cancelled, message: describeError(cancelled ? new CancelledError() : e) };
@@ -126,7 +139,7 @@ export class Runner {
     }
   }
 
-  private finish(outcome: RunOutcome): RunOutcome {
+  private finish<T>(outcome: RunOutcome<T>): RunOutcome<T> {
     this.listeners.forEach((l) => l.finished(outcome));
     return outcome;
   }

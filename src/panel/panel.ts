@@ -5,18 +5,21 @@
  * Everything Photoshop-side goes through src/host.
  */
 import { describeProblem } from '../host/errors';
+import type { GainMapExporter } from '../host/gain-map-exporter';
 import type { WebviewLeases } from '../host/webview-leases';
 import type { Runner } from '../host/runner';
 import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../host/settings';
 import { chooseWeightsFile, userWeightsName } from '../host/weights-file';
 import type { ModelState } from '../protocol/messages';
 import { dropdown, h, selectItem, type Button, type Dropdown, type Progressbar, type Slider } from './dom';
+import { createExportControls } from './export-controls';
 import { engineWebview, progressText } from './webview-surfaces';
 
 export interface PanelDeps {
   readonly runner: Runner;
   readonly engines: WebviewLeases;
   readonly store: KeyValueStore;
+  readonly exporter: GainMapExporter;
 }
 
 export interface Panel {
@@ -71,6 +74,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   const retry = h('sp-button', { id: 'hdr-retry', variant: 'secondary', quiet: true }, 'Retry');
   const choose = h('sp-button', { id: 'hdr-choose', variant: 'secondary', quiet: true }, 'Choose file…');
   const webview = engineWebview('hdr-engine', '24px');
+  const exportControls = createExportControls(deps, () => settings, (message) => (status.textContent = message));
 
   const row = (children: HTMLElement[]): HTMLElement => h('div', { style: 'display: flex; gap: 8px; align-items: center; margin: 6px 0' }, children);
   const content = h('div', { id: 'hdr-panel', style: 'padding: 8px' }, [
@@ -82,6 +86,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     row([run, cancel]),
     progress,
     status,
+    exportControls.element,
     h('sp-divider', { size: 'small' }),
     h('sp-detail', {}, 'MODEL'),
     model,
@@ -185,6 +190,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   return {
     destroy: async () => {
       unlisten();
+      exportControls.destroy();
       await engines.detachPanel();
       content.remove();
     },
