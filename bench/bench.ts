@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
- * Sections: inference, tiling, scale, exr (EXR writing vs oiiotool), browser (the engine page in Chromium), gainmap.
+ * Sections: inference, tiling, scale, exr (EXR writing vs oiiotool), browser (the engine page in Chromium), gainmap,
+ * gainmap-encoders (the CLI's and the plugin's JPEG encoders side by side, 24 MP).
  * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
@@ -9,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { benchBrowser } from './browser';
 import { benchExrWrite } from './exr-write';
 import { benchGainMap } from './gain-map';
+import { benchGainMapEncoders } from './gain-map-encoders';
 import { benchInference } from './inference';
 import { benchModel } from './make-model';
 import { benchScale } from './scale';
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
   if (run('exr')) await benchExrWrite();
   if (run('browser')) await benchBrowser();
   if (run('gainmap')) await benchGainMap();
+  if (run('gainmap-encoders')) await benchGainMapEncoders();
 }
 
 main().catch((e) => {
