@@ -138,9 +138,10 @@ export async function exportInModal(
   const hdrcnn: HdrcnnSettings = { gamma: settings.gamma, scaling: 1 };
   const source = docById(target.documentID)!;
   const curve = toneCurve(target.profile ?? '');
-  const { width, height } = target.bounds;
+  // The document's canvas, not the layer's bounds: a layer smaller than the canvas is on black, as a flattened JPEG.
+  const [width, height] = [source.width, source.height];
   const stream = new GainMapStream(
-    { documentID: target.documentID, layerID: target.layerID }, target.bounds, width, height,
+    { documentID: target.documentID, layerID: target.layerID }, { left: 0, top: 0 }, width, height,
     { depth: target.depth, colorComponents: target.colorComponents, curve },
     !source.activeLayers[0].isBackgroundLayer, settings.linearise, hdrcnn,
   );

@@ -100,7 +100,7 @@ export class Runner {
    * Cancel and listeners. Never throws; the listeners hear the outcome.
    */
   async runOther<T>(settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>): Promise<RunOutcome<T>> {
-    if (this.current) return this.finish({ ok: false, cancelled: false, message: BUSY });
+    if (this.current) return { ok: false, cancelled: false, message: BUSY }; // the running one owns the listeners' UI
     return this.finish(await this.guarded(settings, fromPanel, body, describe));
   }
 

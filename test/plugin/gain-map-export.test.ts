@@ -102,6 +102,39 @@ test('a layer with nothing clipped: a valid file whose gain map is all ones, the
   expect(Array.from(decoded.hdr).every((v, i) => Math.abs(v - srgbToLinear(decoded.base[i] / 255)) < 1e-6)).toBe(true);
 });
 
+test('a 16-bit Grayscale layer with transparency: grey base, transparent pixels black, a notice about the profile', async () => {
+  const img = await photo8();
+  const count = img.width * img.height;
+  // Grey from the green channel at 16 bits (0..32768); the left 10 columns fully transparent.
+  const data = new Uint16Array(count * 2);
+  for (let p = 0; p < count; p++) {
+    data[2 * p] = Math.round((img.data[3 * p + 1] * 32768) / 255);
+    data[2 * p + 1] = p % img.width < 10 ? 0 : 32768;
+  }
+  await openPanel();
+  sim.addDocument({
+    name: 'grey.psd', width: img.width, height: img.height, depth: 16, mode: photoshop.constants.DocumentMode.GRAYSCALE,
+    layers: [{ name: 'photo', pixels: { width: img.width, height: img.height, data } }],
+  });
+  const before = snapshot();
+  expect(await exportFromPanel(FOLDER)).toMatch(/^Exported “grey_hdr\.jpg”.* “grey\.psd” is in “Gray Gamma 2\.2”; the JPEG is tagged sRGB/);
+  expect(snapshot()).toEqual(before);
+  const decoded = await decodeGainMapJpeg(sim.files.diskFile(FOLDER, 'grey_hdr.jpg')!);
+  const errors: number[] = [];
+  let transparent = 0;
+  for (let p = 0; p < count; p++) {
+    const expected = p % img.width < 10 ? 0 : img.data[3 * p + 1];
+    for (let c = 0; c < 3; c++) errors.push(Math.abs(decoded.base[3 * p + c] - expected));
+    if (p % img.width < 10) transparent = Math.max(transparent, decoded.base[3 * p], decoded.base[3 * p + 1]);
+  }
+  expect(quantile(errors, 0.5)).toBeLessThanOrEqual(1);
+  expect(transparent).toBeLessThanOrEqual(2);
+  // A grey photo's gains are grey too: the network's three channels are averaged, as Reconstruct does.
+  const { data: map } = decoded.gainMap;
+  expect(map.some((v) => v > 0)).toBe(true);
+  expect(Array.from({ length: map.length / 3 }).every((_, i) => Math.abs(map[3 * i] - map[3 * i + 2]) <= 2)).toBe(true);
+});
+
 test('the folder dialog cancelled, or the run cancelled: nothing is written', async () => {
   await openPanel();
   await addPhoto('beach.psd');
