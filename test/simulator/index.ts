@@ -29,7 +29,7 @@ export { SimImageData } from './imaging';
 export type { PhotoshopSubset } from './api-types';
 export type { SimulatorOptions } from './world';
 export type { WebviewPage, SimWebview, SimEvent, PageScript } from './webview';
-export { SimElement, SimDialog, SimDropdown, SimSlider, SimProgressbar, SimHtmlDocument } from './html';
+export { SimElement, SimDialog, SimDropdown, SimSlider, SimProgressbar, SimTextfield, SimHtmlDocument } from './html';
 export type { SimFile, SimFolder, SimLocalStorage } from './uxp';
 
 /** A layer for sim.addDocument / sim.addLayer. Pixel values are in the document's own encoding. */
