@@ -17,7 +17,10 @@ import { printTable } from './stats';
 const BAND = 256;
 
 export async function benchGainMapEncoders(): Promise<void> {
-  const { data, info } = await sharp(await largePhoto()).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(await largePhoto())
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const { width, height } = info;
   const samples = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const linear = (v: number) => (v / 255) ** 2;
@@ -33,7 +36,14 @@ export async function benchGainMapEncoders(): Promise<void> {
       return Math.abs(samples[i] - decoded.base[i]);
     });
     const exact = codes.filter((c) => c === 0).length / codes.length;
-    rows.push([name, seconds, file.length / 2 ** 20, quantile(codes, 0.5), `${(100 * exact).toFixed(0)} %`, quantile(codes, 0.999)]);
+    rows.push([
+      name,
+      seconds,
+      file.length / 2 ** 20,
+      quantile(codes, 0.5),
+      `${(100 * exact).toFixed(0)} %`,
+      quantile(codes, 0.999),
+    ]);
   };
 
   await row('CLI: sharp', async () => {

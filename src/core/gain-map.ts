@@ -160,7 +160,8 @@ export class GainMapCells {
   finish(): GainMapImage {
     const { scale } = this.options;
     const max =
-      this.options.maxBoostStops ?? (this.largest > 0 ? Math.min(this.largest, MAX_DEFAULT_BOOST_STOPS) : NOMINAL_MAX_STOPS);
+      this.options.maxBoostStops ??
+      (this.largest > 0 ? Math.min(this.largest, MAX_DEFAULT_BOOST_STOPS) : NOMINAL_MAX_STOPS);
     const data = new Uint8Array(this.sums.length);
     for (let gy = 0; gy < this.mapHeight; gy++) {
       const rows = Math.min(scale, this.height - gy * scale);

@@ -33,7 +33,10 @@ export function withIccProfile(jpeg: Uint8Array, icc: Uint8Array): Uint8Array<Ar
   if (jpeg[2] === 0xff && jpeg[3] === 0xe0) at = 4 + ((jpeg[4] << 8) | jpeg[5]); // after JFIF APP0
   const segment = new Uint8Array(2 + length);
   segment.set([0xff, 0xe2, length >> 8, length & 0xff]);
-  segment.set(Array.from(ICC_SIGNATURE, (c) => c.charCodeAt(0)), 4);
+  segment.set(
+    Array.from(ICC_SIGNATURE, (c) => c.charCodeAt(0)),
+    4,
+  );
   segment.set([1, 1], 4 + ICC_SIGNATURE.length); // chunk 1 of 1
   segment.set(icc, 6 + ICC_SIGNATURE.length);
   const out = new Uint8Array(jpeg.length + segment.length);

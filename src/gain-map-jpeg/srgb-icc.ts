@@ -51,7 +51,12 @@ function curveTag(): Bytes {
 
 /** textDescriptionType (ICC.1:2001 §6.5.17): ASCII, then empty Unicode and ScriptCode parts. */
 function descTag(text: string): Bytes {
-  const b = new Bytes().sig('desc').u32(0).u32(text.length + 1).sig(text).u8(0);
+  const b = new Bytes()
+    .sig('desc')
+    .u32(0)
+    .u32(text.length + 1)
+    .sig(text)
+    .u8(0);
   b.u32(0).u32(0); // Unicode language code and count
   b.u16(0).u8(0); // ScriptCode code and count
   return b.u8(...new Array(67).fill(0));
@@ -66,9 +71,15 @@ export function srgbIccProfile(): Uint8Array {
   if (cached) return cached;
   const trc = curveTag();
   const tags: Array<[string, Bytes]> = [
-    ['desc', descTag(DESCRIPTION)], ['cprt', textTag(COPYRIGHT)], ['wtpt', xyzTag(D50)],
-    ['rXYZ', xyzTag(RED)], ['gXYZ', xyzTag(GREEN)], ['bXYZ', xyzTag(BLUE)],
-    ['rTRC', trc], ['gTRC', trc], ['bTRC', trc],
+    ['desc', descTag(DESCRIPTION)],
+    ['cprt', textTag(COPYRIGHT)],
+    ['wtpt', xyzTag(D50)],
+    ['rXYZ', xyzTag(RED)],
+    ['gXYZ', xyzTag(GREEN)],
+    ['bXYZ', xyzTag(BLUE)],
+    ['rTRC', trc],
+    ['gTRC', trc],
+    ['bTRC', trc],
   ];
   const tableSize = 4 + 12 * tags.length;
   const body = new Bytes();

@@ -26,19 +26,26 @@ export async function folderOfToken(token: string): Promise<Folder> {
   try {
     entry = await storage.localFileSystem.getEntryForPersistentToken(token);
   } catch (e) {
-    throw new UserError(`The Action's output folder cannot be reached any more (${(e as Error).message}): record the step again.`);
+    throw new UserError(
+      `The Action's output folder cannot be reached any more (${(e as Error).message}): record the step again.`,
+    );
   }
-  if (!entry.isFolder) throw new UserError('The Action\'s output is not a folder: record the step again.');
+  if (!entry.isFolder) throw new UserError("The Action's output is not a folder: record the step again.");
   return entry as Folder;
 }
 
 let serial = 0;
 
 /** Writes `bytes` as `name` in `folder` (temporary name, then rename); says whether a file was replaced. */
-export async function writeIntoFolder(folder: Folder, name: string, bytes: Uint8Array): Promise<{ path: string; replaced: boolean }> {
+export async function writeIntoFolder(
+  folder: Folder,
+  name: string,
+  bytes: Uint8Array,
+): Promise<{ path: string; replaced: boolean }> {
   const entries = await folder.getEntries();
   const existing = entries.find((e) => e.name === name);
-  if (existing?.isFolder) throw new UserError(`“${name}” is a folder in ${folder.nativePath}: choose another file name.`);
+  if (existing?.isFolder)
+    throw new UserError(`“${name}” is a folder in ${folder.nativePath}: choose another file name.`);
   const temp = await folder.createFile(`.${name}.${Date.now()}-${++serial}.tmp`, { overwrite: true });
   try {
     await temp.write(bytes, { format: storage.formats.binary });

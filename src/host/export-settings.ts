@@ -18,7 +18,10 @@ export function checkNamePattern(raw: unknown): string {
   const pattern = raw.trim();
   const unknown = pattern.match(/\{(?!document\})[^}]*\}/);
   if (unknown) throw new SettingsError(`the file name pattern may use {document}, not ${unknown[0]}`);
-  if (FORBIDDEN.test(pattern)) throw new SettingsError(`the file name pattern “${pattern}” holds a character that file names cannot (/ \\ : * ? " < > |)`);
+  if (FORBIDDEN.test(pattern))
+    throw new SettingsError(
+      `the file name pattern “${pattern}” holds a character that file names cannot (/ \\ : * ? " < > |)`,
+    );
   if (!/\.jpe?g$/i.test(pattern)) throw new SettingsError(`the file name pattern “${pattern}” must end in .jpg`);
   return pattern;
 }
@@ -56,5 +59,7 @@ export function parseExportStep(raw: unknown): ExportStep {
 }
 
 export const exportStepInfo = (step: ExportStep): Record<string, unknown> => ({
-  ...actionInfo(step.settings), folderToken: step.folderToken, pattern: step.pattern,
+  ...actionInfo(step.settings),
+  folderToken: step.folderToken,
+  pattern: step.pattern,
 });

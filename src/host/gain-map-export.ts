@@ -111,8 +111,8 @@ function profileNotices(target: Target): string[] {
   if (target.profile === 'sRGB IEC61966-2.1' || target.profile === 'sGray') return [];
   const what = target.profile === undefined ? 'has no colour profile' : `is in “${target.profile}”`;
   return [
-    `“${target.documentTitle}” ${what}; the JPEG is tagged sRGB, so its colours are seen as sRGB`
-      + ' (convert the document to sRGB first for a faithful photo: Edit > Convert to Profile).',
+    `“${target.documentTitle}” ${what}; the JPEG is tagged sRGB, so its colours are seen as sRGB` +
+      ' (convert the document to sRGB first for a faithful photo: Edit > Convert to Profile).',
   ];
 }
 
@@ -128,7 +128,11 @@ export async function exportInModal(
   feedback: RunFeedback,
   destination: { folder: Folder; fileName: string },
 ): Promise<ExportSummary> {
-  const cancel: Cancellation = { get aborted() { return ctx.isCancelled || feedback.cancel.aborted; } };
+  const cancel: Cancellation = {
+    get aborted() {
+      return ctx.isCancelled || feedback.cancel.aborted;
+    },
+  };
   ctx.onCancel = () => feedback.stop?.();
   const report = (fraction: number, text: string): void => {
     ctx.reportProgress({ value: Math.min(1, Math.max(0, fraction)), commandName: text });
@@ -141,15 +145,22 @@ export async function exportInModal(
   // The document's canvas, not the layer's bounds: a layer smaller than the canvas is on black, as a flattened JPEG.
   const [width, height] = [source.width, source.height];
   const stream = new GainMapStream(
-    { documentID: target.documentID, layerID: target.layerID }, { left: 0, top: 0 }, width, height,
+    { documentID: target.documentID, layerID: target.layerID },
+    { left: 0, top: 0 },
+    width,
+    height,
     { depth: target.depth, colorComponents: target.colorComponents, curve },
-    !source.activeLayers[0].isBackgroundLayer, settings.linearise, hdrcnn,
+    !source.activeLayers[0].isBackgroundLayer,
+    settings.linearise,
+    hdrcnn,
   );
   try {
     report(0, 'Reconstructing highlights');
     const counts = await reconstructTiles(stream, stream, backend, {
-      settings: hdrcnn, cancel,
-      onProgress: (p) => report(TILES_SHARE * (p.done / p.total), `Reconstructing highlights (${p.done}/${p.total} tiles)`),
+      settings: hdrcnn,
+      cancel,
+      onProgress: (p) =>
+        report(TILES_SHARE * (p.done / p.total), `Reconstructing highlights (${p.done}/${p.total} tiles)`),
     });
     if (cancel.aborted) throw new CancelledError();
     report(TILES_SHARE, 'Encoding the JPEG');
@@ -158,12 +169,17 @@ export async function exportInModal(
     if (cancel.aborted) throw new CancelledError(); // the last moment: nothing is written yet
     const written = await writeIntoFolder(destination.folder, destination.fileName, bytes);
     return {
-      fileName: destination.fileName, ...written, ...counts, maxBoostStops: map.maxBoostStops, bytes: bytes.length,
+      fileName: destination.fileName,
+      ...written,
+      ...counts,
+      maxBoostStops: map.maxBoostStops,
+      bytes: bytes.length,
       notices: profileNotices(target),
     };
   } catch (e) {
     if (cancel.aborted) throw new CancelledError();
-    if (!docById(target.documentID)) throw new UserError(`“${target.documentTitle}” was closed during the export; nothing was written.`);
+    if (!docById(target.documentID))
+      throw new UserError(`“${target.documentTitle}” was closed during the export; nothing was written.`);
     throw e;
   }
 }

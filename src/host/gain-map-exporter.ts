@@ -26,9 +26,11 @@ const NOT_WRITTEN = 'Export cancelled: nothing was written.';
 function describeExport(s: ExportSummary, settings: Settings, seconds: number, backend: string): string {
   const replaced = s.replaced ? ' (it replaced the file of that name)' : '';
   const notices = s.notices.length ? ` ${s.notices.join(' ')}` : '';
-  return `Exported “${s.fileName}”${replaced}, ${(s.bytes / 1024).toFixed(0)} KB, max boost ${s.maxBoostStops.toFixed(2)} stops:`
-    + ` ${s.computedTiles} of ${s.tiles} tiles ran through the network on ${backend} in ${seconds.toFixed(1)} s`
-    + ` (gamma ${formatGamma(settings.gamma)}).${notices}`;
+  return (
+    `Exported “${s.fileName}”${replaced}, ${(s.bytes / 1024).toFixed(0)} KB, max boost ${s.maxBoostStops.toFixed(2)} stops:` +
+    ` ${s.computedTiles} of ${s.tiles} tiles ran through the network on ${backend} in ${seconds.toFixed(1)} s` +
+    ` (gamma ${formatGamma(settings.gamma)}).${notices}`
+  );
 }
 
 export class GainMapExporter {
@@ -41,18 +43,26 @@ export class GainMapExporter {
       fileNameFor(checkNamePattern(pattern), findTarget().documentTitle); // before any dialog
       folder = await pickOutputFolder();
     } catch (e) {
-      return { ok: false, cancelled: false, message: e instanceof SettingsError ? `File name: ${e.message}.` : describeError(e) };
+      return {
+        ok: false,
+        cancelled: false,
+        message: e instanceof SettingsError ? `File name: ${e.message}.` : describeError(e),
+      };
     }
     if (!folder) return { ok: false, cancelled: true, message: NOT_WRITTEN };
     const picked = folder;
     const outcome = await this.runner.runOther(
-      settings, true,
-      (lease, feedback, target) => core.executeAsModal(
-        (ctx) => exportInModal(ctx, target, settings, lease.client, feedback, {
-          folder: picked.folder, fileName: fileNameFor(pattern, target.documentTitle),
-        }),
-        { commandName: EXPORT_COMMAND },
-      ),
+      settings,
+      true,
+      (lease, feedback, target) =>
+        core.executeAsModal(
+          (ctx) =>
+            exportInModal(ctx, target, settings, lease.client, feedback, {
+              folder: picked.folder,
+              fileName: fileNameFor(pattern, target.documentTitle),
+            }),
+          { commandName: EXPORT_COMMAND },
+        ),
       (s, seconds, backend) => describeExport(s, settings, seconds, backend),
     );
     if (!outcome.ok) return outcome;
@@ -60,7 +70,10 @@ export class GainMapExporter {
       const info = exportStepInfo({ settings, folderToken: picked.token, pattern: checkNamePattern(pattern) });
       await action.recordAction({ name: EXPORT_STEP_NAME, methodName: EXPORT_METHOD }, info);
     } catch (e) {
-      return { ...outcome, message: `${outcome.message} (It could not be recorded into the Action: ${(e as Error).message}.)` };
+      return {
+        ...outcome,
+        message: `${outcome.message} (It could not be recorded into the Action: ${(e as Error).message}.)`,
+      };
     }
     return outcome;
   }
@@ -77,10 +90,13 @@ export class GainMapExporter {
     }
     const { settings, pattern } = step;
     const outcome = await this.runner.runOther(
-      settings, false,
-      (lease, feedback, target) => exportInModal(ctx, undefined, settings, lease.client, feedback, {
-        folder, fileName: fileNameFor(pattern, target.documentTitle),
-      }),
+      settings,
+      false,
+      (lease, feedback, target) =>
+        exportInModal(ctx, undefined, settings, lease.client, feedback, {
+          folder,
+          fileName: fileNameFor(pattern, target.documentTitle),
+        }),
       (s, seconds, backend) => describeExport(s, settings, seconds, backend),
     );
     if (!outcome.ok) throw new Error(outcome.message);

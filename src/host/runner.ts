@@ -89,7 +89,11 @@ export class Runner {
     }
     if (this.current) throw new Error(BUSY);
     const outcome = this.finish(
-      await this.guarded(settings, false, (lease, feedback) => reconstructInModal(ctx, undefined, settings, lease.client, feedback), this.describe(settings)),
+      await this.guarded(
+        settings, false,
+        (lease, feedback) => reconstructInModal(ctx, undefined, settings, lease.client, feedback),
+        this.describe(settings),
+      ),
     );
     if (!outcome.ok) throw new Error(outcome.message);
     return actionInfo(settings);
@@ -99,7 +103,9 @@ export class Runner {
    * Another kind of run (the gain-map export) under the same rules: one at a time, the same engine,
    * Cancel and listeners. Never throws; the listeners hear the outcome.
    */
-  async runOther<T>(settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>): Promise<RunOutcome<T>> {
+  async runOther<T>(
+    settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>,
+  ): Promise<RunOutcome<T>> {
     if (this.current) return { ok: false, cancelled: false, message: BUSY }; // the running one owns the listeners' UI
     return this.finish(await this.guarded(settings, fromPanel, body, describe));
   }
@@ -108,7 +114,9 @@ export class Runner {
     describeSummary(summary, settings, seconds, backend);
 
   /** Target check, engine lease, the run, release; any failure becomes an outcome. */
-  private async guarded<T>(settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>): Promise<RunOutcome<T>> {
+  private async guarded<T>(
+    settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>,
+  ): Promise<RunOutcome<T>> {
     const cancel = { aborted: false };
     this.current = { cancel };
     this.listeners.forEach((l) => l.started());
@@ -129,7 +137,8 @@ export class Runner {
       };
       if (feedback.cancel.aborted) throw new CancelledError();
       const summary = await body(lease, feedback, target);
-      return { ok: true, cancelled: false, summary, message: describe(summary, (Date.now() - started) / 1000, lease.client.name) };
+      const message = describe(summary, (Date.now() - started) / 1000, lease.client.name);
+      return { ok: true, cancelled: false, summary, message };
     } catch (e) {
       const cancelled = isCancellation(e) || cancel.aborted;
       return { ok: false, cancelled, message: describeError(cancelled ? new CancelledError() : e) };

@@ -20,8 +20,11 @@ export function createExportControls(
   status: (message: string) => void,
 ): ExportControls {
   const { exporter, runner, store } = deps;
-  const pattern = h('sp-textfield', { id: 'hdr-export-name', value: loadNamePattern(store), style: 'width: 100%' }) as
-    HTMLElement & { value: string };
+  const pattern = h('sp-textfield', {
+    id: 'hdr-export-name',
+    value: loadNamePattern(store),
+    style: 'width: 100%',
+  }) as HTMLElement & { value: string };
   const button = h('sp-button', { id: 'hdr-export', variant: 'secondary' }, 'Export HDR JPEG…') as Button;
   pattern.addEventListener('change', () => {
     try {
@@ -35,9 +38,12 @@ export function createExportControls(
   button.addEventListener('click', () => {
     if (exporting) return;
     exporting = true;
-    exporter.exportFromPanel(settings(), pattern.value).then((outcome) => {
-      status(outcome.message);
-    }).finally(() => (exporting = false));
+    exporter
+      .exportFromPanel(settings(), pattern.value)
+      .then((outcome) => {
+        status(outcome.message);
+      })
+      .finally(() => (exporting = false));
   });
   const unlisten = runner.listen({
     started: () => (button.disabled = true),
@@ -45,7 +51,9 @@ export function createExportControls(
     finished: () => (button.disabled = false),
   });
   const element = h('div', { id: 'hdr-export-row' }, [
-    h('sp-label', {}, 'HDR JPEG file name ({document}: the document’s name)'), pattern, button,
+    h('sp-label', {}, 'HDR JPEG file name ({document}: the document’s name)'),
+    pattern,
+    button,
   ]);
   return { element, destroy: unlisten };
 }

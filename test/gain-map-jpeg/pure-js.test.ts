@@ -22,7 +22,8 @@ function sample(): { photo: RgbaPhoto; cells: GainMapCells } {
   const cells = new GainMapCells(width, height, { scale: 1 });
   const hdr = new Float32Array(width * height * 3).fill(0.5);
   const linear = new Float32Array(width * height * 3).fill(0.5);
-  for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) hdr.fill(4 * 0.5 + 3 / 64, (y * width + x) * 3, (y * width + x) * 3 + 3);
+  for (let y = 0; y < 8; y++)
+    for (let x = 0; x < 8; x++) hdr.fill(4 * 0.5 + 3 / 64, (y * width + x) * 3, (y * width + x) * 3 + 3);
   cells.add({ left: 0, top: 0, width, height }, hdr, linear);
   return { photo: { width, height, data }, cells };
 }
@@ -72,7 +73,11 @@ describe('pure-JS gain-map JPEG', () => {
     const rgb = async (jpeg: Uint8Array) => new Uint8Array(await sharp(jpeg).toColourspace('srgb').raw().toBuffer());
     const untagged = await rgb(plain);
     const ours = await rgb(withIccProfile(plain, srgbIccProfile()));
-    const p3 = await rgb(await sharp(await sharp(plain).withIccProfile('p3').toBuffer()).jpeg({ quality: 98 }).toBuffer());
+    const p3 = await rgb(
+      await sharp(await sharp(plain).withIccProfile('p3').toBuffer())
+        .jpeg({ quality: 98 })
+        .toBuffer(),
+    );
     const largest = (a: Uint8Array, b: Uint8Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
     expect(largest(ours, untagged)).toBeLessThanOrEqual(1);
     expect(largest(p3, untagged)).toBeGreaterThan(10);

@@ -20,9 +20,18 @@ describe('file-name pattern', () => {
 });
 
 test('a recorded step needs the settings, a folder token and a pattern', () => {
-  const step = { gamma: 1.2, weights: 'jpeg', output: 'layer', linearise: 'hdrcnn', folderToken: 't', pattern: '{document}.jpg' };
+  const step = {
+    gamma: 1.2,
+    weights: 'jpeg',
+    output: 'layer',
+    linearise: 'hdrcnn',
+    folderToken: 't',
+    pattern: '{document}.jpg',
+  };
   expect(parseExportStep(step)).toEqual({
-    settings: { gamma: 1.2, weights: 'jpeg', output: 'layer', linearise: 'hdrcnn' }, folderToken: 't', pattern: '{document}.jpg',
+    settings: { gamma: 1.2, weights: 'jpeg', output: 'layer', linearise: 'hdrcnn' },
+    folderToken: 't',
+    pattern: '{document}.jpg',
   });
   expect(() => parseExportStep({ ...step, folderToken: '' })).toThrow('the output folder is missing');
   expect(() => parseExportStep({ ...step, pattern: 'x.exr' })).toThrow('must end in .jpg');

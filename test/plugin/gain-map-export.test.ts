@@ -24,7 +24,9 @@ const o = 1 / 64;
 async function addPhoto(name: string, data?: Uint8Array) {
   const img = await photo8();
   return sim.addDocument({
-    name, width: img.width, height: img.height,
+    name,
+    width: img.width,
+    height: img.height,
     layers: [{ background: true, pixels: { width: img.width, height: img.height, data: data ?? img.data } }],
   });
 }
@@ -36,7 +38,10 @@ async function exportFromPanel(folder: string | null | undefined): Promise<strin
   status.textContent = '';
   sim.ui.click(byId('hdr-export'));
   const progress = /^(Reconstructing highlights|Encoding the JPEG)/; // the run's progress lines
-  return waitFor(() => (status.textContent && !progress.test(status.textContent) ? status.textContent : undefined), 'the export');
+  return waitFor(
+    () => (status.textContent && !progress.test(status.textContent) ? status.textContent : undefined),
+    'the export',
+  );
 }
 
 async function configure(gamma: number) {
@@ -82,8 +87,9 @@ test('export: the base is the layer, the HDR is Reconstruct’s new 32-bit docum
   const tags = ExifReader.load(file.slice().buffer, { expanded: true }) as ExifReader.ExpandedTags & {
     mpf?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
-  const items = (tags.xmp!.Directory.value as unknown as Array<{ Item: { value: Record<string, { value: string }> } }>)
-    .map((i) => i.Item.value.Semantic.value);
+  const items = (
+    tags.xmp!.Directory.value as unknown as Array<{ Item: { value: Record<string, { value: string }> } }>
+  ).map((i) => i.Item.value.Semantic.value);
   expect(items).toEqual(['Primary', 'GainMap']);
   expect(tags.mpf!.NumberOfImages.value).toBe(2);
   expect(tags.icc?.['ICC Description']?.description).toBe('sRGB IEC61966-2.1 (HDR Reconstruct)');
@@ -113,11 +119,17 @@ test('a 16-bit Grayscale layer with transparency: grey base, transparent pixels 
   }
   await openPanel();
   sim.addDocument({
-    name: 'grey.psd', width: img.width, height: img.height, depth: 16, mode: photoshop.constants.DocumentMode.GRAYSCALE,
+    name: 'grey.psd',
+    width: img.width,
+    height: img.height,
+    depth: 16,
+    mode: photoshop.constants.DocumentMode.GRAYSCALE,
     layers: [{ name: 'photo', pixels: { width: img.width, height: img.height, data } }],
   });
   const before = snapshot();
-  expect(await exportFromPanel(FOLDER)).toMatch(/^Exported “grey_hdr\.jpg”.* “grey\.psd” is in “Gray Gamma 2\.2”; the JPEG is tagged sRGB/);
+  expect(await exportFromPanel(FOLDER)).toMatch(
+    /^Exported “grey_hdr\.jpg”.* “grey\.psd” is in “Gray Gamma 2\.2”; the JPEG is tagged sRGB/,
+  );
   expect(snapshot()).toEqual(before);
   const decoded = await decodeGainMapJpeg(sim.files.diskFile(FOLDER, 'grey_hdr.jpg')!);
   const errors: number[] = [];
@@ -155,7 +167,8 @@ test('the folder dialog cancelled, or the run cancelled: nothing is written', as
 test('a bad file-name pattern is one line, before any dialog', async () => {
   await openPanel();
   await addPhoto('beach.psd');
-  const refusal = 'File name: the file name pattern “out/{document}.jpg” holds a character that file names cannot (/ \\ : * ? " < > |).';
+  const refusal =
+    'File name: the file name pattern “out/{document}.jpg” holds a character that file names cannot (/ \\ : * ? " < > |).';
   sim.ui.type(byId('hdr-export-name'), 'out/{document}.jpg');
   expect(byId('hdr-status').textContent).toBe(refusal);
   // No folder is queued: a dialog would fail the test.
@@ -172,10 +185,20 @@ test('recorded into an Action: playback on another document writes a second file
   sim.actions.startRecording('Export');
   expect(await exportFromPanel(FOLDER)).toMatch(/^Exported “beach HDR\.jpg”/);
   const steps = sim.actions.stopRecording();
-  expect(steps).toEqual([{
-    name: EXPORT_STEP_NAME, methodName: EXPORT_METHOD,
-    info: { gamma: 1.3, weights: 'clean', output: 'layer', linearise: 'photoshop', folderToken: expect.any(String), pattern: '{document} HDR.jpg' },
-  }]);
+  expect(steps).toEqual([
+    {
+      name: EXPORT_STEP_NAME,
+      methodName: EXPORT_METHOD,
+      info: {
+        gamma: 1.3,
+        weights: 'clean',
+        output: 'layer',
+        linearise: 'photoshop',
+        folderToken: expect.any(String),
+        pattern: '{document} HDR.jpg',
+      },
+    },
+  ]);
 
   sim.ui.slide(byId('hdr-gamma'), 70); // the step keeps its own settings
   const street = await addPhoto('street.jpg');
@@ -189,5 +212,7 @@ test('recorded into an Action: playback on another document writes a second file
 
   // The folder gone: the step fails with a sentence, and writes nothing anywhere.
   sim.files.removeDiskFolder(FOLDER);
-  await expect(sim.actions.play('Export')).rejects.toThrow(/output folder cannot be reached any more.*record the step again/);
+  await expect(sim.actions.play('Export')).rejects.toThrow(
+    /output folder cannot be reached any more.*record the step again/,
+  );
 });
