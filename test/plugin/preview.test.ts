@@ -77,10 +77,10 @@ test('off until shown; then follows the slider’s release, the stepper, the nex
   const gamma1 = byId('hdr-preview-crop').getAttribute('src');
 
   const slider = byId('hdr-gamma') as unknown as { value: number; dispatchEvent(e: { type: string }): void };
-  slider.value = 1.6;
+  slider.value = 160;
   slider.dispatchEvent({ type: 'input' }); // dragging: no new preview
   expect(status()).toMatch(/gamma 1, /);
-  sim.ui.slide(byId('hdr-gamma'), 1.6); // released
+  sim.ui.slide(byId('hdr-gamma'), 160); // released
   await waitStatus(/gamma 1\.6, 0 EV/);
   expect(byId('hdr-preview-crop').getAttribute('src')).not.toBe(gamma1);
 
@@ -101,9 +101,9 @@ test('a newer request cancels the older one’s engine work', async () => {
   addPhoto();
   await showPreview();
   gate.holding = true;
-  sim.ui.slide(byId('hdr-gamma'), 1.2);
+  sim.ui.slide(byId('hdr-gamma'), 120);
   await waitFor(() => gate.held.length === 1, 'the first preview tile to reach the engine');
-  sim.ui.slide(byId('hdr-gamma'), 1.4);
+  sim.ui.slide(byId('hdr-gamma'), 140);
   await waitFor(() => gate.held.length === 2, 'the second preview tile to reach the engine');
   const [first, second] = gate.held as Array<{ id: number }>;
   expect(gate.toPage.filter((m) => m.type === 'cancel').map((m) => m.target)).toEqual([first.id]);
@@ -127,7 +127,7 @@ test('Reconstruct while a preview waits on the engine: the run wins, the preview
   addPhoto();
   await showPreview();
   gate.holding = true;
-  sim.ui.slide(byId('hdr-gamma'), 1.2);
+  sim.ui.slide(byId('hdr-gamma'), 120);
   await waitFor(() => gate.held.length === 1, 'the preview tile to reach the engine');
   const [held] = gate.held as Array<{ id: number }>;
   gate.holding = false;
