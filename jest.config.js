@@ -3,6 +3,7 @@ module.exports = {
   testEnvironment: '<rootDir>/test/helpers/node-environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/simulator-modules.ts'],
   // Real-Chromium tests run apart: npm run test:browser (jest.browser.config.js).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
   transform: {

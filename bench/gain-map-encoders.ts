@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { encodeGainMapJpeg } from '../src/cli/gain-map-jpeg';
 import { GainMapCells } from '../src/core/gain-map';
 import { encodeGainMapJpegPureJs } from '../src/gain-map-jpeg/pure-js';
-import { decodeGainMapJpeg, quantile } from './gain-map-decode';
+import { decodeGainMapJpeg, quantile } from '../tools/gain-map-decode';
 import { largePhoto } from './scale';
 import { printTable } from './stats';
 

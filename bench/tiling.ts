@@ -11,8 +11,8 @@ import type { RgbImage } from '../src/core/image';
 import { reconstruct, type ReconstructResult } from '../src/core/reconstruct';
 import { DEFAULT_TILE_SETTINGS, wholeImageSettings, type TileSettings } from '../src/core/tile-plan';
 import { readImage } from '../src/cli/image-input';
-import { readExr } from './exr-input';
-import { seamErrors } from './seam-error';
+import { readExr } from '../tools/exr-input';
+import { seamErrors } from '../tools/seam-error';
 import { median, printTable } from './stats';
 import { clippedPixelShare, exposeTo8bit } from './virtual-camera';
 

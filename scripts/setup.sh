@@ -18,9 +18,11 @@ hdr_node_ok() {
     process.exit((major === 22 && minor >= 15) || major === 24 || major >= 26 ? 0 : 1)'
 }
 
-if [ -x "$hdr_tools/bin/node" ]; then
+if hdr_node_ok; then
+  : # the node on PATH will do
+elif [ -x "$hdr_tools/bin/node" ]; then
   PATH="$hdr_tools/bin:$PATH"
-elif ! hdr_node_ok; then
+else
   case "$(uname -m)" in
     x86_64) hdr_arch=x64 ;;
     aarch64 | arm64) hdr_arch=arm64 ;;

@@ -8,7 +8,7 @@ import { GainMapExporter, installExportHandler } from './host/gain-map-exporter'
 import { WebviewLeases } from './host/webview-leases';
 import { setupEntrypoints } from './host/entrypoints';
 import { Runner, showAlert } from './host/runner';
-import { loadSettings } from './host/settings';
+import { loadSettings } from './plugin-core/settings';
 import { openDiagnostics, type Clipboard } from './panel/diagnostics-dialog';
 import { openEngineDialog } from './panel/webview-surfaces';
 import { createPanel, type Panel } from './panel/panel';

@@ -28,7 +28,9 @@ export function floatTiff(width: number, height: number, channels: 1 | 3, sample
       target = spill;
       spill += size * count;
     }
-    values.forEach((v, k) => (size === 2 ? view.setUint16(target + 2 * k, v, true) : view.setUint32(target + 4 * k, v, true)));
+    values.forEach((v, k) =>
+      size === 2 ? view.setUint16(target + 2 * k, v, true) : view.setUint32(target + 4 * k, v, true),
+    );
   });
   return out;
 }

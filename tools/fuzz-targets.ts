@@ -75,13 +75,20 @@ const oneLine = (e: unknown) => e instanceof Error && e.message.length > 0 && !e
 export async function fuzzTargets(root: string): Promise<{ targets: FuzzTarget[]; dispose(): void }> {
   const fixture = (...p: string[]) => new Uint8Array(readFileSync(path.join(root, 'test', 'fixtures', ...p)));
   const npz = ['protocol4.npz', 'compressed.npz', 'python2.npz', 'zip64.npz'].map((n) => fixture('weights', n));
-  const pickles = ['protocol4.npz', 'python2.npz'].map((n) => readNpz(fixture('weights', n)).get('params')!.subarray(128));
+  const pickles = ['protocol4.npz', 'python2.npz'].map((n) =>
+    readNpz(fixture('weights', n)).get('params')!.subarray(128),
+  );
   const model = convertWeights(fixture('hdrcnn-tiny', 'params.npz'));
   const weightsError = (e: unknown) => e instanceof WeightsFormatError;
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'hdr-fuzz-'));
   let cases = 0;
-  const photo = sharp(Buffer.from(fixture('hdrcnn-tiny', 'input.png'))).extract({ left: 32, top: 16, width: 32, height: 24 });
+  const photo = sharp(Buffer.from(fixture('hdrcnn-tiny', 'input.png'))).extract({
+    left: 32,
+    top: 16,
+    width: 32,
+    height: 24,
+  });
   const floats = await photo.clone().toColourspace('scrgb').raw({ depth: 'float' }).toBuffer();
   const images = [
     await photo.clone().png().toBuffer(),
@@ -128,10 +135,14 @@ export async function fuzzTargets(root: string): Promise<{ targets: FuzzTarget[]
         try {
           for (const size of [undefined, { width: 32, height: 32 }]) {
             const image = await readImage(file, size);
-            if (image.width * image.height > MAX_INPUT_PIXELS || image.samples.length !== 3 * image.width * image.height) {
+            if (
+              image.width * image.height > MAX_INPUT_PIXELS ||
+              image.samples.length !== 3 * image.width * image.height
+            ) {
               throw new Error(`decoded ${image.width}×${image.height} with ${image.samples.length} samples`);
             }
-            if (size && (image.width !== 32 || image.height !== 32)) throw new Error(`resized to ${image.width}×${image.height}`);
+            if (size && (image.width !== 32 || image.height !== 32))
+              throw new Error(`resized to ${image.width}×${image.height}`);
           }
         } finally {
           rmSync(file, { force: true });

@@ -16,10 +16,13 @@ interface Tally {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, seed: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: { minutes: { type: 'string', default: '1' }, seed: { type: 'string', default: '1' } },
+  });
   const minutes = Number(values.minutes);
   const seed = Number(values.seed);
-  if (!(minutes > 0) || !Number.isInteger(seed)) throw new Error('usage: npm run fuzz -- --minutes N [--seed S] (N > 0, S an integer)');
+  if (!(minutes > 0) || !Number.isInteger(seed))
+    throw new Error('usage: npm run fuzz -- --minutes N [--seed S] (N > 0, S an integer)');
   const { targets, dispose } = await fuzzTargets(process.cwd());
   const random = prng(seed);
   const tallies = targets.map((): Tally => ({ cases: 0, accepted: 0, refused: 0, findings: [], slowestMs: 0 }));
@@ -46,7 +49,14 @@ async function main(): Promise<number> {
   }
   const rows = targets.map((t, i) => {
     const { cases, accepted, refused, findings, slowestMs } = tallies[i];
-    return { target: t.name, cases, accepted, 'clean errors': refused, findings: findings.length, 'slowest (ms)': Math.round(slowestMs) };
+    return {
+      target: t.name,
+      cases,
+      accepted,
+      'clean errors': refused,
+      findings: findings.length,
+      'slowest (ms)': Math.round(slowestMs),
+    };
   });
   console.table(rows);
   console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -47,21 +47,35 @@ export async function readImage(
     if (e instanceof ImageError) throw e;
     // libvips' messages end in newlines and may span several lines: one line, naming the file.
     const text = e instanceof Error ? e.message : String(e);
-    throw new ImageError(`${file}: ${text.split(/\s*\n\s*/).filter(Boolean).join('; ') || 'cannot be decoded'}`);
+    throw new ImageError(
+      `${file}: ${
+        text
+          .split(/\s*\n\s*/)
+          .filter(Boolean)
+          .join('; ') || 'cannot be decoded'
+      }`,
+    );
   }
 }
 
 /** A refusal of ours, already naming the file. */
 class ImageError extends Error {}
 
-async function decode(file: string, size: { width: number; height: number } | undefined, warn: (message: string) => void): Promise<DecodedImage> {
+async function decode(
+  file: string,
+  size: { width: number; height: number } | undefined,
+  warn: (message: string) => void,
+): Promise<DecodedImage> {
   // The header is read without sharp's limit so that the refusal can say what the image is.
   const meta = await sharp(file, { limitInputPixels: false }).metadata();
   if (!meta.width || !meta.height) throw new ImageError(`${file}: not an image sharp can decode`);
   const { width, height } = meta.autoOrient ?? meta;
   if (width * height > MAX_INPUT_PIXELS) {
     const megapixels = (n: number) => `${Math.round(n / 1e6)} megapixels`;
-    throw new ImageError(`${file}: ${width}×${height} is ${megapixels(width * height)}, over the limit of ${megapixels(MAX_INPUT_PIXELS)} per image`);
+    throw new ImageError(
+      `${file}: ${width}×${height} is ${megapixels(width * height)}, ` +
+        `over the limit of ${megapixels(MAX_INPUT_PIXELS)} per image`,
+    );
   }
   if ((meta.pages ?? 1) > 1) warn(`${file}: ${meta.pages} frames or pages; using the first`);
   const depth = meta.depth === 'float' ? 'float' : meta.depth === 'ushort' ? 'ushort' : 'uchar';
@@ -76,7 +90,8 @@ async function decode(file: string, size: { width: number; height: number } | un
     pipeline = pipeline.resize(size.width, size.height, { fit: 'fill', kernel: 'linear' });
   }
   const { data, info } = await pipeline.raw({ depth }).toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3 && info.channels !== 4) throw new ImageError(`${file}: expected RGB after conversion, got ${info.channels} channels`);
+  if (info.channels !== 3 && info.channels !== 4)
+    throw new ImageError(`${file}: expected RGB after conversion, got ${info.channels} channels`);
   const Type = depth === 'float' ? Float32Array : depth === 'ushort' ? Uint16Array : Uint8Array;
   const all = new Type(data.buffer, data.byteOffset, data.byteLength / Type.BYTES_PER_ELEMENT);
   const maxValue = depth === 'float' ? 1 : depth === 'ushort' ? 65535 : 255;

@@ -7,8 +7,9 @@
  * the options themselves are the table in options.ts. Exit codes: 0 done (and --help,
  * --version), 1 a runtime failure or an input that failed, 2 a usage error.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { version } from '../../package.json';
 import { convert } from './convert';
 import { CONVERT_OPTIONS, PREDICT_OPTIONS, type ConvertValues, type OptionSpec, type PredictValues } from './options';
 import { predict } from './predict';
@@ -29,6 +30,17 @@ const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };
+
+/**
+ * The version in the package's package.json: the nearest one above this file, from src/cli
+ * (tests) and dist-cli/src/cli alike. (Importing the JSON would make tsc copy it into dist-cli,
+ * where it would pass for the repository root.)
+ */
+function packageVersion(dir = __dirname): string {
+  const file = path.join(dir, 'package.json');
+  if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  return path.dirname(dir) === dir ? 'unknown' : packageVersion(path.dirname(dir));
+}
 
 const PREDICT_EXAMPLE = `
 Examples:
@@ -67,7 +79,7 @@ function configure(command: Command, io: CliIo, helpCommand: string): Command {
 function program(io: CliIo, done: (code: number) => void): Command {
   const root = configure(new Command('hdr-reconstruct'), io, 'hdr-reconstruct')
     .description('Reconstruct blown-out highlights of LDR photos into linear HDR images with HDRCNN.')
-    .version(version, '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .helpCommand(false)
     .addHelpText('after', `${PREDICT_EXAMPLE}\n\nRun 'hdr-reconstruct <command> --help' for a command's options.`);
 
@@ -132,13 +144,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
 /** Runs the CLI and exits the process with its status. */
 export function run(argv: string[]): void {
-  main(argv).then(
-    (code) => process.exit(code),
-    (e: Error) => {
-      console.error(e);
-      process.exit(EXIT_FAILURE);
-    },
-  );
+  void main(argv).then((code) => process.exit(code));
 }
 
 if (require.main === module) run(process.argv.slice(2));

@@ -4,8 +4,8 @@
  * Each file is written to a temporary name in the output folder itself (so the final
  * rename stays on one file system), created exclusively (`wx`: never through an existing
  * name or link), and closed; only when every file of the frame is written are they renamed
- * into place, the last one (the HDR result) last. A failure or a SIGINT/SIGTERM before that
- * removes the temporaries and leaves the folder as it was.
+ * into place, the last one (the HDR result) last. A failure, a SIGINT/SIGTERM or a
+ * process.exit() before that removes the temporaries and leaves the folder as it was.
  *
  * A symbolic link at a final name is refused rather than replaced: rename() would replace
  * the link, not write through it, so its target is safe either way, but whatever the link
@@ -49,7 +49,8 @@ export function outputError(file: string, e: unknown): Error {
 const pending = new Set<string>();
 let sequence = 0;
 
-function removePendingAndDie(signal: NodeJS.Signals): void {
+/** Synchronous, so that it also works in an 'exit' listener (another handler may call process.exit). */
+function removePending(): void {
   for (const file of pending) {
     try {
       unlinkSync(file);
@@ -59,6 +60,10 @@ function removePendingAndDie(signal: NodeJS.Signals): void {
   }
   pending.clear();
   watchSignals(false);
+}
+
+function removePendingAndDie(signal: NodeJS.Signals): void {
+  removePending();
   // With no other handler left, die of the signal as the default action would (exit 130 for SIGINT).
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
@@ -73,6 +78,8 @@ function watchSignals(on: boolean): void {
     if (on) process.on(signal, removePendingAndDie);
     else process.off(signal, removePendingAndDie);
   }
+  if (on) process.on('exit', removePending);
+  else process.off('exit', removePending);
 }
 
 async function remove(fs: OutputFs, file: string): Promise<void> {
@@ -118,7 +125,8 @@ export async function writeOutputs(
       throw outputError(final, e);
     });
     if (!info) continue;
-    if (info.isSymbolicLink()) throw new Error(`${final}: is a symbolic link; refusing to replace it (remove it or choose another --out_dir)`);
+    if (info.isSymbolicLink())
+      throw new Error(`${final}: is a symbolic link; refusing to replace it (remove it or choose another --out_dir)`);
     if (!info.isFile()) throw new Error(`${final}: exists and is not a regular file`);
     existing.push(path.basename(final));
   }

@@ -11,7 +11,7 @@
  * Gains are clamped to [1, max boost]: a clipped pixel's true value is at least its clipped
  * value, and with the minimum at log2 1 = 0, JPEG ringing below code 0 clamps back to 1.
  */
-import { blendSample, networkValue, type HdrcnnSettings } from './hdrcnn';
+import { networkValue, outputSample, type HdrcnnSettings } from './hdrcnn';
 import type { Rect, RgbImage } from './image';
 
 /** libultrahdr's offsets: keep gains finite where a channel of the photo is black. */
@@ -60,7 +60,7 @@ export interface GainMapOptions {
 
 /** HDRCNN's own linearisation of sample `i` of the photo, exactly as the tile loop computes it outside highlights. */
 function linearisedSample(base: BaseSamples, i: number, settings: HdrcnnSettings, unit: number): number {
-  return Math.fround(blendSample(networkValue(Math.fround(base.samples[i] * unit), settings), 0, 0, settings.gamma));
+  return Math.fround(outputSample(networkValue(Math.fround(base.samples[i] * unit), settings), 0, 0, settings.gamma));
 }
 
 function checkSizes(base: BaseSamples, hdr: RgbImage): void {

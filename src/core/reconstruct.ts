@@ -5,14 +5,14 @@
  * the image: the plugin streams from Photoshop, the CLI reads an array.
  *
  * Tiles whose core has no pixel inside the highlight mask are never sent to
- * the network: their output is `x²` exactly (HDRCNN.md), whatever it would say.
+ * the network: their output is `x²` exactly (docs/HDRCNN.md), whatever it would say.
+ * Per sample, `x^(1/g)` and the pixel's mask are computed once.
  */
 import type { InferenceBackend } from './backend';
-import { throwIfCancelled, type Cancellation } from './cancellation';
-import { blendSample, checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, type HdrcnnSettings } from './hdrcnn';
-import { createRgbImage, type RgbImage } from './image';
-import type { Rect } from './image';
-import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type TileSettings } from './tile-plan';
+import { throwIfCancelled, type CancelSignal } from './cancellation';
+import { checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, outputSample, type HdrcnnSettings } from './hdrcnn';
+import { createRgbImage, type Rect, type RgbImage } from './image';
+import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type Tile, type TileSettings } from './tile-plan';
 import { readWindow, sourceRect, type ImagePatch } from './window';
 
 export interface ReconstructProgress {
@@ -26,18 +26,28 @@ export interface ReconstructProgress {
 export interface ReconstructOptions {
   readonly settings?: Partial<HdrcnnSettings>;
   readonly tiles?: TileSettings;
-  readonly cancel?: Cancellation;
+  /** Stops the run between steps (and the backend's tile, if it can): it rejects with CancelledError. */
+  readonly signal?: CancelSignal;
   readonly onProgress?: (progress: ReconstructProgress) => void;
 }
 
-/** Display-referred RGB in [0, 1] of an image, read a rectangle at a time. */
+/** Display-referred RGB in [0, 1] (`data`), and optionally the photo's own linear values. */
+export interface SourcePixels extends RgbImage {
+  /**
+   * The photo's own linear value of each sample, laid out as `data`: the output keeps it
+   * where the mask is 0 and blends it in place of HDRCNN's x'² elsewhere.
+   */
+  readonly linear?: Float32Array;
+}
+
+/** An image read a rectangle at a time (any rectangle, in any order). */
 export interface PixelSource {
   readonly width: number;
   readonly height: number;
-  read(rect: Rect): Promise<RgbImage> | RgbImage;
+  read(rect: Rect): Promise<SourcePixels> | SourcePixels;
 }
 
-/** Receives the linear HDR result, a tile core at a time; cores partition the image. */
+/** Receives the linear HDR result, a tile core at a time; cores partition the image. Needs no earlier read. */
 export interface PixelSink {
   write(rect: Rect, pixels: RgbImage): Promise<void> | void;
 }
@@ -51,38 +61,60 @@ export interface ReconstructResult extends TileCounts {
   readonly image: RgbImage;
 }
 
-/** Bounds of the pixels of `rect` (image coordinates) inside the highlight mask; undefined when there are none. */
-function highlightBounds(patch: ImagePatch, rect: Rect, settings: HdrcnnSettings): Rect | undefined {
-  const { pixels } = patch;
+/** The network's input values `x'` of a source patch, one `networkValue` per sample (doubles: the mask stays exact). */
+function networkPatch(rect: Rect, read: SourcePixels, width: number, height: number, settings: HdrcnnSettings): ImagePatch {
+  const data = new Float64Array(read.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = networkValue(read.data[i], settings);
+  return { rect, data, imageWidth: width, imageHeight: height };
+}
+
+interface CoreMask {
+  /** α of each pixel of the core, row-major. */
+  readonly alpha: Float64Array;
+  /** Bounds (image coordinates) of the pixels with α > 0; undefined when there are none. */
+  readonly bounds?: Rect;
+}
+
+function highlightMask(patch: ImagePatch, core: Rect): CoreMask {
+  const { data } = patch;
+  const alpha = new Float64Array(core.width * core.height);
   let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (let y = rect.top; y < rect.top + rect.height; y++) {
-    let i = ((y - patch.rect.top) * pixels.width + rect.left - patch.rect.left) * 3;
-    for (let x = rect.left; x < rect.left + rect.width; x++, i += 3) {
-      const m = Math.max(pixels.data[i], pixels.data[i + 1], pixels.data[i + 2]);
-      if (highlightAlpha(networkValue(m, settings), 0, 0) === 0) continue;
+  let k = 0;
+  for (let y = core.top; y < core.top + core.height; y++) {
+    let i = ((y - patch.rect.top) * patch.rect.width + core.left - patch.rect.left) * 3;
+    for (let x = core.left; x < core.left + core.width; x++, i += 3, k++) {
+      const a = highlightAlpha(data[i], data[i + 1], data[i + 2]);
+      if (a === 0) continue;
+      alpha[k] = a;
       [left, top, right, bottom] = [Math.min(left, x), Math.min(top, y), Math.max(right, x), Math.max(bottom, y)];
     }
   }
-  return left === Infinity ? undefined : { left, top, width: right - left + 1, height: bottom - top + 1 };
+  const bounds = left === Infinity ? undefined : { left, top, width: right - left + 1, height: bottom - top + 1 };
+  return { alpha, bounds };
 }
 
 /** Final HDR values of `core`; `net` is the network's log output over its window, if it ran. */
-function blendCore(patch: ImagePatch, core: Rect, settings: HdrcnnSettings, net?: { window: Rect; logHdr: Float32Array }): RgbImage {
+function blendCore(
+  patch: ImagePatch,
+  linear: Float32Array | undefined,
+  core: Rect,
+  mask: CoreMask,
+  gamma: number,
+  net?: { window: Rect; logHdr: Float32Array },
+): RgbImage {
   const out = createRgbImage(core.width, core.height);
-  const { pixels } = patch;
+  const { data } = patch;
   const plane = net ? net.window.width * net.window.height : 0;
   let o = 0;
-  for (let y = core.top; y < core.top + core.height; y++) {
-    for (let x = core.left; x < core.left + core.width; x++, o += 3) {
-      const i = ((y - patch.rect.top) * pixels.width + x - patch.rect.left) * 3;
-      const r = networkValue(pixels.data[i], settings);
-      const g = networkValue(pixels.data[i + 1], settings);
-      const b = networkValue(pixels.data[i + 2], settings);
-      const alpha = net ? highlightAlpha(r, g, b) : 0;
+  for (let y = core.top, k = 0; y < core.top + core.height; y++) {
+    for (let x = core.left; x < core.left + core.width; x++, o += 3, k++) {
+      const i = ((y - patch.rect.top) * patch.rect.width + x - patch.rect.left) * 3;
+      const alpha = mask.alpha[k];
       const j = net && alpha > 0 ? (y - net.window.top) * net.window.width + (x - net.window.left) : 0;
-      out.data[o] = blendSample(r, alpha && net!.logHdr[j], alpha, settings.gamma);
-      out.data[o + 1] = blendSample(g, alpha && net!.logHdr[j + plane], alpha, settings.gamma);
-      out.data[o + 2] = blendSample(b, alpha && net!.logHdr[j + 2 * plane], alpha, settings.gamma);
+      for (let c = 0; c < 3; c++) {
+        const logHdr = alpha && net!.logHdr[j + c * plane];
+        out.data[o + c] = outputSample(data[i + c], logHdr, alpha, gamma, linear?.[i + c]);
+      }
     }
   }
   return out;
@@ -95,12 +127,47 @@ function blendCore(patch: ImagePatch, core: Rect, settings: HdrcnnSettings, net?
 function checkNetworkOutput(logHdr: Float32Array, window: Rect): Float32Array {
   const expected = 3 * window.width * window.height;
   if (logHdr.length !== expected) {
-    throw new Error(`the model gave ${logHdr.length} values for a ${window.width}×${window.height} RGB window (${expected} expected)`);
+    const size = `${window.width}×${window.height}`;
+    throw new Error(`the model gave ${logHdr.length} values for a ${size} RGB window (${expected} expected)`);
   }
   let bad = 0;
   for (let i = 0; i < logHdr.length; i++) if (!Number.isFinite(logHdr[i])) bad++;
-  if (bad) throw new Error(`the model gave ${bad} non-finite values (NaN or Inf) for the window at ${window.left},${window.top}; it is broken`);
+  if (bad) {
+    const at = `${window.left},${window.top}`;
+    throw new Error(`the model gave ${bad} non-finite values (NaN or Inf) for the window at ${at}; it is broken`);
+  }
   return logHdr;
+}
+
+export interface TileResult {
+  readonly pixels: RgbImage;
+  /** Whether the tile went through the network. */
+  readonly computed: boolean;
+}
+
+/**
+ * One tile of the plan as the loop computes it: the network over its window (fitted to the
+ * core's highlights) unless the core has none, blended over the core. `read` holds the source
+ * over `rect = sourceRect(tile.window, …)`. The panel's preview calls it too, so its crop is
+ * the committed run's result at the same place.
+ */
+export async function reconstructTile(
+  read: SourcePixels,
+  rect: Rect,
+  tile: Tile,
+  image: { readonly width: number; readonly height: number },
+  backend: InferenceBackend,
+  settings: HdrcnnSettings,
+  tileSettings: TileSettings,
+  signal?: CancelSignal,
+): Promise<TileResult> {
+  const patch = networkPatch(rect, read, image.width, image.height, settings);
+  const mask = highlightMask(patch, tile.core);
+  if (!mask.bounds) return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma), computed: false };
+  const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, mask.bounds, tileSettings.margin);
+  const net = { window, logHdr: checkNetworkOutput(await backend.run(readWindow(patch, window), signal), window) };
+  throwIfCancelled(signal);
+  return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma, net), computed: true };
 }
 
 export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
@@ -110,20 +177,14 @@ export async function reconstructTiles(source: PixelSource, sink: PixelSink, bac
   const plan = planTiles(width, height, tileSettings);
   let computed = 0;
   for (let t = 0; t < plan.length; t++) {
-    throwIfCancelled(options.cancel);
+    throwIfCancelled(options.signal);
     const tile = plan[t];
     const rect = sourceRect(tile.window, width, height);
-    const patch: ImagePatch = { rect, pixels: await source.read(rect), imageWidth: width, imageHeight: height };
-    throwIfCancelled(options.cancel);
-    const highlights = highlightBounds(patch, tile.core, settings);
-    let net;
-    if (highlights) {
-      const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, highlights, tileSettings.margin);
-      net = { window, logHdr: checkNetworkOutput(await backend.run(readWindow(patch, window, settings)), window) };
-      throwIfCancelled(options.cancel);
-      computed++;
-    }
-    await sink.write(tile.core, blendCore(patch, tile.core, settings, net));
+    const read = await source.read(rect);
+    throwIfCancelled(options.signal);
+    const result = await reconstructTile(read, rect, tile, source, backend, settings, tileSettings, options.signal);
+    if (result.computed) computed++;
+    await sink.write(tile.core, result.pixels);
     options.onProgress?.({ done: t + 1, total: plan.length, computed });
   }
   return { tiles: plan.length, computedTiles: computed };

@@ -90,7 +90,8 @@ export class Engine {
       return;
     }
     if (this.requests.size >= MAX_QUEUED_REQUESTS) {
-      this.send(request.id, { type: 'error', code: 'busy', message: `the engine already has ${MAX_QUEUED_REQUESTS} requests in hand; wait for their answers` });
+      const text = `the engine already has ${MAX_QUEUED_REQUESTS} requests in hand; wait for their answers`;
+      this.send(request.id, { type: 'error', code: 'busy', message: text });
       return;
     }
     const controller = new AbortController();

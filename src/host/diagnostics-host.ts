@@ -5,9 +5,9 @@
  */
 import { app, constants, core, imaging } from 'photoshop';
 import { host, storage, versions, type File, type Folder } from 'uxp';
-import { checksum } from './checksum';
+import { checksum } from '../plugin-core/checksum';
 import type { DataFolderState, Depth, DisplayHeadroom, ModelCacheState, Versions } from './diagnostics';
-import type { KeyValueStore } from './settings';
+import type { KeyValueStore } from '../plugin-core/settings';
 import { STORED_FILE, WEIGHTS_CHECKSUM_KEY, WEIGHTS_NAME_KEY } from './weights-file';
 
 const SIZE = 64;

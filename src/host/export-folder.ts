@@ -5,7 +5,7 @@
  * failed write leaves the old file, if any, as it was.
  */
 import { storage, type Folder } from 'uxp';
-import { UserError } from './errors';
+import { UserError } from '../plugin-core/errors';
 
 export interface PickedFolder {
   readonly folder: Folder;

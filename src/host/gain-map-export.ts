@@ -11,20 +11,20 @@ import type { ExecutionContext } from 'photoshop/dom/CoreModules';
 import type { Document } from 'photoshop/dom/Document';
 import type { Folder } from 'uxp';
 import type { InferenceBackend } from '../core/backend';
-import { CancelledError, type Cancellation } from '../core/cancellation';
+import { throwIfCancelled } from '../core/cancellation';
 import { GainMapCells } from '../core/gain-map';
-import { blendSample, networkValue, type HdrcnnSettings } from '../core/hdrcnn';
+import { networkValue, outputSample, type HdrcnnSettings } from '../core/hdrcnn';
 import type { Rect, RgbImage } from '../core/image';
-import { reconstructTiles, type PixelSink, type PixelSource } from '../core/reconstruct';
+import { reconstructTiles, type PixelSink, type PixelSource, type SourcePixels } from '../core/reconstruct';
 import { encodeGainMapJpegPureJs, type RgbaPhoto } from '../gain-map-jpeg/pure-js';
-import { UserError } from './errors';
+import { UserError } from '../plugin-core/errors';
 import { writeIntoFolder } from './export-folder';
-import { readPatch, type LayerRef, type SourcePatch } from './layer-stream';
-import { encodeOutput, type SourceFormat } from './pixel-codec';
+import { readPatch, type LayerRef } from './layer-stream';
+import { encodeOutput, type SourceFormat, type SourcePatch } from '../plugin-core/pixel-codec';
 import type { RunFeedback } from './reconstruct-layer';
-import type { LineariseChoice, Settings } from './settings';
+import type { LineariseChoice, Settings } from '../plugin-core/settings';
 import { confirmTarget, findTarget, type Target } from './target';
-import { toneCurve } from './tone-curve';
+import { toneCurve } from '../plugin-core/tone-curve';
 
 export const EXPORT_COMMAND = 'Export HDR JPEG';
 /** The CLI's measured defaults (README, "Gain-map JPEG"): map 1/2 at q85, photo at q98. */
@@ -69,18 +69,23 @@ class GainMapStream implements PixelSource, PixelSink {
     this.cells = new GainMapCells(width, height, { scale: MAP_SCALE });
   }
 
-  async read(rect: Rect): Promise<RgbImage> {
+  async read(rect: Rect): Promise<SourcePixels> {
     this.last = await readPatch(this.layer, this.origin, rect, this.format, this.hasAlpha);
-    return { width: rect.width, height: rect.height, data: this.last.pixels.display };
+    const { display, linear } = this.last.pixels;
+    return { width: rect.width, height: rect.height, data: display, linear: this.linearise === 'photoshop' ? linear : undefined };
   }
 
-  write(rect: Rect, hdr: RgbImage): void {
-    const patch = this.last!; // the loop writes each core right after reading the window around it
+  async write(rect: Rect, hdr: RgbImage): Promise<void> {
+    // The loop writes each core right after reading the window around it; any other core is read again.
+    const inLast = (p?: SourcePatch): p is SourcePatch =>
+      !!p && rect.left >= p.rect.left && rect.top >= p.rect.top
+      && rect.left + rect.width <= p.rect.left + p.rect.width && rect.top + rect.height <= p.rect.top + p.rect.height;
+    const patch = inLast(this.last) ? this.last : await readPatch(this.layer, this.origin, rect, this.format, this.hasAlpha);
     const { pixels } = patch;
     const [dx, dy] = [rect.left - patch.rect.left, rect.top - patch.rect.top];
-    const out = encodeOutput(hdr, pixels, dx, dy, this.linearise, this.settings);
     const n = pixels.colorComponents;
-    const stride = n + (pixels.alpha ? 1 : 0);
+    const out = encodeOutput(hdr, n, null); // what the new document holds: Grayscale as the channels' mean
+    const stride = n;
     const count = rect.width * rect.height;
     const reconstructed = new Float32Array(count * 3);
     const linearised = new Float32Array(count * 3);
@@ -95,8 +100,8 @@ class GainMapStream implements PixelSource, PixelSink {
           reconstructed[o * 3 + c] = out[o * stride + (n === 3 ? c : 0)];
           linearised[o * 3 + c] =
             this.linearise === 'hdrcnn'
-              ? blendSample(networkValue(shown, this.settings), 0, 0, this.settings.gamma)
-              : pixels.linear[p * n + (n === 3 ? c : 0)];
+              ? outputSample(networkValue(shown, this.settings), 0, 0, this.settings.gamma)
+              : pixels.linear[p * 3 + c];
         }
       }
     }
@@ -126,14 +131,12 @@ export async function exportInModal(
   settings: Settings,
   backend: InferenceBackend,
   feedback: RunFeedback,
+  run: AbortController,
   destination: { folder: Folder; fileName: string },
 ): Promise<ExportSummary> {
-  const cancel: Cancellation = {
-    get aborted() {
-      return ctx.isCancelled || feedback.cancel.aborted;
-    },
-  };
-  ctx.onCancel = () => feedback.stop?.();
+  const { signal } = run;
+  if (ctx.isCancelled) run.abort();
+  ctx.onCancel = () => run.abort(); // the engine drops a tile in flight
   const report = (fraction: number, text: string): void => {
     ctx.reportProgress({ value: Math.min(1, Math.max(0, fraction)), commandName: text });
     feedback.progress(fraction, text);
@@ -141,7 +144,7 @@ export async function exportInModal(
   const target = expected ? confirmTarget(expected) : findTarget();
   const hdrcnn: HdrcnnSettings = { gamma: settings.gamma, scaling: 1 };
   const source = docById(target.documentID)!;
-  const curve = toneCurve(target.profile ?? '');
+  const curve = toneCurve(target.profile);
   // The document's canvas, not the layer's bounds: a layer smaller than the canvas is on black, as a flattened JPEG.
   const [width, height] = [source.width, source.height];
   const stream = new GainMapStream(
@@ -158,15 +161,15 @@ export async function exportInModal(
     report(0, 'Reconstructing highlights');
     const counts = await reconstructTiles(stream, stream, backend, {
       settings: hdrcnn,
-      cancel,
+      signal,
       onProgress: (p) =>
         report(TILES_SHARE * (p.done / p.total), `Reconstructing highlights (${p.done}/${p.total} tiles)`),
     });
-    if (cancel.aborted) throw new CancelledError();
+    throwIfCancelled(signal);
     report(TILES_SHARE, 'Encoding the JPEG');
     const map = stream.cells.finish();
     const bytes = encodeGainMapJpegPureJs(stream.photo, map, QUALITIES);
-    if (cancel.aborted) throw new CancelledError(); // the last moment: nothing is written yet
+    throwIfCancelled(signal); // the last moment: nothing is written yet
     const written = await writeIntoFolder(destination.folder, destination.fileName, bytes);
     return {
       fileName: destination.fileName,
@@ -177,7 +180,7 @@ export async function exportInModal(
       notices: profileNotices(target),
     };
   } catch (e) {
-    if (cancel.aborted) throw new CancelledError();
+    throwIfCancelled(signal);
     if (!docById(target.documentID))
       throw new UserError(`“${target.documentTitle}” was closed during the export; nothing was written.`);
     throw e;

@@ -9,12 +9,12 @@
 import { action, core } from 'photoshop';
 import type { ExecutionContext } from 'photoshop/dom/CoreModules';
 import type { ActionHandler } from './actions';
-import { describeError } from './errors';
+import { describeError } from '../plugin-core/errors';
 import { folderOfToken, pickOutputFolder } from './export-folder';
-import { checkNamePattern, exportStepInfo, fileNameFor, parseExportStep } from './export-settings';
+import { checkNamePattern, exportStepInfo, fileNameFor, parseExportStep } from '../plugin-core/export-settings';
 import { EXPORT_COMMAND, exportInModal, type ExportSummary } from './gain-map-export';
 import type { RunOutcome, Runner } from './runner';
-import { formatGamma, SettingsError, type Settings } from './settings';
+import { formatGamma, SettingsError, type Settings } from '../plugin-core/settings';
 import { findTarget } from './target';
 
 /** Only this name is stored in the step: keep it stable across versions. */
@@ -54,10 +54,10 @@ export class GainMapExporter {
     const outcome = await this.runner.runOther(
       settings,
       true,
-      (lease, feedback, target) =>
+      (lease, feedback, run, target) =>
         core.executeAsModal(
           (ctx) =>
-            exportInModal(ctx, target, settings, lease.client, feedback, {
+            exportInModal(ctx, target, settings, lease.client, feedback, run, {
               folder: picked.folder,
               fileName: fileNameFor(pattern, target.documentTitle),
             }),
@@ -92,8 +92,8 @@ export class GainMapExporter {
     const outcome = await this.runner.runOther(
       settings,
       false,
-      (lease, feedback, target) =>
-        exportInModal(ctx, undefined, settings, lease.client, feedback, {
+      (lease, feedback, run, target) =>
+        exportInModal(ctx, undefined, settings, lease.client, feedback, run, {
           folder,
           fileName: fileNameFor(pattern, target.documentTitle),
         }),

@@ -11,16 +11,16 @@ import { app, constants } from 'photoshop';
 import type { ExecutionContext } from 'photoshop/dom/CoreModules';
 import type { Document } from 'photoshop/dom/Document';
 import type { InferenceBackend } from '../core/backend';
-import { CancelledError, type Cancellation } from '../core/cancellation';
+import { throwIfCancelled, type CancelSignal } from '../core/cancellation';
 import type { HdrcnnSettings } from '../core/hdrcnn';
 import { reconstructTiles } from '../core/reconstruct';
+import { UserError } from '../plugin-core/errors';
+import { clippingStats } from '../plugin-core/pixel-codec';
+import { formatGamma, type Settings } from '../plugin-core/settings';
 import { conversionNotice } from './depth-conversion';
-import { UserError } from './errors';
-import { LayerStream, readPatch, type LayerRef } from './layer-stream';
-import { clippingStats } from './pixel-codec';
-import { formatGamma, type Settings } from './settings';
+import { LayerReader, LayerWriter, readPatch, type LayerRef } from './layer-stream';
 import { confirmTarget, findTarget, type Target } from './target';
-import { toneCurve } from './tone-curve';
+import { toneCurve } from '../plugin-core/tone-curve';
 
 export const HISTORY_NAME = 'Reconstruct HDR';
 /** Rows per getPixels call when measuring the layer. */
@@ -31,10 +31,6 @@ const MEASURE_SHARE = 0.1;
 export interface RunFeedback {
   /** 0..1 and what is happening, for the panel or the engine dialog (Photoshop's bar gets it too). */
   progress(fraction: number, text: string): void;
-  /** The plugin's own Cancel button. */
-  readonly cancel: Cancellation;
-  /** Drops the engine's pending work (when Photoshop's progress bar is cancelled). */
-  stop?(): void;
 }
 
 export interface RunSummary {
@@ -53,14 +49,14 @@ const layerName = (s: Settings): string => `HDR Reconstruct, gamma ${formatGamma
 const docById = (id: number): Document | undefined => app.documents.find((d) => d.id === id) as Document | undefined;
 
 /** Clipping over the whole layer, read in strips at the document's own depth. */
-async function measure(target: Target, hdrcnn: HdrcnnSettings, cancel: Cancellation, progress: (f: number) => void) {
+async function measure(target: Target, hdrcnn: HdrcnnSettings, signal: CancelSignal, progress: (f: number) => void) {
   const ref: LayerRef = { documentID: target.documentID, layerID: target.layerID };
-  const curve = toneCurve(target.profile ?? '');
+  const curve = toneCurve(target.profile);
   const format = { depth: target.depth, colorComponents: target.colorComponents, curve };
   let [samples, saturated, highlights] = [0, 0, false];
   const { width, height } = target.bounds;
   for (let top = 0; top < height; top += STRIP_ROWS) {
-    if (cancel.aborted) throw new CancelledError();
+    throwIfCancelled(signal);
     const rect = { left: 0, top, width, height: Math.min(STRIP_ROWS, height - top) };
     const { pixels } = await readPatch(ref, target.bounds, rect, format, true);
     const s = clippingStats(pixels, hdrcnn);
@@ -73,10 +69,20 @@ async function measure(target: Target, hdrcnn: HdrcnnSettings, cancel: Cancellat
 /**
  * Runs in the modal scope of `ctx` (executeAsModal's, or an Action's on playback).
  * `expected`: the target checked before the scope began, or undefined to take the current one.
+ * `run` is the run's one cancellation: the plugin's Cancel buttons abort it, and so does
+ * Photoshop's progress bar here; the backend gets its signal (a tile in flight is dropped).
  */
-export async function reconstructInModal(ctx: ExecutionContext, expected: Target | undefined, settings: Settings, backend: InferenceBackend, feedback: RunFeedback): Promise<RunSummary> {
-  const cancel: Cancellation = { get aborted() { return ctx.isCancelled || feedback.cancel.aborted; } };
-  ctx.onCancel = () => feedback.stop?.(); // a tile in the engine would otherwise run to its end
+export async function reconstructInModal(
+  ctx: ExecutionContext,
+  expected: Target | undefined,
+  settings: Settings,
+  backend: InferenceBackend,
+  feedback: RunFeedback,
+  run: AbortController,
+): Promise<RunSummary> {
+  const { signal } = run;
+  if (ctx.isCancelled) run.abort();
+  ctx.onCancel = () => run.abort();
   const report = (fraction: number, text: string): void => {
     ctx.reportProgress({ value: Math.min(1, Math.max(0, fraction)), commandName: text });
     feedback.progress(fraction, text);
@@ -84,7 +90,7 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
   const target = expected ? confirmTarget(expected) : findTarget();
   const hdrcnn: HdrcnnSettings = { gamma: settings.gamma, scaling: 1 };
   const name = layerName(settings);
-  const curve = toneCurve(target.profile ?? '');
+  const curve = toneCurve(target.profile);
   const notices: string[] = [];
   const seen = 'the network sees it through the sRGB curve.';
   if (target.profile === undefined) notices.push(`“${target.documentTitle}” has no colour profile: ${seen}`);
@@ -92,7 +98,7 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
   let actionsOwnHistory = false;
   try {
     report(0, 'Measuring clipped highlights');
-    const { saturated, highlights } = await measure(target, hdrcnn, cancel, (f) => report(f, 'Measuring clipped highlights'));
+    const { saturated, highlights } = await measure(target, hdrcnn, signal, (f) => report(f, 'Measuring clipped highlights'));
     if (!highlights) return { changed: false, layerName: name, saturated, tiles: 0, computedTiles: 0, notices };
 
     const source = docById(target.documentID)!;
@@ -128,30 +134,34 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
       output = { documentID: doc.id, layerID: layer.id };
     }
 
-    const stream = new LayerStream({
-      source: { documentID: target.documentID, layerID: target.layerID }, target: output, origin: target.bounds,
+    const reader = new LayerReader({
+      source: { documentID: target.documentID, layerID: target.layerID }, origin: target.bounds,
       width: target.bounds.width, height: target.bounds.height,
       format: { depth: convertedFrom ? 32 : target.depth, colorComponents: target.colorComponents, curve, convertedFrom },
-      hasAlpha: !sourceLayer.isBackgroundLayer, targetProfile: target.profile, linearise: settings.linearise, settings: hdrcnn,
+      hasAlpha: !sourceLayer.isBackgroundLayer, linearise: settings.linearise,
     });
-    const counts = await reconstructTiles(stream, stream, backend, {
-      settings: hdrcnn, cancel,
+    const writer = new LayerWriter({
+      target: output, origin: target.bounds, colorComponents: target.colorComponents, targetProfile: target.profile,
+      alpha: (rect) => reader.alpha(rect),
+    });
+    const counts = await reconstructTiles(reader, writer, backend, {
+      settings: hdrcnn, signal,
       onProgress: (p) => report(MEASURE_SHARE + (1 - MEASURE_SHARE) * (p.done / p.total), `Reconstructing highlights (${p.done}/${p.total} tiles)`),
     });
-    if (cancel.aborted) throw new CancelledError();
+    throwIfCancelled(signal);
     if (!actionsOwnHistory) await ctx.hostControl.resumeHistory(suspension, true);
     if (settings.output === 'document') {
       await ctx.hostControl.unregisterAutoCloseDocument(output.documentID);
-      if (cancel.aborted) {
+      if (signal.aborted) {
         // Cancelled at the last moment: the new document goes, as it would have a moment earlier.
         await ctx.hostControl.registerAutoCloseDocument(output.documentID);
-        throw new CancelledError();
+        throwIfCancelled(signal);
       }
     }
     return { changed: true, layerName: name, saturated, ...counts, notices };
   } catch (e) {
-    if (actionsOwnHistory && docById(target.documentID)) throw notRolledBack(target, e, cancel.aborted);
-    if (cancel.aborted) throw new CancelledError();
+    if (actionsOwnHistory && docById(target.documentID)) throw notRolledBack(target, e, signal.aborted);
+    throwIfCancelled(signal);
     if (!docById(target.documentID)) throw new UserError(`“${target.documentTitle}” was closed during the reconstruction; nothing was saved.`);
     throw e;
   }

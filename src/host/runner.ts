@@ -6,13 +6,12 @@
  */
 import { core } from 'photoshop';
 import type { ExecutionContext } from 'photoshop/dom/CoreModules';
-import { CancelledError, type Cancellation } from '../core/cancellation';
-import type { EngineClient } from '../protocol/client';
+import { CancelledError, throwIfCancelled } from '../core/cancellation';
 import { recordRun, type ActionHandler } from './actions';
 import type { WebviewLeases, EngineLease } from './webview-leases';
-import { describeError, isCancellation } from './errors';
+import { describeError, isCancellation, UserError } from '../plugin-core/errors';
 import { HISTORY_NAME, reconstructInModal, type RunFeedback, type RunSummary } from './reconstruct-layer';
-import { actionInfo, formatGamma, parseSettings, type Settings } from './settings';
+import { actionInfo, formatGamma, parseSettings, type Settings } from '../plugin-core/settings';
 import { findTarget, type Target } from './target';
 
 export interface RunOutcome<T = RunSummary> {
@@ -39,12 +38,13 @@ function describeSummary(s: RunSummary, settings: Settings, seconds: number, bac
 }
 
 /** The work of a run, inside the engine lease; `target` was checked before the engine started. */
-export type RunBody<T> = (lease: EngineLease, feedback: RunFeedback, target: Target) => Promise<T>;
+export type RunBody<T> = (lease: EngineLease, feedback: RunFeedback, run: AbortController, target: Target) => Promise<T>;
 /** The status line of a finished run. */
 export type Describe<T> = (result: T, seconds: number, backend: string) => string;
 
 export class Runner {
-  private current?: { readonly cancel: { aborted: boolean }; client?: EngineClient };
+  /** The run in progress: its one cancellation, handed to the modal step, the dialog and the engine client. */
+  private current?: AbortController;
   private readonly listeners = new Set<RunListener>();
 
   constructor(private readonly engines: WebviewLeases) {}
@@ -56,17 +56,16 @@ export class Runner {
 
   /** The panel's Cancel: stops at the next await point, and tells the engine to drop its work. */
   cancel(): void {
-    if (!this.current) return;
-    this.current.cancel.aborted = true;
-    this.current.client?.cancelAll();
+    this.current?.abort();
   }
 
   /** The panel button or the menu command; never throws. */
   async runFromUser(settings: Settings, from: 'panel' | 'menu'): Promise<RunOutcome> {
     if (this.current) return { ok: false, cancelled: false, message: BUSY }; // the running one owns the listeners' UI
     let summary: RunSummary | undefined;
-    const outcome = await this.guarded(settings, from === 'panel', async (lease, feedback, target) => {
-      summary = await core.executeAsModal((ctx) => reconstructInModal(ctx, target, settings, lease.client, feedback), { commandName: HISTORY_NAME });
+    const outcome = await this.guarded(settings, from === 'panel', async (lease, feedback, run, target) => {
+      const step = (ctx: ExecutionContext) => reconstructInModal(ctx, target, settings, lease.client, feedback, run);
+      summary = await core.executeAsModal(step, { commandName: HISTORY_NAME });
       return summary;
     }, this.describe(settings));
     if (outcome.ok && summary?.changed) {
@@ -91,7 +90,7 @@ export class Runner {
     const outcome = this.finish(
       await this.guarded(
         settings, false,
-        (lease, feedback) => reconstructInModal(ctx, undefined, settings, lease.client, feedback),
+        (lease, feedback, run) => reconstructInModal(ctx, undefined, settings, lease.client, feedback, run),
         this.describe(settings),
       ),
     );
@@ -117,31 +116,29 @@ export class Runner {
   private async guarded<T>(
     settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>,
   ): Promise<RunOutcome<T>> {
-    const cancel = { aborted: false };
-    this.current = { cancel };
+    const run = new AbortController();
+    this.current = run;
     this.listeners.forEach((l) => l.started());
     const started = Date.now();
     let lease: EngineLease | undefined;
     try {
       const target = findTarget(); // before an engine is started for nothing
-      lease = await this.engines.lease(settings.weights, fromPanel);
-      this.current.client = lease.client;
-      const dialogCancel = lease.feedback?.cancel;
+      lease = await this.engines.lease(settings.weights, fromPanel, run);
       const feedback: RunFeedback = {
-        cancel: { get aborted() { return cancel.aborted || (dialogCancel?.aborted ?? false); } } satisfies Cancellation,
         progress: (fraction, text) => {
           lease?.feedback?.progress(fraction, text);
           this.listeners.forEach((l) => l.progress(fraction, text));
         },
-        stop: () => lease?.client.cancelAll(),
       };
-      if (feedback.cancel.aborted) throw new CancelledError();
-      const summary = await body(lease, feedback, target);
+      throwIfCancelled(run.signal);
+      const summary = await body(lease, feedback, run, target);
       const message = describe(summary, (Date.now() - started) / 1000, lease.client.name);
       return { ok: true, cancelled: false, summary, message };
     } catch (e) {
-      const cancelled = isCancellation(e) || cancel.aborted;
-      return { ok: false, cancelled, message: describeError(cancelled ? new CancelledError() : e) };
+      const cancelled = isCancellation(e) || run.signal.aborted;
+      // A UserError already says what a cancel left behind (e.g. changes the Actions panel holds).
+      const shown = cancelled && !(e instanceof UserError) ? new CancelledError() : e;
+      return { ok: false, cancelled, message: describeError(shown) };
     } finally {
       this.current = undefined;
       await lease?.release();

@@ -5,9 +5,9 @@
  */
 import { app, constants } from 'photoshop';
 import type { Document } from 'photoshop/dom/Document';
-import { UserError } from './errors';
-import type { Depth } from './pixel-codec';
-import { baseProfileName } from './tone-curve';
+import { UserError } from '../plugin-core/errors';
+import type { Depth } from '../plugin-core/pixel-codec';
+import { baseProfileName } from '../plugin-core/tone-curve';
 
 export interface Target {
   readonly documentID: number;

@@ -11,9 +11,13 @@
 import { EngineClient, type EngineEvents } from '../protocol/client';
 import { webviewEndpoint, whenLoaded, type MessageWindow, type WebviewLike } from './webview-endpoint';
 import type { RunFeedback } from './reconstruct-layer';
-import { DialogRefusedError } from './errors';
-import type { KeyValueStore, WeightsChoice } from './settings';
+import { DialogRefusedError } from '../plugin-core/errors';
+import type { KeyValueStore, WeightsChoice } from '../plugin-core/settings';
 import { modelChoice, modelKey } from './weights-file';
+
+/** What the panel shows of the engine; it reaches the protocol only through here. */
+export type { EngineEvents } from '../protocol/client';
+export type { ModelState, ProgressStage } from '../protocol/messages';
 
 export interface EngineSurface {
   readonly webview: HTMLElement & WebviewLike;
@@ -23,12 +27,13 @@ export interface EngineSurface {
 
 export interface DialogSurface extends EngineSurface {
   readonly feedback: RunFeedback;
-  /** Settles when the user presses Cancel or dismisses the dialog. */
-  readonly cancelled: Promise<void>;
   /** Rejects with a DialogRefusedError if Photoshop refuses to show the dialog (never resolves). */
   readonly refused: Promise<never>;
   close(): void;
 }
+
+/** Opens the run dialog; `cancel` is called when the user presses Cancel or dismisses it. */
+export type OpenDialog = (cancel: () => void) => DialogSurface;
 
 export interface EngineLease {
   readonly client: EngineClient;
@@ -57,7 +62,7 @@ export class WebviewLeases {
   constructor(
     private readonly pluginWindow: MessageWindow,
     private readonly store: KeyValueStore,
-    private readonly openDialog: () => DialogSurface,
+    private readonly openDialog: OpenDialog,
   ) {}
 
   /** The panel's webview; call right after putting it in the panel, before it loads. */
@@ -93,15 +98,25 @@ export class WebviewLeases {
     return ready;
   }
 
-  /** An engine with `weights` loaded: the panel's (`fromPanel`: its button started the run), or a dialog's for this run only. */
-  async lease(weights: WeightsChoice, fromPanel: boolean): Promise<EngineLease> {
+  /** The panel's engine with `weights` loaded, for the preview (never a dialog). */
+  async panelEngine(weights: WeightsChoice): Promise<{ client: EngineClient; ready: ReadyEngine }> {
+    const ready = await this.preparePanel(weights);
+    if (!this.panel) throw new Error('the panel is not open');
+    return { client: this.panel.client, ready };
+  }
+
+  /**
+   * An engine with `weights` loaded: the panel's (`fromPanel`: its button started the run; shared,
+   * so `run` does not stop its loading), or a dialog's for this run only, whose Cancel aborts
+   * `run` and whose loading `run` stops.
+   */
+  async lease(weights: WeightsChoice, fromPanel: boolean, run: AbortController): Promise<EngineLease> {
     if (this.panel && fromPanel) {
       await this.preparePanel(weights);
       return { client: this.panel.client, release: async () => undefined };
     }
-    const dialog = this.openDialog();
+    const dialog = this.openDialog(() => run.abort());
     const client = new EngineClient(webviewEndpoint(dialog.webview, this.pluginWindow), dialog.events);
-    void dialog.cancelled.then(() => client.cancelAll());
     const release = async (): Promise<void> => {
       await client.dispose();
       dialog.close();
@@ -109,7 +124,7 @@ export class WebviewLeases {
     try {
       const start = async (): Promise<void> => {
         await whenLoaded(dialog.webview);
-        await client.init(await modelChoice(weights, this.store));
+        await client.init(await modelChoice(weights, this.store), 'auto', run.signal);
       };
       await Promise.race([start(), dialog.refused]); // a refused dialog's page may never load
     } catch (e) {

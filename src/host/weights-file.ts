@@ -7,9 +7,9 @@
 import { storage } from 'uxp';
 import type { ModelChoice } from '../protocol/messages';
 import { encodeBytes } from '../protocol/payload';
-import { checksum } from './checksum';
-import { UserError } from './errors';
-import type { KeyValueStore, WeightsChoice } from './settings';
+import { UserError } from '../plugin-core/errors';
+import type { KeyValueStore, WeightsChoice } from '../plugin-core/settings';
+import { checksum } from '../plugin-core/checksum';
 
 export const STORED_FILE = 'user-weights';
 export const WEIGHTS_NAME_KEY = 'hdr-reconstruct.weights-file';

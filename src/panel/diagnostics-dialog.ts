@@ -10,7 +10,7 @@ import {
 import { awaitSelfTest, bridgeProbe, SELF_TEST_QUERY } from '../host/engine-probe';
 import { saveTextFile } from '../host/text-file';
 import type { MessageWindow } from '../host/webview-endpoint';
-import type { KeyValueStore } from '../host/settings';
+import type { KeyValueStore } from '../plugin-core/settings';
 import { h, type Button } from './dom';
 import { ENGINE_URL, engineWebview } from './webview-surfaces';
 

@@ -4,9 +4,9 @@
  * settings. Disabled while any run is going on; the runner's listeners show its progress.
  */
 import type { GainMapExporter } from '../host/gain-map-exporter';
-import { loadNamePattern, saveNamePattern } from '../host/export-settings';
+import { loadNamePattern, saveNamePattern } from '../plugin-core/export-settings';
 import type { Runner } from '../host/runner';
-import type { KeyValueStore, Settings } from '../host/settings';
+import type { KeyValueStore, Settings } from '../plugin-core/settings';
 import { h, type Button } from './dom';
 
 export interface ExportControls {

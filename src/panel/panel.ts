@@ -4,15 +4,15 @@
  * and Choose file…), and the engine <webview>. Settings persist in localStorage.
  * Everything Photoshop-side goes through src/host.
  */
-import { describeProblem } from '../host/errors';
+import { describeProblem } from '../plugin-core/errors';
 import type { GainMapExporter } from '../host/gain-map-exporter';
-import type { WebviewLeases } from '../host/webview-leases';
+import type { ModelState, WebviewLeases } from '../host/webview-leases';
 import type { Runner } from '../host/runner';
-import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../host/settings';
+import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../plugin-core/settings';
 import { chooseWeightsFile, userWeightsName } from '../host/weights-file';
-import type { ModelState } from '../protocol/messages';
 import { dropdown, h, selectItem, type Button, type Dropdown, type Progressbar, type Slider } from './dom';
 import { createExportControls } from './export-controls';
+import { createPreviewView } from './preview-view';
 import { engineWebview, progressText } from './webview-surfaces';
 
 export interface PanelDeps {
@@ -75,6 +75,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   const choose = h('sp-button', { id: 'hdr-choose', variant: 'secondary', quiet: true }, 'Choose file…');
   const webview = engineWebview('hdr-engine', '24px');
   const exportControls = createExportControls(deps, () => settings, (message) => (status.textContent = message));
+  const preview = createPreviewView({ runner, engines, store, settings: () => settings });
 
   const row = (children: HTMLElement[]): HTMLElement => h('div', { style: 'display: flex; gap: 8px; align-items: center; margin: 6px 0' }, children);
   const content = h('div', { id: 'hdr-panel', style: 'padding: 8px' }, [
@@ -88,6 +89,8 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     status,
     exportControls.element,
     h('sp-divider', { size: 'small' }),
+    preview.element,
+    h('sp-divider', { size: 'small' }),
     h('sp-detail', {}, 'MODEL'),
     model,
     modelProgress,
@@ -97,8 +100,11 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   root.appendChild(content);
 
   const update = (next: Partial<Settings>): void => {
+    const before = settings;
     settings = { ...settings, ...next };
     saveSettings(store, settings);
+    // What the preview shows depends on these; the output choice does not change the crop.
+    if (before.gamma !== settings.gamma || before.weights !== settings.weights || before.linearise !== settings.linearise) preview.refresh();
   };
 
   const prepare = (force = false): void => {
@@ -121,11 +127,13 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
       onModelStatus: (state, message) => {
         showModelProgress(state === 'downloading');
         if (state !== 'ready') model.textContent = `${STATE_LABELS[state]}: ${message}`; // ready: said in full by prepare()
+        preview.provisioning(model.textContent);
       },
       onProgress: (stage, loaded, total) => {
         showModelProgress(true);
         modelProgress.value = total > 0 ? (100 * loaded) / total : 0;
         model.textContent = progressText(stage, loaded, total);
+        preview.provisioning(model.textContent);
       },
       onNotice: (message) => (status.textContent = message),
     },
@@ -189,6 +197,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   prepare();
   return {
     destroy: async () => {
+      preview.destroy();
       unlisten();
       exportControls.destroy();
       await engines.detachPanel();

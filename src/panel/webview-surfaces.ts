@@ -4,10 +4,8 @@
  * a progress bar and Cancel (Photoshop hides its own progress bar while modal UI is up).
  * The page is local content (manifest: webview.allowLocalRendering, UXP 8 / Photoshop 26).
  */
-import type { EngineEvents } from '../protocol/client';
-import type { ProgressStage } from '../protocol/messages';
-import { DialogRefusedError } from '../host/errors';
-import type { DialogSurface } from '../host/webview-leases';
+import { DialogRefusedError } from '../plugin-core/errors';
+import type { DialogSurface, EngineEvents, ProgressStage } from '../host/webview-leases';
 import type { WebviewLike } from '../host/webview-endpoint';
 import { h, type Progressbar } from './dom';
 
@@ -32,7 +30,8 @@ const dialogRefused = (e: unknown): DialogRefusedError =>
     + 'its engine is used then.',
   );
 
-export function openEngineDialog(): DialogSurface {
+/** The run dialog; `cancel` is called on Cancel or when the user dismisses it. */
+export function openEngineDialog(cancel: () => void): DialogSurface {
   const status = h('sp-body', { id: 'hdr-dialog-status' }, 'Starting the engine…');
   const bar = h('sp-progressbar', { id: 'hdr-dialog-progress', max: '100', value: '0', style: 'width: 100%' }) as Progressbar;
   const cancelButton = h('sp-button', { id: 'hdr-dialog-cancel', variant: 'secondary' }, 'Cancel');
@@ -42,13 +41,12 @@ export function openEngineDialog(): DialogSurface {
   ]) as HTMLDialogElement;
   document.body.appendChild(dialog);
 
-  const cancel = { aborted: false };
-  let onCancel!: () => void;
-  const cancelled = new Promise<void>((resolve) => (onCancel = resolve));
+  let cancelling = false;
   const stop = (): void => {
-    cancel.aborted = true;
+    if (cancelling) return;
+    cancelling = true;
     status.textContent = 'Cancelling…';
-    onCancel();
+    cancel();
   };
   cancelButton.addEventListener('click', stop);
   let refuse!: (e: Error) => void;
@@ -75,13 +73,11 @@ export function openEngineDialog(): DialogSurface {
   return {
     webview,
     events,
-    cancelled,
     refused,
     feedback: {
-      cancel,
       progress: (fraction, text) => {
         bar.value = Math.round(100 * fraction);
-        if (!cancel.aborted) status.textContent = text;
+        if (!cancelling) status.textContent = text;
       },
     },
     close: () => {

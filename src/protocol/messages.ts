@@ -99,7 +99,10 @@ function preview(v: unknown): string {
 
 function field<T>(o: Obj, key: string, check: (v: unknown) => v is T, expected: string): T {
   const v = o[key];
-  if (!check(v)) throw new ProtocolError(`'${typeof o.type === 'string' ? o.type.slice(0, 40) : preview(o.type)}' message: '${key}' must be ${expected}, got ${preview(v)}`);
+  if (!check(v)) {
+    const type = typeof o.type === 'string' ? o.type.slice(0, 40) : preview(o.type);
+    throw new ProtocolError(`'${type}' message: '${key}' must be ${expected}, got ${preview(v)}`);
+  }
   return v;
 }
 
@@ -133,7 +136,9 @@ function decode(raw: unknown): unknown {
 function envelope(raw: unknown, types: readonly string[]): Obj {
   const o = object(decode(raw), 'a message');
   if (!types.includes(o.type as string)) throw new ProtocolError(`unknown message type ${preview(o.type)}`);
-  if (o.version !== PROTOCOL_VERSION) throw new ProtocolError(`protocol version ${preview(o.version)} is not ${PROTOCOL_VERSION}: reload the plugin`);
+  if (o.version !== PROTOCOL_VERSION) {
+    throw new ProtocolError(`protocol version ${preview(o.version)} is not ${PROTOCOL_VERSION}: reload the plugin`);
+  }
   field(o, 'id', isCount, 'a non-negative integer');
   return o;
 }
@@ -178,7 +183,8 @@ function copyRequest(raw: unknown): Request {
       const input = o.input as EncodedFloat32;
       const copy = { encoding: 'base64-f32le', length: input.length, data: input.data } as const;
       // Checked again on the copy: the first reads may not be what the object answers now.
-      const tile = { type: 'run-tile', id, version, width: o.width as number, height: o.height as number, input: copy } as const;
+      const [width, height] = [o.width as number, o.height as number];
+      const tile = { type: 'run-tile', id, version, width, height, input: copy } as const;
       checkTilePayload(tile, 'input');
       return tile;
     }

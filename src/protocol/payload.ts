@@ -22,7 +22,9 @@ export function encodeFloat32(values: Float32Array): EncodedFloat32 {
 
 /** Standard base64 with padding, nothing else: base64-js decodes any other character as zero bits. */
 function strictBase64(text: string, what: string): Uint8Array {
-  if (text.length % 4 !== 0) throw new ProtocolError(`${what} is not valid base64: its length ${text.length} is not a multiple of 4`);
+  if (text.length % 4 !== 0) {
+    throw new ProtocolError(`${what} is not valid base64: its length ${text.length} is not a multiple of 4`);
+  }
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
     const at = text.search(/[^A-Za-z0-9+/]/);
     throw new ProtocolError(`${what} is not valid base64: character ${at} is ${JSON.stringify(text[at])}`);

@@ -19,7 +19,10 @@ export function runtimeError(e: unknown): Error {
   return new Error(`onnxruntime: ${plain}`);
 }
 
-export async function createOrtNodeSession(model: Uint8Array, options: OrtNodeOptions = {}): Promise<ort.InferenceSession> {
+export async function createOrtNodeSession(
+  model: Uint8Array,
+  options: OrtNodeOptions = {},
+): Promise<ort.InferenceSession> {
   try {
     return await ort.InferenceSession.create(model, {
       executionProviders: ['cpu'],
@@ -40,7 +43,8 @@ export function wrapOrtNodeSession(session: ort.InferenceSession): InferenceBack
     async run(tile: PlanarTile): Promise<Float32Array> {
       let result: ort.InferenceSession.ReturnType;
       try {
-        result = await session.run({ [MODEL_INPUT]: new ort.Tensor('float32', tile.data, [1, 3, tile.height, tile.width]) });
+        const input = new ort.Tensor('float32', tile.data, [1, 3, tile.height, tile.width]);
+        result = await session.run({ [MODEL_INPUT]: input });
       } catch (e) {
         throw runtimeError(e);
       }

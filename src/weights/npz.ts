@@ -50,17 +50,22 @@ export function readNpz(bytes: Uint8Array): Map<string, Uint8Array> {
     const where = member(i, entry.name);
     if (entry.flags & 1) throw new WeightsFormatError(`${where}: encrypted members are not supported`);
     if (entry.method !== 0 && entry.method !== 8) {
-      throw new WeightsFormatError(`${where}: unsupported compression method ${entry.method} (only stored and deflate)`);
+      throw new WeightsFormatError(
+        `${where}: unsupported compression method ${entry.method} (only stored and deflate)`,
+      );
     }
     if (entry.size > bytes.length) {
       throw new WeightsFormatError(`${where}: compressed size ${entry.size} exceeds the file size ${bytes.length}`);
     }
     const maxSize = entry.method === 0 ? entry.size : entry.size * MAX_DEFLATE_RATIO;
     if (entry.originalSize > maxSize) {
-      throw new WeightsFormatError(`${where}: declared size ${entry.originalSize} is impossible for ${entry.size} compressed bytes`);
+      throw new WeightsFormatError(
+        `${where}: declared size ${entry.originalSize} is impossible for ${entry.size} compressed bytes`,
+      );
     }
     total += entry.originalSize;
-    if (total > MAX_NPZ_BYTES) throw new WeightsFormatError(`${where}: uncompressed contents exceed the ${MAX_NPZ_BYTES}-byte limit`);
+    if (total > MAX_NPZ_BYTES)
+      throw new WeightsFormatError(`${where}: uncompressed contents exceed the ${MAX_NPZ_BYTES}-byte limit`);
     const raw = memberData(bytes, view, entry, where);
     const data = entry.method === 0 ? raw : inflate(raw, entry.originalSize, where);
     if (data.length !== entry.originalSize) {
@@ -69,7 +74,9 @@ export function readNpz(bytes: Uint8Array): Map<string, Uint8Array> {
     const crc = crc32(data);
     if (crc !== entry.crc) {
       const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
-      throw new WeightsFormatError(`${where}: Bad CRC-32 (header ${hex(entry.crc)}, data ${hex(crc)}): the file is damaged`);
+      throw new WeightsFormatError(
+        `${where}: Bad CRC-32 (header ${hex(entry.crc)}, data ${hex(crc)}): the file is damaged`,
+      );
     }
     const name = entry.name.endsWith('.npy') ? entry.name.slice(0, -4) : entry.name;
     if (members.has(name)) throw new WeightsFormatError(`${where}: duplicate name`);
@@ -94,16 +101,19 @@ function centralDirectory(bytes: Uint8Array, view: DataView): Entry[] {
   let offset = view.getUint32(eocd + 16, true);
   if (count === 0xffff || offset === 0xffffffff) {
     const locator = eocd - 20;
-    if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50) throw notZip('zip64 sizes without a zip64 locator');
+    if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50)
+      throw notZip('zip64 sizes without a zip64 locator');
     const record = u64(view, locator + 8);
-    if (record > bytes.length - 56 || view.getUint32(record, true) !== 0x06064b50) throw notZip('bad zip64 end-of-central-directory offset');
+    if (record > bytes.length - 56 || view.getUint32(record, true) !== 0x06064b50)
+      throw notZip('bad zip64 end-of-central-directory offset');
     count = u64(view, record + 32);
     offset = u64(view, record + 48);
   }
   if (count > MAX_MEMBERS) throw new WeightsFormatError(`zip has more than ${MAX_MEMBERS} members`);
   const entries: Entry[] = [];
   for (let i = 0, at = offset; i < count; i++) {
-    if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50) throw notZip(`central directory entry ${i} is missing`);
+    if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50)
+      throw notZip(`central directory entry ${i} is missing`);
     const flags = view.getUint16(at + 8, true);
     const [nameLength, extraLength, commentLength] = [28, 30, 32].map((k) => view.getUint16(at + k, true));
     const end = at + 46 + nameLength + extraLength + commentLength;
@@ -114,7 +124,7 @@ function centralDirectory(bytes: Uint8Array, view: DataView): Entry[] {
     let originalSize = view.getUint32(at + 24, true);
     let localOffset = view.getUint32(at + 42, true);
     // The zip64 extra field holds, in this order, only the values whose 32-bit field is 0xFFFFFFFF.
-    for (let x = at + 46 + nameLength; x + 4 <= at + 46 + nameLength + extraLength; ) {
+    for (let x = at + 46 + nameLength; x + 4 <= at + 46 + nameLength + extraLength;) {
       const [id, length] = [view.getUint16(x, true), view.getUint16(x + 2, true)];
       if (id === 0x0001) {
         let field = x + 4;
@@ -129,7 +139,15 @@ function centralDirectory(bytes: Uint8Array, view: DataView): Entry[] {
       }
       x += 4 + length;
     }
-    entries.push({ name, flags, method: view.getUint16(at + 10, true), crc: view.getUint32(at + 16, true), size, originalSize, localOffset });
+    entries.push({
+      name,
+      flags,
+      method: view.getUint16(at + 10, true),
+      crc: view.getUint32(at + 16, true),
+      size,
+      originalSize,
+      localOffset,
+    });
     at = end;
   }
   return entries;
@@ -147,7 +165,8 @@ function memberName(bytes: Uint8Array, flags: number, index: number): string {
 /** The member's stored bytes, after its local header. */
 function memberData(bytes: Uint8Array, view: DataView, entry: Entry, where: string): Uint8Array {
   const at = entry.localOffset;
-  if (at + 30 > bytes.length || view.getUint32(at, true) !== 0x04034b50) throw notZip(`${where}: no local header at byte ${at}`);
+  if (at + 30 > bytes.length || view.getUint32(at, true) !== 0x04034b50)
+    throw notZip(`${where}: no local header at byte ${at}`);
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
   if (start + entry.size > bytes.length) throw notZip(`${where}: data runs past the end of the file`);
   return bytes.subarray(start, start + entry.size);
@@ -158,7 +177,8 @@ function inflate(data: Uint8Array, declared: number, where: string): Uint8Array 
   const out = new Uint8Array(declared);
   let length = 0;
   const inflater = new Inflate((chunk) => {
-    if (length + chunk.length > declared) throw new WeightsFormatError(`${where}: inflates past its declared size of ${declared} bytes`);
+    if (length + chunk.length > declared)
+      throw new WeightsFormatError(`${where}: inflates past its declared size of ${declared} bytes`);
     out.set(chunk, length);
     length += chunk.length;
   });

@@ -116,7 +116,9 @@ export function unpickle(pickle: Uint8Array): PickledArray {
     if (decoded > MAX_ARRAY_BYTES) throw fail(`arrays decode to more than ${MAX_ARRAY_BYTES} bytes`);
   };
   const consume = (v: object, what: string) => {
-    if (consumed.has(v)) throw fail(`${what} is shared with an earlier array (a memoised block used twice; NumPy never writes that)`);
+    if (consumed.has(v)) {
+      throw fail(`${what} is shared with an earlier array (a memoised block used twice; NumPy never writes that)`);
+    }
     consumed.add(v);
   };
   const tupleItems = (v: Value, what: string): readonly Value[] => {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { launchChromium, NO_ADAPTER, openEngine, startServer, type EnginePage, type TestServer } from '../../bench/browser-harness';
+import { launchChromium, NO_ADAPTER, openEngine, startServer, type EnginePage, type TestServer } from '../../tools/browser-harness';
 import { EngineError } from '../../src/protocol/errors';
 import { encodeBytes } from '../../src/protocol/payload';
 import { fixturePath } from '../helpers/fixture';

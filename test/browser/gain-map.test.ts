@@ -1,15 +1,15 @@
 /**
  * Gain-map JPEGs in real Chromium. (1) The CLI's file decoded by gainmap-js's own WebGL
  * decoder (HDRJPGLoader: its file reader, its shader, the GPU's sRGB decode and bilinear
- * sampling) at full headroom, against the reference decode in Node (bench/gain-map-decode.ts,
+ * sampling) at full headroom, against the reference decode in Node (tools/gain-map-decode.ts,
  * which the CLI tests check against the PFM). (2) The same gain map written in a page, as the
  * plugin's engine page would: OffscreenCanvas JPEG encoder plus gainmap-js's assembler.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM, REPO, fileRoute, startServer, type TestServer } from '../../bench/browser-harness';
-import { decodeGainMapJpeg, quantile } from '../../bench/gain-map-decode';
+import { CHROMIUM, REPO, fileRoute, startServer, type TestServer } from '../../tools/browser-harness';
+import { decodeGainMapJpeg, quantile } from '../../tools/gain-map-decode';
 import { DEFAULT_GAIN_MAP_JPEG, encodeGainMapJpeg } from '../../src/cli/gain-map-jpeg';
 import { readImage } from '../../src/cli/image-input';
 import { buildGainMap } from '../../src/core/gain-map';

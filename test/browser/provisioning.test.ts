@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { fileRoute, launchChromium, openEngine, startServer, type PageOptions, type TestServer } from '../../bench/browser-harness';
+import { fileRoute, launchChromium, openEngine, startServer, type PageOptions, type TestServer } from '../../tools/browser-harness';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
 import { MODEL_DB, MODEL_STORE } from '../../src/engine/idb-cache';

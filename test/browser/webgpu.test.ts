@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { CAPTURE_DEVICES, launchChromium, openEngine, startServer, type EnginePage, type TestServer } from '../../bench/browser-harness';
+import { CAPTURE_DEVICES, launchChromium, openEngine, startServer, type EnginePage, type TestServer } from '../../tools/browser-harness';
 import type { InferenceBackend } from '../../src/core/backend';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';

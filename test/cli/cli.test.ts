@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { main } from '../../src/cli/main';
-import { readExr } from '../../bench/exr-input';
+import { readExr } from '../../tools/exr-input';
 import { captureIo } from '../helpers/cli-io';
 import { fixturePath, maxRelativeError, readNpyFloat32 } from '../helpers/fixture';
 import { decodePfm } from '../helpers/pfm';

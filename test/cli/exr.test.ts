@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readExr } from '../../bench/exr-input';
+import { readExr } from '../../tools/exr-input';
 import { encodeExr } from '../../src/cli/exr';
 import { createRgbImage, type RgbImage } from '../../src/core/image';
 import { maxRelativeError } from '../helpers/fixture';

@@ -61,7 +61,9 @@ describe('writeOutputs', () => {
     const target = path.join(fresh(), 'precious.txt');
     writeFileSync(target, 'keep me');
     symlinkSync(target, path.join(dir, '000001_out.png'));
-    await expect(writeOutputs(dir, frame, jest.fn())).rejects.toThrow(/000001_out\.png: is a symbolic link; refusing to replace it/);
+    await expect(writeOutputs(dir, frame, jest.fn())).rejects.toThrow(
+      /000001_out\.png: is a symbolic link; refusing to replace it/,
+    );
     expect(readFileSync(target, 'utf8')).toBe('keep me');
     expect(readdirSync(dir)).toEqual(['000001_out.png']);
   });
@@ -75,17 +77,30 @@ describe('writeOutputs', () => {
     expect(warn).toHaveBeenCalledWith(`replaced existing 000001_out.exr in ${dir}`);
   });
 
-  it('removes its temporaries when interrupted by SIGINT mid-frame', async () => {
+  /** Runs STALLED_CHILD writing into a fresh folder; `stop` ends it once its third file stalls. */
+  async function interrupted(mode: 'signal' | 'exit', stop: (child: ReturnType<typeof spawn>) => void) {
     const dir = fresh();
-    // A child whose third file never finishes writing: it says so, and is interrupted there.
-    const child = spawn(process.execPath, ['-e', STALLED_CHILD, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const said = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('stalled') && resolve()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_, signal) => resolve(signal)));
+    const child = spawn(process.execPath, ['-e', STALLED_CHILD, dir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const said = new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.includes('stalled') && resolve()));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (...r) => resolve(r)));
     await said;
-    expect(readdirSync(dir)).toHaveLength(3); // two temporaries written, the third open
-    child.kill('SIGINT');
-    expect(await exited).toBe('SIGINT');
-    expect(readdirSync(dir)).toEqual([]);
+    const during = readdirSync(dir).length;
+    stop(child);
+    return { during, exit: await exited, after: readdirSync(dir) };
+  }
+
+  it('removes its temporaries when interrupted by SIGINT mid-frame', async () => {
+    const { during, exit, after } = await interrupted('signal', (child) => child.kill('SIGINT'));
+    expect(during).toBe(3); // two temporaries written, the third open
+    expect(exit).toEqual([null, 'SIGINT']);
+    expect(after).toEqual([]);
+  });
+
+  it('removes them too when something else calls process.exit mid-frame', async () => {
+    const { during, exit, after } = await interrupted('exit', () => undefined);
+    expect(during).toBe(3);
+    expect(exit).toEqual([3, null]);
+    expect(after).toEqual([]);
   });
 });
 
@@ -95,7 +110,9 @@ describe('convert', () => {
     const target = path.join(fresh(), 'precious.onnx');
     writeFileSync(target, 'keep me');
     symlinkSync(target, path.join(dir, 'hdrcnn.onnx'));
-    await expect(convert(fixturePath('params.npz'), path.join(dir, 'hdrcnn.onnx'), false)).rejects.toThrow(/hdrcnn\.onnx: is a symbolic link/);
+    await expect(convert(fixturePath('params.npz'), path.join(dir, 'hdrcnn.onnx'), false)).rejects.toThrow(
+      /hdrcnn\.onnx: is a symbolic link/,
+    );
     expect(readFileSync(target, 'utf8')).toBe('keep me');
     const out = path.join(fresh(), 'model.onnx');
     expect(await convert(fixturePath('params.npz'), out, false)).toBe(readFileSync(out).length);
@@ -120,7 +137,13 @@ const stalling = {
   open: async (file, flags, mode) => {
     const handle = await fs.open(file, flags, mode);
     if (!file.includes('_out.exr')) return handle;
-    return { writeFile: () => { console.log('stalled'); return new Promise(() => setInterval(() => {}, 1000)); }, close: () => handle.close() };
+    const stall = () => {
+      console.log('stalled');
+      // 'exit': another part of the program ends it (as a CLI's own SIGINT handler might).
+      if (process.argv[2] === 'exit') setImmediate(() => process.exit(3));
+      return new Promise(() => setInterval(() => {}, 1000));
+    };
+    return { writeFile: stall, close: () => handle.close() };
   },
 };
 const files = ['000001_in.png', '000001_out.png', '000001_out.exr'].map((name) => ({ name, bytes: Buffer.from(name) }));

@@ -39,7 +39,7 @@ describe('help and version', () => {
     ];
     for (const flag of flags) expect(out).toMatch(new RegExp(`\\n {2}${flag}\\b`));
     expect(out).toMatch(/--gamma <g> +compute f\(x\^\(1\/g\)\)\^g[^]*?\(default: 1\)/);
-    expect(out).toMatch(/--format <f> +HDR output format \(choices: "exr", "hdr", "pfm", default:\s+"exr"\)/);
+    expect(out).toMatch(/--format <f> +HDR output format \(choices: "exr", "hdr", "pfm",\s+"jpg", default: "exr"\)/);
     expect(out).toMatch(/--tile-size <px>[^]*?\(default: 256\)/);
     expect(out).toContain(`1 to ${os.availableParallelism()} (the cores)`);
     expect(out).toMatch(/Examples:\n {2}hdr-reconstruct predict/);
@@ -77,7 +77,7 @@ describe('usage errors: exit 2, one line, before anything is read', () => {
       ),
     ],
     [['--threads', '0'], /argument '0' is invalid/],
-    [['--format', 'tga'], /argument 'tga' is invalid\. Allowed choices are exr, hdr, pfm\./],
+    [['--format', 'tga'], /argument 'tga' is invalid\. Allowed choices are exr, hdr, pfm, jpg\./],
     [['--fp16'], /unknown option '--fp16'/],
     [['--gama', '1'], /unknown option '--gama' \(Did you mean --gamma\?\)/],
     [['extra'], /too many arguments for 'predict'/],

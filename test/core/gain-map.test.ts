@@ -1,6 +1,6 @@
 /** Gain-map maths on hand-made images: codes, the default boost, clamping, cells at odd sizes. */
 import { buildGainMap, GAIN_MAP_OFFSET, GainMapCells, largestGainStops, type BaseSamples } from '../../src/core/gain-map';
-import { blendSample, networkValue } from '../../src/core/hdrcnn';
+import { networkValue, outputSample } from '../../src/core/hdrcnn';
 import { createRgbImage } from '../../src/core/image';
 
 const o = GAIN_MAP_OFFSET;
@@ -38,7 +38,7 @@ it('gives gain 1 exactly where the reconstruction is the tile loop’s own linea
   const gamma = 1.3;
   const samples = Uint8Array.from({ length: 300 }, (_, i) => i % 256);
   const data = Float32Array.from(samples, (s) =>
-    blendSample(networkValue(Math.fround(s / 255), { gamma, scaling: 1 }), 0, 0, gamma),
+    outputSample(networkValue(Math.fround(s / 255), { gamma, scaling: 1 }), 0, 0, gamma),
   );
   const base = { width: 100, height: 1, samples, maxValue: 255 };
   expect(largestGainStops(base, createRgbImage(100, 1, data), { gamma, scaling: 1 })).toBe(0);

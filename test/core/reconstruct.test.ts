@@ -1,7 +1,7 @@
 import type { InferenceBackend, PlanarTile } from '../../src/core/backend';
 import { CancelledError } from '../../src/core/cancellation';
 import { createRgbImage, type RgbImage } from '../../src/core/image';
-import { reconstruct } from '../../src/core/reconstruct';
+import { reconstruct, reconstructTiles } from '../../src/core/reconstruct';
 import { planTiles, wholeImageSettings } from '../../src/core/tile-plan';
 import { createOrtNodeBackend } from '../../src/runtime/ort-node';
 import { fixtureInput, tinyModelBytes } from '../helpers/fixture';
@@ -46,20 +46,49 @@ describe('reconstruct', () => {
     expect(out.data[0]).toBe(0);
   });
 
+  it('keeps a source’s own linear values outside the mask and blends them inside', async () => {
+    const backend = constantBackend();
+    const image = gradient(64, 32, 0.9);
+    const [p, q] = [(5 * 64 + 7) * 3, (20 * 64 + 40) * 3];
+    image.data.set([0.97, 0.5, 0.96], p); // 0 < α < 1
+    const linear = Float32Array.from(image.data, (v) => v ** 2.2 + 0.01);
+    const source = { width: 64, height: 32, read: (rect: { left: number; top: number; width: number; height: number }) => {
+      const cut = (data: Float32Array) => Float32Array.from({ length: rect.width * rect.height * 3 }, (_, i) => {
+        const [y, x, c] = [Math.floor(i / 3 / rect.width), Math.floor(i / 3) % rect.width, i % 3];
+        return data[((rect.top + y) * 64 + rect.left + x) * 3 + c];
+      });
+      return { width: rect.width, height: rect.height, data: cut(image.data), linear: cut(linear) };
+    } };
+    const out = new Float32Array(64 * 32 * 3);
+    const sink = { write: (rect: { left: number; top: number; width: number; height: number }, px: RgbImage) => {
+      for (let y = 0; y < rect.height; y++) out.set(px.data.subarray(y * rect.width * 3, (y + 1) * rect.width * 3), ((rect.top + y) * 64 + rect.left) * 3);
+    } };
+    const gamma = 1.25;
+    await reconstructTiles(source, sink, backend, { settings: { gamma }, tiles: { tileSize: 32, margin: 0 } });
+    expect(out[q]).toBe(linear[q]);
+    expect(out[q + 2]).toBe(linear[q + 2]);
+    const alpha = (Math.fround(0.97) ** (1 / gamma) - 0.95) / 0.05;
+    expect(alpha).toBeGreaterThan(0.3);
+    expect(alpha).toBeLessThan(0.7);
+    const e = Math.exp(3) - 1 / 255;
+    for (let c = 0; c < 3; c++) expect(out[p + c]).toBeCloseTo(((1 - alpha) * linear[p + c] ** (1 / gamma) + alpha * e) ** gamma, 5);
+    expect(backend.calls).toHaveLength(1);
+  });
+
   it('reports progress per tile and stops between tiles when cancelled', async () => {
     const backend = constantBackend();
     const image = createRgbImage(256, 256, new Float32Array(256 * 256 * 3).fill(1));
-    const cancel = { aborted: false };
+    const run = new AbortController();
     const seen: number[] = [];
-    const run = reconstruct(image, backend, {
+    const result = reconstruct(image, backend, {
       tiles: { tileSize: 64, margin: 32 },
-      cancel,
+      signal: run.signal,
       onProgress: ({ done }) => {
         seen.push(done);
-        if (done === 2) cancel.aborted = true;
+        if (done === 2) run.abort();
       },
     });
-    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    await expect(result).rejects.toBeInstanceOf(CancelledError);
     expect(seen).toEqual([1, 2]);
     expect(backend.calls).toHaveLength(2);
   });
@@ -124,12 +153,14 @@ describe('reconstruct with a broken network', () => {
 
   it('refuses non-finite output instead of writing Inf samples', async () => {
     const inf = backend((tile) => new Float32Array(tile.data.length).fill(2).fill(Infinity, 10, 13));
-    await expect(reconstruct(bright(), inf, { tiles })).rejects.toThrow('the model gave 3 non-finite values (NaN or Inf) for the window at 0,0; it is broken');
+    const text = 'the model gave 3 non-finite values (NaN or Inf) for the window at 0,0; it is broken';
+    await expect(reconstruct(bright(), inf, { tiles })).rejects.toThrow(text);
   });
 
   it('refuses a one-channel output instead of zeroing the highlights', async () => {
     const grey = backend((tile) => new Float32Array(tile.width * tile.height).fill(2));
-    await expect(reconstruct(bright(), grey, { tiles })).rejects.toThrow('the model gave 2048 values for a 64×32 RGB window (6144 expected)');
+    const text = 'the model gave 2048 values for a 64×32 RGB window (6144 expected)';
+    await expect(reconstruct(bright(), grey, { tiles })).rejects.toThrow(text);
   });
 });
 

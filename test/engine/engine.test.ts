@@ -154,7 +154,7 @@ describe('WebGPU failures', () => {
       gpu: () => ({ device, description: 'test adapter' }),
       gpuRun: async (t) => {
         device.lose('lost while reading back');
-        await new Promise((r) => setTimeout(r, 0));
+        await new Promise((r) => setImmediate(r)); // the loss's promise callbacks run first
         return t.data.map(() => 0);
       },
     });
@@ -202,13 +202,18 @@ describe('cancel', () => {
   });
 
   it('aborts a download in progress', async () => {
+    let started!: () => void;
+    const downloading = new Promise<void>((resolve) => (started = resolve));
     const { engine, ask, replies } = harness({
       bundledModel: async () => undefined,
       fetch: (_url, { signal }) =>
-        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))),
+        new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+          started();
+        }),
     });
     const answer = ask({ type: 'init', id: 1, model: { kind: 'download', variant: 'jpeg' }, provider: 'auto' });
-    await new Promise((r) => setTimeout(r, 10));
+    await downloading;
     engine.handle({ type: 'cancel', id: 2, version: v, target: 1 });
     expect(await answer).toEqual({ type: 'error', id: 1, version: v, code: 'cancelled', message: 'cancelled' });
     expect(replies.filter((r) => r.type === 'model-status').map((r) => r.type === 'model-status' && r.state)).toEqual(['downloading', 'failed']);
@@ -273,7 +278,8 @@ describe('hostile input', () => {
     const answers = Array.from({ length: MAX_QUEUED_REQUESTS + 5 }, (_, i) => ask(tile(100 + i)));
     const busy = replies.filter((r) => r.type === 'error' && r.code === 'busy');
     expect(busy.map((r) => r.id)).toEqual([132, 133, 134, 135, 136]);
-    expect(busy[0]).toMatchObject({ message: `the engine already has ${MAX_QUEUED_REQUESTS} requests in hand; wait for their answers` });
+    const text = `the engine already has ${MAX_QUEUED_REQUESTS} requests in hand; wait for their answers`;
+    expect(busy[0]).toMatchObject({ message: text });
     release();
     const done = await Promise.all(answers);
     expect(done.filter((r) => r.type === 'result')).toHaveLength(MAX_QUEUED_REQUESTS);

@@ -6,7 +6,7 @@
 import ExifReader from 'exifreader';
 import { encode } from 'jpeg-js';
 import sharp from 'sharp';
-import { decodeGainMapJpeg, quantile } from '../../bench/gain-map-decode';
+import { decodeGainMapJpeg, quantile } from '../../tools/gain-map-decode';
 import { GainMapCells } from '../../src/core/gain-map';
 import { encodeGainMapJpegPureJs, withIccProfile, type RgbaPhoto } from '../../src/gain-map-jpeg/pure-js';
 import { srgbIccProfile } from '../../src/gain-map-jpeg/srgb-icc';

@@ -6,7 +6,7 @@
 import { COMMAND_ID, setupPlugin } from './harness';
 const { sim, photoshop, byId, openPanel, runFromPanel } = setupPlugin();
 import { ACTION_METHOD } from '../../src/host/actions';
-import { SETTINGS_KEY } from '../../src/host/settings';
+import { SETTINGS_KEY } from '../../src/plugin-core/settings';
 import { photo8 } from './reference';
 import type { SimSlider } from '../simulator/index';
 

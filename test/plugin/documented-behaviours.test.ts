@@ -7,7 +7,7 @@ import { COMMAND_ID, PANEL_ID, setupPlugin, waitFor } from './harness';
 import { fakeEngine } from './fake-engine';
 const engine = fakeEngine();
 const { sim, photoshop, uxp, byId, openPanel, runFromPanel } = setupPlugin({ page: engine.page });
-import { SETTINGS_KEY } from '../../src/host/settings';
+import { SETTINGS_KEY } from '../../src/plugin-core/settings';
 import { WEIGHTS_NAME_KEY } from '../../src/host/weights-file';
 import type { SimDropdown, SimSlider } from '../simulator/index';
 

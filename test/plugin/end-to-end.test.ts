@@ -7,8 +7,8 @@
 import { COMMAND_ID, setupPlugin } from './harness';
 const { sim, photoshop, byId, openPanel, runFromPanel } = setupPlugin();
 import { main } from '../../src/cli/main';
-import { toneCurve } from '../../src/host/tone-curve';
-import { pixelAlpha } from '../../src/host/linearise';
+import { toneCurve } from '../../src/plugin-core/tone-curve';
+import { pixelAlpha } from '../../src/core/hdrcnn';
 import { fixturePath } from '../helpers/fixture';
 import { captureIo } from '../helpers/cli-io';
 import { decodePfm } from '../helpers/pfm';

@@ -12,10 +12,10 @@ import { setupPlugin, waitFor } from './harness';
 // half-size map carries; the test weights' pixel noise would need a full-size one. Both runs use the same engine.
 const { sim, photoshop, byId, openPanel, runFromPanel, snapshot } = setupPlugin({ page: fakeEngine().page });
 import ExifReader from 'exifreader';
-import { decodeGainMapJpeg, quantile, srgbToLinear } from '../../bench/gain-map-decode';
+import { decodeGainMapJpeg, quantile, srgbToLinear } from '../../tools/gain-map-decode';
 import { EXPORT_METHOD, EXPORT_STEP_NAME } from '../../src/host/gain-map-exporter';
-import { CANCELLED_MESSAGE } from '../../src/host/errors';
-import { pixelAlpha } from '../../src/host/linearise';
+import { CANCELLED_MESSAGE } from '../../src/plugin-core/errors';
+import { pixelAlpha } from '../../src/core/hdrcnn';
 import { photo8 } from './reference';
 
 const FOLDER = '/Users/me/Pictures/HDR';

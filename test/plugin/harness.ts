@@ -5,7 +5,8 @@
  * fixture model as the "bundled" model), and src/index.ts installed as the plugin,
  * loaded as its manifest's loadEvent says (Photoshop starts fresh before each test).
  *
- * Call setupPlugin() at the top of the test file, before anything imports src/.
+ * Call setupPlugin() once at the top of the test file; imports may come in any order
+ * (test/helpers/simulator-modules.ts provides `photoshop` and `uxp` before them).
  */
 import { installSimulator } from '../simulator/install';
 import type { PageScript, SimElement, WebviewPage } from '../simulator/index';
@@ -36,14 +37,17 @@ export function workerEnginePage(started: WorkerEngine[], options: WorkerEngineO
   };
 }
 
-export async function waitFor<T>(check: () => T | null | undefined | false, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/**
+ * Resolves with `check()` once it holds, looking again every 10 ms: a condition to wait
+ * for, never a duration. Gives up (naming `what`) after `polls` looks, not after a time.
+ */
+export async function waitFor<T>(check: () => T | null | undefined | false, what: string, polls = 6000): Promise<T> {
+  for (let i = 0; i < polls; i++) {
     const value = check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+  throw new Error(`gave up waiting for ${what}`);
 }
 
 export function setupPlugin(options: { page?: PageScript } = {}) {

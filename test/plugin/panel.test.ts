@@ -5,8 +5,8 @@
 import { setupPlugin, waitFor } from './harness';
 const { sim, byId, openPanel, runFromPanel } = setupPlugin();
 import { readFileSync } from 'node:fs';
-import { pixelAlpha } from '../../src/host/linearise';
-import { SETTINGS_KEY } from '../../src/host/settings';
+import { pixelAlpha } from '../../src/core/hdrcnn';
+import { SETTINGS_KEY } from '../../src/plugin-core/settings';
 import { fixturePath } from '../helpers/fixture';
 import type { SimDropdown, SimSlider } from '../simulator/index';
 import { photo8 } from './reference';
@@ -80,7 +80,7 @@ test('weights from a file: none chosen fails with a way out; Choose file… load
 
   sim.files.pickNext(null); // the user cancels the file dialog
   sim.ui.click(byId('hdr-choose'));
-  await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setImmediate(r)); // the cancelled pick settles in promise callbacks, no timer
   expect(modelLine()).toMatch(/^Failed/);
 
   sim.files.pickNext({ name: 'hdrcnn_params.npz', content: new Uint8Array(readFileSync(fixturePath('params.npz'))) });

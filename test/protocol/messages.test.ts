@@ -43,14 +43,23 @@ describe('parseRequest', () => {
 });
 
 describe('parseRequest on hostile objects', () => {
+  const revokedProxy = () => {
+    const p = Proxy.revocable({}, {});
+    p.revoke();
+    return p.proxy;
+  };
   const getterThrows = { type: 'cancel', version: v, target: 1, get id(): number { throw new Error('boom'); } };
   const cyclic: Record<string, unknown> = { type: 'cancel', id: 1, version: v };
   cyclic.target = cyclic;
   it.each([
     ['a getter that throws', getterThrows, 'a message could not be read: boom'],
-    ['a BigInt', { type: 'cancel', id: 1, version: v, target: 10n }, "'target' must be the id of a request, got bigint"],
+    [
+      'a BigInt',
+      { type: 'cancel', id: 1, version: v, target: 10n },
+      "'target' must be the id of a request, got bigint",
+    ],
     ['a cycle', cyclic, "'target' must be the id of a request, got object"],
-    ['a revoked proxy', (() => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy; })(), 'a message could not be read'],
+    ['a revoked proxy', revokedProxy(), 'a message could not be read'],
   ])('refuses %s with a ProtocolError', (_what, raw, text) => {
     expect(() => parseRequest(raw)).toThrow(ProtocolError);
     expect(() => parseRequest(raw)).toThrow(text);

@@ -26,8 +26,10 @@ describe('strict base64', () => {
   it('refuses characters outside the alphabet, which base64-js would decode as zero bits', () => {
     const good = encodeFloat32(new Float32Array([1, 2, 3]));
     const bad = { ...good, data: `${good.data.slice(0, 5)}!${good.data.slice(6)}` };
-    expect(() => decodeFloat32(bad)).toThrow(new ProtocolError('pixel payload is not valid base64: character 5 is "!"'));
-    expect(() => decodeFloat32({ ...good, data: `${good.data.slice(0, 8)}\n${good.data.slice(9)}` })).toThrow('character 8 is "\\n"');
+    const refusal = new ProtocolError('pixel payload is not valid base64: character 5 is "!"');
+    expect(() => decodeFloat32(bad)).toThrow(refusal);
+    const newline = { ...good, data: `${good.data.slice(0, 8)}\n${good.data.slice(9)}` };
+    expect(() => decodeFloat32(newline)).toThrow('character 8 is "\\n"');
     expect(() => decodeBytes('AA=A')).toThrow('file payload is not valid base64: character 2 is "="');
     expect(() => decodeBytes('abc')).toThrow('file payload is not valid base64: its length 3 is not a multiple of 4');
     expect(decodeBytes('AAE=')).toEqual(Uint8Array.from([0, 1]));

@@ -43,8 +43,8 @@ export interface AppShape extends Pick<Photoshop, 'typename'> {
 export interface PhotoshopSubset {
   app: AppShape;
   core: Pick<typeof PS.core, 'executeAsModal' | 'isModal' | 'showAlert' | 'getDisplayConfiguration'>;
-  action: Pick<typeof PS.action, 'recordAction'>;
-  imaging: Pick<typeof PS.imaging, 'getPixels' | 'putPixels' | 'createImageDataFromBuffer'>;
+  action: Pick<typeof PS.action, 'recordAction' | 'addNotificationListener' | 'removeNotificationListener'>;
+  imaging: Pick<typeof PS.imaging, 'getPixels' | 'putPixels' | 'createImageDataFromBuffer' | 'encodeImageData'>;
   constants: ModelledConstants;
 }
 

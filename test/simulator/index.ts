@@ -20,7 +20,7 @@ import type { UxpSubset } from './uxp';
 import type { PageScript, WebviewOptions } from './webview';
 import { WebviewBridge } from './webview';
 import type { SimulatorOptions } from './world';
-import { World } from './world';
+import { World, type EncodedImage, type NotificationListener } from './world';
 
 export { isSimError, SimError } from './errors';
 export type { SimErrorKind } from './errors';
@@ -120,7 +120,19 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       // "Show a generic alert box to the user. 'OK' to dismiss." The simulated user reads it and clicks OK.
       showAlert: async (options) => { alerts.push(typeof options === 'string' ? options : options.message); },
     },
-    action: { recordAction: actions.recordAction },
+    action: {
+      recordAction: actions.recordAction,
+      // addNotificationListener(events, callback) / removeNotificationListener(events, callback), Photoshop 23.0+.
+      addNotificationListener: async (events, listener) => {
+        for (const e of events) {
+          if (!world.listeners.has(e)) world.listeners.set(e, new Set());
+          world.listeners.get(e)!.add(listener as NotificationListener);
+        }
+      },
+      removeNotificationListener: async (events, listener) => {
+        for (const e of events) world.listeners.get(e)?.delete(listener as NotificationListener);
+      },
+    },
     imaging: createImaging(world),
     constants,
   };
@@ -188,6 +200,7 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
         }
         if (doc.activeIds.length === 0 && doc.layers.length) doc.activeIds = [doc.layers[0].id];
       }
+      world.notify('open', { documentID: doc.id });
       return new SimDocument(world, doc.id);
     },
 
@@ -205,6 +218,19 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       const ids = layers.map((l) => (typeof l === 'number' ? l : l.id));
       if (ids.some((id) => !locateLayer(state, id))) throw new Error('simulator: selectLayers: no such layer');
       state.activeIds = ids;
+      world.notify('select', { _target: [{ _ref: 'layer' }], documentID: state.id, layerID: ids });
+    },
+
+    /** The user brings another open document to the front (its tab). */
+    activateDocument(doc: SimDocument | number): void {
+      const state = docOf(doc);
+      world.activeDocId = state.id;
+      world.notify('select', { _target: [{ _ref: 'document', _id: state.id }], documentID: state.id });
+    },
+
+    /** The pixels behind an `<img src="data:image/jpeg;base64,…">` the plugin made with imaging.encodeImageData. */
+    encodedImage(src: string): EncodedImage | undefined {
+      return world.encoded.get(src.replace(/^data:image\/jpeg;base64,/, ''));
     },
 
     /** A layer's pixels (or the composite when `layer` is omitted), cropped to its pixel bounds. */

@@ -92,7 +92,8 @@ describe('arrays', () => {
     const pickle = sharedStoragePickle(1000, block);
     expect(pickle.length).toBeLessThan(20_000); // 1000 arrays of 4 KB each from 20 KB of pickle
     refuse(pickleNpz(pickle, 1000), /pickle byte \d+: float32 array data is shared with an earlier array/);
-    expect(unpickle(objectArrayPickle([block, block])).data).toHaveLength(2); // the same values twice, stored twice, are fine
+    // The same values twice, stored twice, are fine.
+    expect(unpickle(objectArrayPickle([block, block])).data).toHaveLength(2);
   });
 
   it("refuses one string encoded into many arrays (Python 2's _codecs.encode route to the same copies)", () => {
@@ -102,9 +103,14 @@ describe('arrays', () => {
       text(w);
       w.unicode('latin1').raw('\x86R');
     };
-    const first: ArraySpec = { shape: [2], data: new Uint8Array(0), writeData: (w) => encode(w, (x) => x.unicode(latin1).raw('q\x09')) };
+    const first: ArraySpec = {
+      shape: [2],
+      data: new Uint8Array(0),
+      writeData: (w) => encode(w, (x) => x.unicode(latin1).raw('q\x09')),
+    };
     const again: ArraySpec = { ...first, writeData: (w) => encode(w, (x) => x.raw('h\x09')) };
-    expect(Array.from((unpickle(objectArrayPickle([first])).data[0] as { data: Float32Array }).data)).toEqual([0.5, 1.5]);
+    const [decoded] = unpickle(objectArrayPickle([first])).data as { data: Float32Array }[];
+    expect(Array.from(decoded.data)).toEqual([0.5, 1.5]);
     refuse(pickleNpz(objectArrayPickle([first, again]), 2), /encoded string is shared with an earlier array/);
   });
 
@@ -227,7 +233,8 @@ describe('the zip container', () => {
     const compressed = fixture('compressed.npz');
     refuse(patchCentral(compressed, { originalSize: 900 }), /zip member 0 \("params.npy"\): extracted 791 bytes, header declares 900/);
     // Sizes smaller than the data: the inflation stops there; a stored member fails its CRC.
-    refuse(patchCentral(compressed, { originalSize: 700 }), /zip member 0 \("params.npy"\): inflates past its declared size of 700 bytes/);
+    const short = patchCentral(compressed, { originalSize: 700 });
+    refuse(short, /zip member 0 \("params.npy"\): inflates past its declared size of 700 bytes/);
     refuse(patchCentral(valid, { size: 100, originalSize: 100 }), /zip member 0 \("params.npy"\): Bad CRC-32/);
   });
 

@@ -31,14 +31,18 @@ describe('checkHdrcnnOnnx', () => {
   });
 
   it('refuses what is not an ONNX model', () => {
-    expect(refusal(new TextEncoder().encode('<html>404</html>'))).toMatch(/not an HDRCNN weights file \(\.npz\) or ONNX model/);
+    expect(refusal(new TextEncoder().encode('<html>404</html>'))).toMatch(
+      /not an HDRCNN weights file \(\.npz\) or ONNX model/,
+    );
   });
 
   it('refuses a misnamed or missing output, and extra inputs', () => {
     expect(refusal(edited((m) => (m.graph!.output![0].name = 'out')))).toBe(
       'the ONNX model has outputs "out"; HDRCNN needs one output named "log_hdr"',
     );
-    expect(refusal(edited((m) => m.graph!.output!.splice(0)))).toMatch(/has outputs none; HDRCNN needs one output named "log_hdr"/);
+    expect(refusal(edited((m) => m.graph!.output!.splice(0)))).toMatch(
+      /has outputs none; HDRCNN needs one output named "log_hdr"/,
+    );
     const extra = edited((m) => m.graph!.input!.push(onnx.ValueInfoProto.create({ name: 'mask' })));
     expect(refusal(extra)).toMatch(/has inputs "ldr", "mask"; HDRCNN needs one input named "ldr"/);
   });
@@ -47,13 +51,14 @@ describe('checkHdrcnnOnnx', () => {
     const shape = (which: 'input' | 'output', d: onnx.TensorShapeProto.IDimension[]) =>
       edited((m) => (m.graph![which]![0].type!.tensorType!.shape!.dim = d));
     expect(refusal(shape('output', dims(1, 1, 'height', 'width')))).toBe(
-      'the ONNX model output "log_hdr" has shape [1, 1, height, width]; HDRCNN needs [1, 3, height, width] (NCHW RGB, any size)',
+      'the ONNX model output "log_hdr" has shape [1, 1, height, width]; ' +
+        'HDRCNN needs [1, 3, height, width] (NCHW RGB, any size)',
     );
     expect(refusal(shape('input', dims('n', 'h', 'w', 3)))).toMatch(/input "ldr" has shape \[n, h, w, 3\]/);
     expect(refusal(shape('input', dims(1, 3, 768, 1024)))).toMatch(/input "ldr" has shape \[1, 3, 768, 1024\]/);
-    expect(refusal(edited((m) => (m.graph!.input![0].type!.tensorType!.elemType = onnx.TensorProto.DataType.DOUBLE)))).toMatch(
-      /input "ldr" is not a float32 tensor/,
-    );
+    expect(
+      refusal(edited((m) => (m.graph!.input![0].type!.tensorType!.elemType = onnx.TensorProto.DataType.DOUBLE))),
+    ).toMatch(/input "ldr" is not a float32 tensor/);
   });
 
   it('refuses control flow, subgraphs, custom domains and operators HDRCNN does not use', () => {
@@ -67,8 +72,12 @@ describe('checkHdrcnnOnnx', () => {
       /uses operator com\.microsoft\.FusedConv \(node "c"\); only standard ONNX operators/,
     );
     const subgraph = { name: 'body', type: onnx.AttributeProto.AttributeType.GRAPH, g: { name: 'g' } };
-    expect(refusal(withNode({ opType: 'Identity', output: ['s'], attribute: [subgraph] }))).toMatch(/has a subgraph in attribute 'body'/);
-    expect(refusal(edited((m) => m.functions.push(onnx.FunctionProto.create({ name: 'f' }))))).toMatch(/defines 1 local function/);
+    expect(refusal(withNode({ opType: 'Identity', output: ['s'], attribute: [subgraph] }))).toMatch(
+      /has a subgraph in attribute 'body'/,
+    );
+    expect(refusal(edited((m) => m.functions.push(onnx.FunctionProto.create({ name: 'f' }))))).toMatch(
+      /defines 1 local function/,
+    );
   });
 
   it('refuses initialisers kept in external files', () => {

@@ -125,7 +125,8 @@ export function sharedStoragePickle(count: number, block: ArraySpec): Uint8Array
   dtype(w, 'O8', '|', 63);
   w.raw('\x89](');
   // First array: _reconstruct's global and arguments memoised as 1 and 2, its state as 3.
-  w.global('numpy.core.multiarray', '_reconstruct').raw('q\x01').global('numpy', 'ndarray').int(0).raw('\x85C\x01b\x87q\x02R');
+  w.global('numpy.core.multiarray', '_reconstruct').raw('q\x01');
+  w.global('numpy', 'ndarray').int(0).raw('\x85C\x01b\x87q\x02R');
   arrayState(w, block).raw('q\x03b');
   for (let i = 1; i < count; i++) w.raw('h\x01h\x02Rh\x03b');
   return w.raw('etb.').finish();

@@ -1,5 +1,5 @@
 /** The export's file-name pattern and recorded step: checked, one sentence per refusal. */
-import { checkNamePattern, fileNameFor, parseExportStep } from '../../src/host/export-settings';
+import { checkNamePattern, fileNameFor, parseExportStep } from '../../src/plugin-core/export-settings';
 
 describe('file-name pattern', () => {
   test('{document} is the title without its extension; unusable characters become "_"', () => {

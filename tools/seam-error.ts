@@ -2,14 +2,13 @@
  * Seam error of tiled against whole-image output: relative difference in the
  * pixels the network influences (alpha > 0 in the input); median and 99th percentile.
  */
-import { highlightAlpha, networkValue, DEFAULT_SETTINGS, type HdrcnnSettings } from '../src/core/hdrcnn';
+import { DEFAULT_SETTINGS, pixelAlpha, type HdrcnnSettings } from '../src/core/hdrcnn';
 import type { RgbImage } from '../src/core/image';
 
 export function seamErrors(tiled: RgbImage, whole: RgbImage, input: RgbImage, settings: HdrcnnSettings = DEFAULT_SETTINGS): { median: number; p99: number; pixels: number } {
   const errors: number[] = [];
   for (let p = 0; p < input.width * input.height; p++) {
-    const [r, g, b] = [0, 1, 2].map((c) => networkValue(input.data[3 * p + c], settings));
-    if (highlightAlpha(r, g, b) === 0) continue;
+    if (pixelAlpha(input.data[3 * p], input.data[3 * p + 1], input.data[3 * p + 2], settings) === 0) continue;
     let worst = 0;
     for (let c = 0; c < 3; c++) {
       const ref = whole.data[3 * p + c];

@@ -15,7 +15,7 @@ import type { ModelSources } from '../src/engine/model-sources';
 import { EngineClient, type BridgeEndpoint, type EngineEvents } from '../src/protocol/client';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** The repository, from bench/ (ts-jest) or dist-cli/bench/ (compiled bench) alike. */
+/** The repository, from tools/ (ts-jest) or dist-cli/tools/ (compiled bench) alike. */
 const repoRoot = (dir: string): string => (existsSync(path.join(dir, 'package.json')) ? dir : repoRoot(path.dirname(dir)));
 export const REPO = repoRoot(__dirname);
 const ENGINE_DIR = path.join(REPO, 'dist', 'engine');

@@ -1,5 +1,5 @@
 /** Tone curves by profile name: sRGB's piecewise EOTF, pure powers, the linear-profile suffix, the fallback. */
-import { baseProfileName, toneCurve } from '../../src/host/tone-curve';
+import { baseProfileName, toneCurve } from '../../src/plugin-core/tone-curve';
 
 test('base names drop the 32-bit suffix', () => {
   expect(baseProfileName('sRGB IEC61966-2.1 (Linear RGB Profile)')).toBe('sRGB IEC61966-2.1');

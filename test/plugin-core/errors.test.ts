@@ -1,7 +1,7 @@
 /** One sentence per way a run can stop. */
 import { CancelledError } from '../../src/core/cancellation';
-import { CANCELLED_MESSAGE, describeError, describeProblem, UserError } from '../../src/host/errors';
-import { SettingsError } from '../../src/host/settings';
+import { CANCELLED_MESSAGE, describeError, describeProblem, UserError } from '../../src/plugin-core/errors';
+import { SettingsError } from '../../src/plugin-core/settings';
 import { EngineError } from '../../src/protocol/errors';
 
 test.each([

@@ -1,4 +1,4 @@
-import { hdrcnnParamSpecs, randomHdrcnnParams } from '../../bench/random-weights';
+import { hdrcnnParamSpecs, randomHdrcnnParams } from '../../tools/random-weights';
 import { parseHdrcnnParams } from '../../src/weights/hdrcnn-structure';
 
 describe('randomHdrcnnParams', () => {

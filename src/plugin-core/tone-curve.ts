@@ -49,7 +49,8 @@ const CURVES: Record<string, () => ToneCurve> = {
 /** "sRGB IEC61966-2.1 (Linear RGB Profile)" → "sRGB IEC61966-2.1": the imaging API wants the base name. */
 export const baseProfileName = (name: string): string => name.replace(/\s*\(Linear (RGB|Gray|Grayscale) Profile\)$/i, '').trim();
 
-export function toneCurve(profileName: string): ToneCurve {
-  const make = CURVES[baseProfileName(profileName)];
+/** An untagged document (no profile name) is seen through the sRGB curve, as an unknown profile is. */
+export function toneCurve(profileName: string | undefined): ToneCurve {
+  const make = profileName === undefined ? undefined : CURVES[baseProfileName(profileName)];
   return make ? make() : srgb(false);
 }

@@ -1,5 +1,5 @@
 /** Settings: the checks on recorded Action info and the lenient localStorage round trip. */
-import { actionInfo, DEFAULT_SETTINGS, formatGamma, loadSettings, parseSettings, saveSettings, SETTINGS_KEY, SettingsError } from '../../src/host/settings';
+import { actionInfo, DEFAULT_SETTINGS, formatGamma, loadSettings, parseSettings, saveSettings, SETTINGS_KEY, SettingsError } from '../../src/plugin-core/settings';
 
 const memory = () => {
   const items = new Map<string, string>();

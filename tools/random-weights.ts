@@ -25,7 +25,7 @@ export interface ParamSpec {
   readonly init: Init;
 }
 
-/** The 80 shapes in parameter order (HDRCNN.md), with how each is initialised. */
+/** The 80 shapes in parameter order (docs/HDRCNN.md), with how each is initialised. */
 export function hdrcnnParamSpecs(widthDivisor = 1): ParamSpec[] {
   const specs: ParamSpec[] = [];
   const w = (n: number) => Math.max(1, Math.round(n / widthDivisor));
