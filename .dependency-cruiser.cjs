@@ -48,10 +48,16 @@ module.exports = {
       'src/plugin-core/ (host-free plugin logic) may import core and protocol',
     ),
     onlyImports(
+      'gain-map-jpeg-layer',
+      '^src/gain-map-jpeg/',
+      ['^src/(core|gain-map-jpeg)/', 'node_modules/(jpeg-js|@monogrid/gainmap-js)/'],
+      'src/gain-map-jpeg/ may import core, jpeg-js and gainmap-js',
+    ),
+    onlyImports(
       'host-layer',
       '^src/host/',
-      ['^src/(core|protocol|weights|plugin-core|host)/', '^(photoshop|uxp)(/|$)', 'node_modules/@types/photoshop/'],
-      'src/host/ may import core, protocol, weights (model conversion in the plugin), plugin-core, photoshop and uxp',
+      ['^src/(core|protocol|weights|plugin-core|gain-map-jpeg|host)/', '^(photoshop|uxp)(/|$)', 'node_modules/@types/photoshop/'],
+      'src/host/ may import core, protocol, weights (model conversion in the plugin), plugin-core, gain-map-jpeg, photoshop and uxp',
     ),
     onlyImports(
       'panel-layer',
@@ -62,8 +68,8 @@ module.exports = {
     onlyImports(
       'cli-layer',
       '^src/cli/',
-      ['^src/(core|weights|runtime|cli)/', 'node_modules/', '^package[.]json$'],
-      'src/cli/ may import core, weights, runtime, libraries, Node and package.json (its --version)',
+      ['^src/(core|weights|runtime|gain-map-jpeg|cli)/', 'node_modules/', '^package[.]json$'],
+      'src/cli/ may import core, weights, runtime, gain-map-jpeg, libraries, Node and package.json (its --version)',
       NODE_BUILTIN,
     ),
     onlyImports(

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
  * Sections: inference, tiling, scale, provision (plugin-side model memory), exr (EXR writing vs oiiotool),
- * browser (the engine page in Chromium), gainmap, preview (the panel's crop).
+ * browser (the engine page in Chromium), gainmap, gainmap-encoders (the CLI's and the plugin's JPEG encoders
+ * side by side, 24 MP), preview (the panel's crop).
  * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
@@ -10,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { benchBrowser } from './browser';
 import { benchExrWrite } from './exr-write';
 import { benchGainMap } from './gain-map';
+import { benchGainMapEncoders } from './gain-map-encoders';
 import { benchInference } from './inference';
 import { benchPreview } from './preview';
 import { benchModel } from './make-model';
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
   if (run('exr')) await benchExrWrite();
   if (run('browser')) await benchBrowser();
   if (run('gainmap')) await benchGainMap();
+  if (run('gainmap-encoders')) await benchGainMapEncoders();
   if (run('preview')) await benchPreview();
 }
 

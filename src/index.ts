@@ -4,6 +4,7 @@
  * the Action step handler on globalThis, where Photoshop looks for it on playback.
  */
 import { installActionHandler } from './host/actions';
+import { GainMapExporter, installExportHandler } from './host/gain-map-exporter';
 import { WebviewLeases } from './host/webview-leases';
 import { setupEntrypoints } from './host/entrypoints';
 import { Runner, showAlert } from './host/runner';
@@ -21,6 +22,8 @@ const store = localStorage;
 const engines = new WebviewLeases(window, store, openEngineDialog);
 const runner = new Runner(engines);
 installActionHandler(runner.playAction);
+const exporter = new GainMapExporter(runner);
+installExportHandler(exporter.playAction);
 
 let panel: Panel | undefined;
 
@@ -29,7 +32,7 @@ setupEntrypoints({
     [PANEL_ID]: {
       // No show/hide: PS-57284, show fires once and hide never (see WebviewLeases).
       create(rootNode: HTMLElement) {
-        panel = createPanel(rootNode, { runner, engines, store });
+        panel = createPanel(rootNode, { runner, engines, store, exporter });
       },
       async destroy() {
         await panel?.destroy();

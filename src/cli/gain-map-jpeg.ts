@@ -1,14 +1,14 @@
 /**
  * `predict --format jpg`: an Ultra HDR / ISO 21496-1 JPEG whose primary image is the photo
  * itself (the decoded frame, 8-bit, sRGB ICC) and whose gain map is the reconstruction.
- * sharp (libjpeg-turbo) encodes both JPEGs; gainmap-js's port of libultrahdr's assembler
- * writes the container: hdrgm XMP with Container:Directory, ISO 21496-1 APP2 and MPF APP2.
+ * sharp (libjpeg-turbo) encodes both JPEGs, faster than the plugin's pure-JS encoder; the
+ * shared assembler (src/gain-map-jpeg/assemble.ts) writes the container.
  */
-import { encodeJPEGMetadata } from '@monogrid/gainmap-js/libultrahdr';
 import sharp from 'sharp';
 import { buildGainMap, checkGainMapOptions, type BaseSamples } from '../core/gain-map';
 import type { HdrcnnSettings } from '../core/hdrcnn';
 import type { RgbImage } from '../core/image';
+import { assembleGainMapJpeg } from '../gain-map-jpeg/assemble';
 
 export interface GainMapJpegOptions {
   /** Cap of the gain in stops; default from the image (see core/gain-map). */
@@ -66,16 +66,10 @@ export async function encodeGainMapJpeg(
     // Channels' gains differ (coloured highlights): subsampled chroma costs stops.
     raw(map.data, map.width, map.height).jpeg({ quality, chromaSubsampling: '4:4:4' }).toBuffer(),
   ]);
-  const m = map.metadata;
-  const bytes = encodeJPEGMetadata({
-    ...m,
-    gainMapMin: [...m.gainMapMin],
-    gainMapMax: [...m.gainMapMax],
-    gamma: [...m.gamma],
-    offsetSdr: [...m.offsetSdr],
-    offsetHdr: [...m.offsetHdr],
-    sdr: { data: new Uint8Array(sdr), mimeType: 'image/jpeg', width: base.width, height: base.height },
-    gainMap: { data: new Uint8Array(gainMap), mimeType: 'image/jpeg', width: map.width, height: map.height },
-  });
+  const bytes = assembleGainMapJpeg(
+    { data: new Uint8Array(sdr), width: base.width, height: base.height },
+    { data: new Uint8Array(gainMap), width: map.width, height: map.height },
+    map.metadata,
+  );
   return { bytes, maxBoostStops: map.maxBoostStops };
 }

@@ -11,8 +11,8 @@
  * Gains are clamped to [1, max boost]: a clipped pixel's true value is at least its clipped
  * value, and with the minimum at log2 1 = 0, JPEG ringing below code 0 clamps back to 1.
  */
-import { blendSample, networkValue, type HdrcnnSettings } from './hdrcnn';
-import type { RgbImage } from './image';
+import { networkValue, outputSample, type HdrcnnSettings } from './hdrcnn';
+import type { Rect, RgbImage } from './image';
 
 /** libultrahdr's offsets: keep gains finite where a channel of the photo is black. */
 export const GAIN_MAP_OFFSET = 1 / 64;
@@ -58,17 +58,9 @@ export interface GainMapOptions {
   readonly scale: number;
 }
 
-/**
- * log2 of the gain of sample `i`; 0 wherever the reconstruction is HDRCNN's linearisation.
- * `D` is computed exactly as the tile loop computes its non-highlight output, so they are equal there.
- */
-function logGain(base: BaseSamples, hdr: RgbImage, i: number, settings: HdrcnnSettings, unit: number): number {
-  const linearised = Math.fround(
-    blendSample(networkValue(Math.fround(base.samples[i] * unit), settings), 0, 0, settings.gamma),
-  );
-  const reconstructed = hdr.data[i];
-  if (!(reconstructed > linearised)) return 0; // equal, darker, or NaN: gain 1
-  return Math.log2((reconstructed + GAIN_MAP_OFFSET) / (linearised + GAIN_MAP_OFFSET));
+/** HDRCNN's own linearisation of sample `i` of the photo, exactly as the tile loop computes it outside highlights. */
+function linearisedSample(base: BaseSamples, i: number, settings: HdrcnnSettings, unit: number): number {
+  return Math.fround(outputSample(networkValue(Math.fround(base.samples[i] * unit), settings), 0, 0, settings.gamma));
 }
 
 function checkSizes(base: BaseSamples, hdr: RgbImage): void {
@@ -82,7 +74,9 @@ export function largestGainStops(base: BaseSamples, hdr: RgbImage, settings: Hdr
   checkSizes(base, hdr);
   const unit = 1 / base.maxValue;
   let largest = 0;
-  for (let i = 0; i < hdr.data.length; i++) largest = Math.max(largest, logGain(base, hdr, i, settings, unit));
+  for (let i = 0; i < hdr.data.length; i++) {
+    largest = Math.max(largest, sampleLogGain(hdr.data[i], linearisedSample(base, i, settings, unit)));
+  }
   return largest;
 }
 
@@ -110,9 +104,83 @@ export function checkGainMapOptions(options: GainMapOptions): GainMapOptions {
   return options;
 }
 
+/** log2 of (R + o) / (D + o); 0 (gain 1) where the reconstruction is not above the linearisation, or NaN. */
+export function sampleLogGain(reconstructed: number, linearised: number): number {
+  if (!(reconstructed > linearised)) return 0;
+  return Math.log2((reconstructed + GAIN_MAP_OFFSET) / (linearised + GAIN_MAP_OFFSET));
+}
+
 /**
- * The gain map of a reconstruction, `scale` times smaller than the photo: each code is the
- * mean normalised log gain of the photo pixels its cell covers (viewers interpolate it back).
+ * A gain map built a rectangle at a time (the plugin adds the tile loop's cores as they
+ * come, so no HDR copy of the image is held): each cell keeps the sum of its pixels' log2
+ * gains clipped at the cap, and the codes are those sums over the cap once the image is
+ * done: the mean of min(1, gain / cap) over the cell. The cap is the largest gain, at most
+ * 8 stops, unless one is given: clipping at 8 stops while summing makes both the same.
+ */
+export class GainMapCells {
+  readonly mapWidth: number;
+  readonly mapHeight: number;
+  private readonly sums: Float32Array;
+  private readonly clip: number;
+  private largest = 0;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    private readonly options: GainMapOptions,
+  ) {
+    const { scale } = checkGainMapOptions(options);
+    this.mapWidth = Math.ceil(width / scale);
+    this.mapHeight = Math.ceil(height / scale);
+    this.sums = new Float32Array(this.mapWidth * this.mapHeight * 3);
+    this.clip = options.maxBoostStops ?? MAX_DEFAULT_BOOST_STOPS;
+  }
+
+  /**
+   * Adds the pixels of `rect`: `reconstructed` and `linearised` hold 3 samples a pixel,
+   * row by row over the rectangle.
+   */
+  add(rect: Rect, reconstructed: ArrayLike<number>, linearised: ArrayLike<number>): void {
+    const { scale } = this.options;
+    for (let y = 0; y < rect.height; y++) {
+      const row = Math.floor((rect.top + y) / scale) * this.mapWidth;
+      for (let x = 0; x < rect.width; x++) {
+        const cell = (row + Math.floor((rect.left + x) / scale)) * 3;
+        const i = (y * rect.width + x) * 3;
+        for (let c = 0; c < 3; c++) {
+          const g = sampleLogGain(reconstructed[i + c], linearised[i + c]);
+          if (g > this.largest) this.largest = g;
+          this.sums[cell + c] += Math.min(g, this.clip);
+        }
+      }
+    }
+  }
+
+  /** The map's codes; every pixel of the image must have been added once. */
+  finish(): GainMapImage {
+    const { scale } = this.options;
+    const max =
+      this.options.maxBoostStops ??
+      (this.largest > 0 ? Math.min(this.largest, MAX_DEFAULT_BOOST_STOPS) : NOMINAL_MAX_STOPS);
+    const data = new Uint8Array(this.sums.length);
+    for (let gy = 0; gy < this.mapHeight; gy++) {
+      const rows = Math.min(scale, this.height - gy * scale);
+      for (let gx = 0; gx < this.mapWidth; gx++) {
+        const count = rows * Math.min(scale, this.width - gx * scale);
+        for (let c = 0; c < 3; c++) {
+          const i = (gy * this.mapWidth + gx) * 3 + c;
+          data[i] = Math.round((255 * this.sums[i]) / max / count);
+        }
+      }
+    }
+    return { width: this.mapWidth, height: this.mapHeight, data, metadata: gainMapMetadata(max), maxBoostStops: max };
+  }
+}
+
+/**
+ * The gain map of a reconstruction held in memory (the CLI), `scale` times smaller than the
+ * photo: each code is the mean normalised log gain of the photo pixels its cell covers
+ * (viewers interpolate it back).
  */
 export function buildGainMap(
   base: BaseSamples,
@@ -121,32 +189,13 @@ export function buildGainMap(
   options: GainMapOptions,
 ): GainMapImage {
   checkSizes(base, hdr);
-  const { scale } = checkGainMapOptions(options);
-  const largest = options.maxBoostStops === undefined ? largestGainStops(base, hdr, settings) : 0;
-  const maxBoostStops =
-    options.maxBoostStops ?? (largest > 0 ? Math.min(largest, MAX_DEFAULT_BOOST_STOPS) : NOMINAL_MAX_STOPS);
-  const width = Math.ceil(base.width / scale);
-  const height = Math.ceil(base.height / scale);
-  const sums = new Float64Array(width * 3);
-  const counts = new Uint32Array(width);
-  const data = new Uint8Array(width * height * 3);
+  const cells = new GainMapCells(base.width, base.height, options);
   const unit = 1 / base.maxValue;
-  for (let gy = 0; gy < height; gy++) {
-    sums.fill(0);
-    counts.fill(0);
-    for (let y = gy * scale; y < Math.min(base.height, (gy + 1) * scale); y++) {
-      for (let x = 0; x < base.width; x++) {
-        const cell = Math.floor(x / scale);
-        counts[cell]++;
-        for (let c = 0; c < 3; c++) {
-          const g = logGain(base, hdr, (y * base.width + x) * 3 + c, settings, unit);
-          sums[cell * 3 + c] += Math.min(1, g / maxBoostStops);
-        }
-      }
-    }
-    for (let gx = 0; gx < width; gx++) {
-      for (let c = 0; c < 3; c++) data[(gy * width + gx) * 3 + c] = Math.round((255 * sums[gx * 3 + c]) / counts[gx]);
-    }
+  const row = base.width * 3;
+  const linearised = new Float32Array(row);
+  for (let y = 0; y < base.height; y++) {
+    for (let i = 0; i < row; i++) linearised[i] = linearisedSample(base, y * row + i, settings, unit);
+    cells.add({ left: 0, top: y, width: base.width, height: 1 }, hdr.data.subarray(y * row, (y + 1) * row), linearised);
   }
-  return { width, height, data, metadata: gainMapMetadata(maxBoostStops), maxBoostStops };
+  return cells.finish();
 }

@@ -14,17 +14,17 @@ import { HISTORY_NAME, reconstructInModal, type RunFeedback, type RunSummary } f
 import { actionInfo, formatGamma, parseSettings, type Settings } from '../plugin-core/settings';
 import { findTarget, type Target } from './target';
 
-export interface RunOutcome {
+export interface RunOutcome<T = RunSummary> {
   readonly ok: boolean;
   readonly cancelled: boolean;
   readonly message: string;
-  readonly summary?: RunSummary;
+  readonly summary?: T;
 }
 
 export interface RunListener {
   started(): void;
   progress(fraction: number, text: string): void;
-  finished(outcome: RunOutcome): void;
+  finished(outcome: RunOutcome<unknown>): void;
 }
 
 const BUSY = 'A reconstruction is already running: wait for it, or cancel it.';
@@ -36,6 +36,11 @@ function describeSummary(s: RunSummary, settings: Settings, seconds: number, bac
   const notices = s.notices.length ? ` ${s.notices.join(' ')}` : '';
   return `Added “${s.layerName}” ${where}: ${percent(s.saturated)} of the layer was clipped; ${s.computedTiles} of ${s.tiles} tiles ran through the network on ${backend} in ${seconds.toFixed(1)} s (gamma ${formatGamma(settings.gamma)}).${notices}`;
 }
+
+/** The work of a run, inside the engine lease; `target` was checked before the engine started. */
+export type RunBody<T> = (lease: EngineLease, feedback: RunFeedback, run: AbortController, target: Target) => Promise<T>;
+/** The status line of a finished run. */
+export type Describe<T> = (result: T, seconds: number, backend: string) => string;
 
 export class Runner {
   /** The run in progress: its one cancellation, handed to the modal step, the dialog and the engine client. */
@@ -62,7 +67,7 @@ export class Runner {
       const step = (ctx: ExecutionContext) => reconstructInModal(ctx, target, settings, lease.client, feedback, run);
       summary = await core.executeAsModal(step, { commandName: HISTORY_NAME });
       return summary;
-    });
+    }, this.describe(settings));
     if (outcome.ok && summary?.changed) {
       try {
         await recordRun(settings);
@@ -83,20 +88,34 @@ export class Runner {
     }
     if (this.current) throw new Error(BUSY);
     const outcome = this.finish(
-      await this.guarded(settings, false, (lease, feedback, run) =>
-        reconstructInModal(ctx, undefined, settings, lease.client, feedback, run),
+      await this.guarded(
+        settings, false,
+        (lease, feedback, run) => reconstructInModal(ctx, undefined, settings, lease.client, feedback, run),
+        this.describe(settings),
       ),
     );
     if (!outcome.ok) throw new Error(outcome.message);
     return actionInfo(settings);
   };
 
+  /**
+   * Another kind of run (the gain-map export) under the same rules: one at a time, the same engine,
+   * Cancel and listeners. Never throws; the listeners hear the outcome.
+   */
+  async runOther<T>(
+    settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>,
+  ): Promise<RunOutcome<T>> {
+    if (this.current) return { ok: false, cancelled: false, message: BUSY }; // the running one owns the listeners' UI
+    return this.finish(await this.guarded(settings, fromPanel, body, describe));
+  }
+
+  private describe = (settings: Settings): Describe<RunSummary> => (summary, seconds, backend) =>
+    describeSummary(summary, settings, seconds, backend);
+
   /** Target check, engine lease, the run, release; any failure becomes an outcome. */
-  private async guarded(
-    settings: Settings,
-    fromPanel: boolean,
-    body: (lease: EngineLease, feedback: RunFeedback, run: AbortController, target: Target) => Promise<RunSummary>,
-  ): Promise<RunOutcome> {
+  private async guarded<T>(
+    settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>,
+  ): Promise<RunOutcome<T>> {
     const run = new AbortController();
     this.current = run;
     this.listeners.forEach((l) => l.started());
@@ -113,7 +132,8 @@ export class Runner {
       };
       throwIfCancelled(run.signal);
       const summary = await body(lease, feedback, run, target);
-      return { ok: true, cancelled: false, summary, message: describeSummary(summary, settings, (Date.now() - started) / 1000, lease.client.name) };
+      const message = describe(summary, (Date.now() - started) / 1000, lease.client.name);
+      return { ok: true, cancelled: false, summary, message };
     } catch (e) {
       const cancelled = isCancellation(e) || run.signal.aborted;
       // A UserError already says what a cancel left behind (e.g. changes the Actions panel holds).
@@ -125,7 +145,7 @@ export class Runner {
     }
   }
 
-  private finish(outcome: RunOutcome): RunOutcome {
+  private finish<T>(outcome: RunOutcome<T>): RunOutcome<T> {
     this.listeners.forEach((l) => l.finished(outcome));
     return outcome;
   }

@@ -65,6 +65,12 @@ declare module 'uxp' {
     /** Read-only. */
     getPluginFolder(): Promise<Folder>;
     getTemporaryFolder(): Promise<Folder>;
+    /** The folder dialog; null when the user cancels. Files within are read-write. */
+    getFolder(options?: { initialDomain?: symbol }): Promise<Folder | null>;
+    /** A token to store (e.g. in an Action step) and reach the entry again in later sessions. */
+    createPersistentToken(entry: Entry): Promise<string>;
+    /** The entry of a persistent token; rejects when the token no longer resolves ("token is not defined"). */
+    getEntryForPersistentToken(token: string): Promise<File | Folder>;
   }
 
   /** The host application: `host.version` is Photoshop's version, e.g. "26.0.0" (UXP reference, "host"). */

@@ -5,11 +5,13 @@
  * Everything Photoshop-side goes through src/host.
  */
 import { describeProblem } from '../plugin-core/errors';
+import type { GainMapExporter } from '../host/gain-map-exporter';
 import type { ModelState, WebviewLeases } from '../host/webview-leases';
 import type { Runner } from '../host/runner';
 import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../plugin-core/settings';
 import { chooseWeightsFile, userWeightsName } from '../host/weights-file';
 import { dropdown, h, selectItem, type Button, type Dropdown, type Progressbar, type Slider } from './dom';
+import { createExportControls } from './export-controls';
 import { createPreviewView } from './preview-view';
 import { engineWebview, progressText } from './webview-surfaces';
 
@@ -17,6 +19,7 @@ export interface PanelDeps {
   readonly runner: Runner;
   readonly engines: WebviewLeases;
   readonly store: KeyValueStore;
+  readonly exporter: GainMapExporter;
 }
 
 export interface Panel {
@@ -72,6 +75,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   const retry = h('sp-button', { id: 'hdr-retry', variant: 'secondary', quiet: true }, 'Retry');
   const choose = h('sp-button', { id: 'hdr-choose', variant: 'secondary', quiet: true }, 'Choose file…');
   const webview = engineWebview('hdr-engine', '24px');
+  const exportControls = createExportControls(deps, () => settings, (message) => (status.textContent = message));
   const preview = createPreviewView({ runner, engines, store, settings: () => settings });
 
   const row = (children: HTMLElement[]): HTMLElement => h('div', { style: 'display: flex; gap: 8px; align-items: center; margin: 6px 0' }, children);
@@ -84,6 +88,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     row([run, cancel]),
     progress,
     status,
+    exportControls.element,
     h('sp-divider', { size: 'small' }),
     preview.element,
     h('sp-divider', { size: 'small' }),
@@ -195,6 +200,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     destroy: async () => {
       preview.destroy();
       unlisten();
+      exportControls.destroy();
       await engines.detachPanel();
       content.remove();
     },

@@ -1,6 +1,6 @@
 /** Gain-map maths on hand-made images: codes, the default boost, clamping, cells at odd sizes. */
-import { buildGainMap, GAIN_MAP_OFFSET, largestGainStops, type BaseSamples } from '../../src/core/gain-map';
-import { blendSample, networkValue } from '../../src/core/hdrcnn';
+import { buildGainMap, GAIN_MAP_OFFSET, GainMapCells, largestGainStops, type BaseSamples } from '../../src/core/gain-map';
+import { networkValue, outputSample } from '../../src/core/hdrcnn';
 import { createRgbImage } from '../../src/core/image';
 
 const o = GAIN_MAP_OFFSET;
@@ -38,7 +38,7 @@ it('gives gain 1 exactly where the reconstruction is the tile loop’s own linea
   const gamma = 1.3;
   const samples = Uint8Array.from({ length: 300 }, (_, i) => i % 256);
   const data = Float32Array.from(samples, (s) =>
-    blendSample(networkValue(Math.fround(s / 255), { gamma, scaling: 1 }), 0, 0, gamma),
+    outputSample(networkValue(Math.fround(s / 255), { gamma, scaling: 1 }), 0, 0, gamma),
   );
   const base = { width: 100, height: 1, samples, maxValue: 255 };
   expect(largestGainStops(base, createRgbImage(100, 1, data), { gamma, scaling: 1 })).toBe(0);
@@ -75,4 +75,33 @@ it('refuses sizes that differ and bad options', () => {
   expect(() => buildGainMap(base, hdr, settings, { scale: 1, maxBoostStops: 20 })).toThrow(
     /max boost must be in \(0, 16\]/,
   );
+});
+
+describe('GainMapCells: the map built a rectangle at a time', () => {
+  test('tiles added in any order give buildGainMap’s codes and cap', () => {
+    const [width, height] = [37, 21];
+    const samples = Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 37) % 256);
+    const base: BaseSamples = { width, height, samples, maxValue: 255 };
+    const hdr = { width, height, data: Float32Array.from(samples, (v, i) => ((v / 255) ** 2) * (v > 240 ? 1 + (i % 50) : 1)) };
+    const settings = { gamma: 1, scaling: 1 };
+    const whole = buildGainMap(base, hdr, settings, { scale: 2 });
+    const cells = new GainMapCells(width, height, { scale: 2 });
+    const rects = [{ left: 16, top: 0, width: 21, height: 21 }, { left: 0, top: 10, width: 16, height: 11 }, { left: 0, top: 0, width: 16, height: 10 }];
+    for (const r of rects) {
+      const [R, D] = [new Float32Array(r.width * r.height * 3), new Float32Array(r.width * r.height * 3)];
+      for (let y = 0; y < r.height; y++) {
+        for (let x = 0; x < r.width * 3; x++) {
+          const i = ((r.top + y) * width + r.left) * 3 + x;
+          R[y * r.width * 3 + x] = hdr.data[i];
+          D[y * r.width * 3 + x] = Math.fround((samples[i] / 255) ** 2);
+        }
+      }
+      cells.add(r, R, D);
+    }
+    const tiled = cells.finish();
+    expect(tiled.maxBoostStops).toBeCloseTo(whole.maxBoostStops, 6);
+    expect(whole.maxBoostStops).toBeGreaterThan(4);
+    expect(Array.from(tiled.data).filter((c, i) => Math.abs(c - whole.data[i]) > 0)).toEqual([]);
+    expect(tiled.data.some((c) => c > 0) && tiled.data.some((c) => c === 0)).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
 /** The plugin document and UXP widgets: attributes, events, sp-slider / sp-dropdown / sp-progressbar, dialogs, webviews in the document. */
 import { createPhotoshopSimulator } from './index';
-import type { PhotoshopSimulator, SimDialog, SimDropdown, SimElement, SimProgressbar, SimSlider, SimWebview } from './index';
+import type { PhotoshopSimulator, SimDialog, SimDropdown, SimElement, SimProgressbar, SimSlider, SimTextfield, SimWebview } from './index';
 
 let s: PhotoshopSimulator;
 beforeEach(() => { s = createPhotoshopSimulator(); });
@@ -87,6 +87,17 @@ test('sp-progressbar: value and max', () => {
   const bar = el('sp-progressbar', { max: '100' }) as SimProgressbar;
   bar.value = 40;
   expect([bar.value, bar.max]).toEqual([40, 100]);
+});
+
+test('sp-textfield: a string value from its attribute; typing fires input, then change', () => {
+  const field = el('sp-textfield', { value: 'a.jpg' }) as SimTextfield;
+  const events: string[] = [];
+  field.addEventListener('input', () => events.push(`input ${field.value}`));
+  field.addEventListener('change', () => events.push(`change ${field.value}`));
+  expect(field.value).toBe('a.jpg');
+  s.sim.ui.type(field, 'b.jpg');
+  expect(events).toEqual(['input b.jpg', 'change b.jpg']);
+  expect(() => s.sim.ui.type(el('sp-slider'), 'x')).toThrow(/not an sp-textfield/);
 });
 
 test('dialog.uxpShowModal: needs the document; close resolves with the value; dismiss and removal reject', async () => {

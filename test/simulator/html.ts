@@ -155,6 +155,12 @@ export class SimDropdown extends SimElement {
   protected override disconnected(): void { this.rendered = undefined; }
 }
 
+/** sp-textfield: a string `value` (its `value` attribute until the user types); `input` per keystroke, `change` on commit. */
+export class SimTextfield extends SimElement {
+  get value(): string { return this.getAttribute('value') ?? ''; }
+  set value(v: string) { this.setAttribute('value', String(v)); }
+}
+
 /** sp-progressbar: numeric `value` and `max` (default 100). */
 export class SimProgressbar extends SimElement {
   get value(): number { return numberAttr(this, 'value', 0); }
@@ -213,6 +219,7 @@ export class SimDialog extends SimElement {
 
 const ELEMENTS: Record<string, new (doc: SimHtmlDocument, tag: string) => SimElement> = {
   'sp-slider': SimSlider, 'sp-dropdown': SimDropdown, 'sp-menu-item': SimMenuItem, 'sp-progressbar': SimProgressbar, dialog: SimDialog,
+  'sp-textfield': SimTextfield,
 };
 
 export class SimHtmlDocument {
@@ -279,5 +286,12 @@ export const ui = {
   },
   click(element: SimElement): void {
     element.click();
+  },
+  /** Types `text` into an sp-textfield (input) and commits it (change). */
+  type(field: SimElement, text: string): void {
+    if (!(field instanceof SimTextfield)) throw new Error(`simulator: ${field.tagName} is not an sp-textfield`);
+    field.value = text;
+    field.dispatchEvent({ type: 'input' });
+    field.dispatchEvent({ type: 'change' });
   },
 };

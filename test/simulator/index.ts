@@ -29,7 +29,7 @@ export { SimImageData } from './imaging';
 export type { PhotoshopSubset } from './api-types';
 export type { SimulatorOptions } from './world';
 export type { WebviewPage, SimWebview, SimEvent, PageScript } from './webview';
-export { SimElement, SimDialog, SimDropdown, SimSlider, SimProgressbar, SimHtmlDocument } from './html';
+export { SimElement, SimDialog, SimDropdown, SimSlider, SimProgressbar, SimTextfield, SimHtmlDocument } from './html';
 export type { SimFile, SimFolder, SimLocalStorage } from './uxp';
 
 /** A layer for sim.addDocument / sim.addLayer. Pixel values are in the document's own encoding. */
@@ -150,6 +150,9 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
         getDataFolder: fileSystem.getDataFolder,
         getPluginFolder: fileSystem.getPluginFolder,
         getTemporaryFolder: fileSystem.getTemporaryFolder,
+        getFolder: fileSystem.getFolder,
+        createPersistentToken: fileSystem.createPersistentToken,
+        getEntryForPersistentToken: fileSystem.getEntryForPersistentToken,
       },
       formats,
       types,
@@ -327,6 +330,10 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       /** The name the user gives in the next save dialog (null: Cancel), and what a saved file holds. */
       saveNext: (name: string | null) => fileSystem.saveNext(name),
       saved: (name: string) => fileSystem.saved(name),
+      folderNext: (path: string | null) => fileSystem.folderNext(path),
+      folderNames: (path: string) => fileSystem.folderNames(path),
+      diskFile: (path: string, name: string) => fileSystem.diskFile(path, name),
+      removeDiskFolder: (path: string) => fileSystem.removeDiskFolder(path),
     },
 
     /** What host.version and versions.uxp / .plugin say (Photoshop 26.0.0, UXP 8.0.0 by default). */

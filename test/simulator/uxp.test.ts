@@ -212,6 +212,26 @@ describe('more of the plugin environment', () => {
     expect([file.nativePath, s.sim.files.saved('report.txt')]).toEqual(['/sim/saved/report.txt', 'hello']);
   });
 
+  test('getFolder and persistent tokens: the picked folder again in a later session, until it is gone', async () => {
+    const fs = s.uxp.storage.localFileSystem;
+    s.sim.files.folderNext(null);
+    expect(await fs.getFolder()).toBeNull();
+    s.sim.files.folderNext('/Users/me/Out');
+    const folder = (await fs.getFolder())!;
+    const token = await fs.createPersistentToken(folder);
+    const temp = await folder.createFile('.a.jpg.tmp', { overwrite: true });
+    await temp.write(new Uint8Array([1, 2, 3]), { format: s.uxp.storage.formats.binary });
+    await temp.moveTo(folder, { newName: 'a.jpg', overwrite: true });
+    expect(s.sim.files.folderNames('/Users/me/Out')).toEqual(['a.jpg']);
+    s.sim.relaunch();
+    const again = (await fs.getEntryForPersistentToken(token)) as typeof folder;
+    expect([again.isFolder, again.nativePath, (await again.getEntries()).map((e) => e.name)]).toEqual([true, '/Users/me/Out', ['a.jpg']]);
+    expect(Array.from(s.sim.files.diskFile('/Users/me/Out', 'a.jpg')!)).toEqual([1, 2, 3]);
+    s.sim.files.removeDiskFolder('/Users/me/Out');
+    await expect(fs.getEntryForPersistentToken(token)).rejects.toThrow('token is not defined');
+    await expect(fs.getEntryForPersistentToken('made-up')).rejects.toThrow('token is not defined');
+  });
+
   test('getDisplayConfiguration: one entry per display; the headroom field only where set (26.5+)', async () => {
     s.sim.displays.splice(0, 1, { primary: true, headroom: 2.5 }, { primary: false });
     const got = await s.photoshop.core.getDisplayConfiguration({});

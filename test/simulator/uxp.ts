@@ -265,6 +265,10 @@ export class LocalFileSystem {
   private picks: Array<{ name: string; content: Uint8Array } | null> = [];
   private saves: Array<string | null> = [];
   private savedFiles = new Map<string, Node>();
+  /** The user's disk outside the sandbox: folders by path (/Users/me/Pictures), reached only through getFolder. */
+  private disk = new Map<string, Map<string, Node>>();
+  private folderPicks: Array<string | null> = [];
+  private tokens = new Map<string, string>();
   /** Called as a file dialog opens (index.ts: the document's PS-57264 click repeat). */
   onPickerOpened: () => void = () => undefined;
 
@@ -275,7 +279,63 @@ export class LocalFileSystem {
     this.picks = [];
     this.saves = [];
     this.savedFiles = new Map();
+    this.disk = new Map();
+    this.folderPicks = [];
+    this.tokens = new Map();
   }
+
+  /** Test control: a folder of the user's disk (created empty the first time). */
+  private diskFolder(path: string): SimFolder {
+    let children = this.disk.get(path);
+    if (!children) this.disk.set(path, (children = new Map()));
+    return new SimFolder(path.slice(path.lastIndexOf('/') + 1), path, false, children);
+  }
+
+  /** Test control: the folder the user picks in the next folder dialog (null: they cancel). */
+  folderNext(path: string | null): void {
+    this.folderPicks.push(path);
+  }
+
+  /** Test control: the names in a folder of the user's disk, and a file's bytes there. */
+  folderNames(path: string): string[] {
+    return [...(this.disk.get(path)?.keys() ?? [])].sort();
+  }
+
+  diskFile(path: string, name: string): Uint8Array | undefined {
+    const node = this.disk.get(path)?.get(name);
+    return node?.kind === 'file' ? node.content : undefined;
+  }
+
+  /** Test control: the folder is gone (moved, deleted, or its permission revoked): its tokens no longer resolve. */
+  removeDiskFolder(path: string): void {
+    this.disk.delete(path);
+  }
+
+  /** getFolder(): "the selected folder or `null` if no folder is selected"; files within are read-write. */
+  getFolder = async (): Promise<SimFolder | null> => {
+    this.onPickerOpened();
+    if (!this.folderPicks.length) throw new Error('simulator: a folder dialog opened but the test queued no pick (sim.files.folderNext)');
+    const path = this.folderPicks.shift()!;
+    return path === null ? null : this.diskFolder(path);
+  };
+
+  /**
+   * createPersistentToken(entry) → Promise<string>. The docs say the token may stop working ("moving files,
+   * changing permissions"); "you'll get an error at the time of use". Modelled for folders of the user's disk.
+   */
+  createPersistentToken = async (entry: SimFile | SimFolder): Promise<string> => {
+    if (!(entry instanceof SimFolder) || !this.disk.has(entry.nativePath)) throw simError('not-modelled', 'simulator: tokens for this entry');
+    const token = `sim-token-${this.tokens.size + 1}`;
+    this.tokens.set(token, entry.nativePath);
+    return token;
+  };
+
+  /** getEntryForPersistentToken(token): the entry; an unknown token is "Reference Error: token is not defined". */
+  getEntryForPersistentToken = async (token: string): Promise<SimFolder> => {
+    const path = this.tokens.get(token);
+    if (path === undefined || !this.disk.has(path)) throw new ReferenceError('token is not defined');
+    return this.diskFolder(path);
+  };
 
   /** Test control: what the user picks in the next open dialog (null: they cancel). */
   pickNext(file: { name: string; content: Uint8Array } | null): void {
@@ -366,7 +426,11 @@ export interface UxpSubset {
   versions: { readonly uxp: string; readonly plugin: string };
   entrypoints: { setup: Entrypoints['setup'] };
   storage: {
-    localFileSystem: Pick<LocalFileSystem, 'getFileForOpening' | 'getFileForSaving' | 'getDataFolder' | 'getPluginFolder' | 'getTemporaryFolder'>;
+    localFileSystem: Pick<
+      LocalFileSystem,
+      | 'getFileForOpening' | 'getFileForSaving' | 'getDataFolder' | 'getPluginFolder' | 'getTemporaryFolder' | 'getFolder'
+      | 'createPersistentToken' | 'getEntryForPersistentToken'
+    >;
     formats: typeof formats;
     types: typeof types;
   };
