@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
- * Sections: inference, tiling, scale, browser (the engine page in Chromium).
+ * Sections: inference, cost (window cost models), tiling, scale, browser (the engine page in Chromium).
  * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
@@ -10,6 +10,7 @@ import { benchBrowser } from './browser';
 import { benchInference } from './inference';
 import { benchModel } from './make-model';
 import { benchScale } from './scale';
+import { benchWindowCost } from './window-cost';
 import { benchImages, benchTiling } from './tiling';
 
 async function main(): Promise<void> {
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   const run = (name: string) => wanted.length === 0 || wanted.includes(name);
   console.log(`HDR Reconstruct benchmark — ${new Date().toISOString()}, node ${process.version}, ${require('node:os').cpus().length} cores`);
   if (run('inference')) benchInference();
+  if (run('cost')) benchWindowCost();
   if (run('tiling')) {
     const model = new Uint8Array(readFileSync(benchModel(1)));
     await benchTiling(() => createOrtNodeBackend(model), await benchImages(), DEFAULT_TILE_SETTINGS);

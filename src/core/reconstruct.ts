@@ -6,13 +6,19 @@
  *
  * Tiles whose core has no pixel inside the highlight mask are never sent to
  * the network: their output is `x²` exactly (HDRCNN.md), whatever it would say.
+ * A first pass over the image finds the highlights' 32-pixel blocks, so the
+ * windows can be chosen by cost before any runs ({@link planRuns}): tiles that
+ * share a merged window are written from its one run.
  */
 import type { InferenceBackend } from './backend';
 import { throwIfCancelled, type Cancellation } from './cancellation';
 import { blendSample, checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, type HdrcnnSettings } from './hdrcnn';
 import { createRgbImage, type RgbImage } from './image';
 import type { Rect } from './image';
-import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type TileSettings } from './tile-plan';
+import { findHighlightBlocks, hotBounds, type HighlightBlocks } from './highlight-blocks';
+import { planRuns, type NetworkRun } from './run-plan';
+import { UNKNOWN_BACKEND_COST, type WindowCostModel } from './tile-cost';
+import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, roundUpTo32, type Tile, type TileSettings } from './tile-plan';
 import { readWindow, sourceRect, type ImagePatch } from './window';
 
 export interface ReconstructProgress {
@@ -26,6 +32,8 @@ export interface ReconstructProgress {
 export interface ReconstructOptions {
   readonly settings?: Partial<HdrcnnSettings>;
   readonly tiles?: TileSettings;
+  /** What windows cost; default: the backend's own model, else {@link UNKNOWN_BACKEND_COST}. */
+  readonly cost?: WindowCostModel;
   readonly cancel?: Cancellation;
   readonly onProgress?: (progress: ReconstructProgress) => void;
 }
@@ -44,26 +52,14 @@ export interface PixelSink {
 
 export interface TileCounts {
   readonly tiles: number;
+  /** Tiles written from the network's output. */
   readonly computedTiles: number;
+  /** Runs of the network: fewer than computed tiles where windows were merged. */
+  readonly networkRuns: number;
 }
 
 export interface ReconstructResult extends TileCounts {
   readonly image: RgbImage;
-}
-
-/** Bounds of the pixels of `rect` (image coordinates) inside the highlight mask; undefined when there are none. */
-function highlightBounds(patch: ImagePatch, rect: Rect, settings: HdrcnnSettings): Rect | undefined {
-  const { pixels } = patch;
-  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (let y = rect.top; y < rect.top + rect.height; y++) {
-    let i = ((y - patch.rect.top) * pixels.width + rect.left - patch.rect.left) * 3;
-    for (let x = rect.left; x < rect.left + rect.width; x++, i += 3) {
-      const m = Math.max(pixels.data[i], pixels.data[i + 1], pixels.data[i + 2]);
-      if (highlightAlpha(networkValue(m, settings), 0, 0) === 0) continue;
-      [left, top, right, bottom] = [Math.min(left, x), Math.min(top, y), Math.max(right, x), Math.max(bottom, y)];
-    }
-  }
-  return left === Infinity ? undefined : { left, top, width: right - left + 1, height: bottom - top + 1 };
 }
 
 /** Final HDR values of `core`; `net` is the network's log output over its window, if it ran. */
@@ -88,30 +84,64 @@ function blendCore(patch: ImagePatch, core: Rect, settings: HdrcnnSettings, net?
   return out;
 }
 
+/** The rectangle holding every pixel of `rects`. */
+function boundingRect(rects: readonly Rect[]): Rect {
+  const left = Math.min(...rects.map((r) => r.left));
+  const top = Math.min(...rects.map((r) => r.top));
+  const right = Math.max(...rects.map((r) => r.left + r.width));
+  const bottom = Math.max(...rects.map((r) => r.top + r.height));
+  return { left, top, width: right - left, height: bottom - top };
+}
+
+/** Runs of a plan without merging: each tile with highlights on its own window (the fixed tiles, or the whole image). */
+function tileRuns(plan: readonly Tile[], blocks: HighlightBlocks): NetworkRun[] {
+  return plan.flatMap((tile, i) => (hotBounds(blocks, tile.core) ? [{ window: tile.window, tiles: [i] }] : []));
+}
+
 export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
   const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
   const { width, height } = source;
   const tileSettings = options.tiles ?? DEFAULT_TILE_SETTINGS;
   const plan = planTiles(width, height, tileSettings);
-  let computed = 0;
-  for (let t = 0; t < plan.length; t++) {
+  const blocks = await findHighlightBlocks(source, settings, options.cancel);
+  const runs =
+    tileSettings.fitToHighlights === false
+      ? tileRuns(plan, blocks)
+      : planRuns(
+          plan.map((tile) => {
+            const highlights = hotBounds(blocks, tile.core);
+            return highlights && fitWindow(tile, highlights, tileSettings.margin);
+          }),
+          { width: roundUpTo32(width), height: roundUpTo32(height) },
+          options.cost ?? backend.cost ?? UNKNOWN_BACKEND_COST,
+        ).runs;
+  let [done, computed] = [0, 0];
+  const finish = async (patch: ImagePatch, core: Rect, net?: { window: Rect; logHdr: Float32Array }) => {
+    await sink.write(core, blendCore(patch, core, settings, net));
+    [done, computed] = [done + 1, computed + Number(net !== undefined)];
+    options.onProgress?.({ done, total: plan.length, computed });
+  };
+  const read = async (rect: Rect): Promise<ImagePatch> => ({ rect, pixels: await source.read(rect), imageWidth: width, imageHeight: height });
+  for (const { window, tiles } of runs) {
     throwIfCancelled(options.cancel);
-    const tile = plan[t];
-    const rect = sourceRect(tile.window, width, height);
-    const patch: ImagePatch = { rect, pixels: await source.read(rect), imageWidth: width, imageHeight: height };
+    const cores = tiles.map((t) => plan[t].core);
+    // The cores' pixels outside the highlights are blended too, so the patch holds them as well as the window.
+    const patch = await read(boundingRect([sourceRect(window, width, height), ...cores]));
     throwIfCancelled(options.cancel);
-    const highlights = highlightBounds(patch, tile.core, settings);
-    let net;
-    if (highlights) {
-      const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, highlights, tileSettings.margin);
-      net = { window, logHdr: await backend.run(readWindow(patch, window, settings)) };
+    const net = { window, logHdr: await backend.run(readWindow(patch, window, settings)) };
+    throwIfCancelled(options.cancel);
+    for (const core of cores) {
       throwIfCancelled(options.cancel);
-      computed++;
+      await finish(patch, core, net);
     }
-    await sink.write(tile.core, blendCore(patch, tile.core, settings, net));
-    options.onProgress?.({ done: t + 1, total: plan.length, computed });
   }
-  return { tiles: plan.length, computedTiles: computed };
+  const networked = new Set(runs.flatMap((r) => r.tiles));
+  for (const [t, { core }] of plan.entries()) {
+    if (networked.has(t)) continue;
+    throwIfCancelled(options.cancel);
+    await finish(await read(core), core);
+  }
+  return { tiles: plan.length, computedTiles: computed, networkRuns: runs.length };
 }
 
 /** Copies `rect` of an in-memory image. */

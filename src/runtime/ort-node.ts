@@ -5,6 +5,7 @@
 import * as ort from 'onnxruntime-node';
 import type { InferenceBackend, PlanarTile } from '../core/backend';
 import { MODEL_INPUT, MODEL_OUTPUT } from '../core/hdrcnn';
+import { ortNodeCost } from '../core/tile-cost';
 
 export interface OrtNodeOptions {
   /** Intra-op threads; default: onnxruntime's choice (all cores). */
@@ -23,6 +24,7 @@ export function createOrtNodeSession(model: Uint8Array, options: OrtNodeOptions 
 export function wrapOrtNodeSession(session: ort.InferenceSession): InferenceBackend {
   return {
     name: 'onnxruntime-node (cpu)',
+    cost: ortNodeCost(),
     async run(tile: PlanarTile): Promise<Float32Array> {
       const input = new ort.Tensor('float32', tile.data, [1, 3, tile.height, tile.width]);
       const result = await session.run({ [MODEL_INPUT]: input });

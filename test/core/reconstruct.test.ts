@@ -1,7 +1,8 @@
 import type { InferenceBackend, PlanarTile } from '../../src/core/backend';
 import { CancelledError } from '../../src/core/cancellation';
 import { createRgbImage, type RgbImage } from '../../src/core/image';
-import { reconstruct } from '../../src/core/reconstruct';
+import { cropImage, reconstruct, reconstructTiles } from '../../src/core/reconstruct';
+import { ORT_NODE_BYTES_PER_PIXEL, ortNodeCost, UNKNOWN_BACKEND_COST, type WindowCostModel } from '../../src/core/tile-cost';
 import { planTiles, wholeImageSettings } from '../../src/core/tile-plan';
 import { createOrtNodeBackend } from '../../src/runtime/ort-node';
 import { fixtureInput, tinyModelBytes } from '../helpers/fixture';
@@ -17,6 +18,9 @@ function constantBackend(): InferenceBackend & { calls: PlanarTile[] } {
     dispose: async () => undefined,
   };
 }
+
+/** Nothing to gain from merging, and no whole-image window for images past 128²: one run per tile with highlights. */
+const NO_MERGING: WindowCostModel = { name: 'no merging', perRun: 0, perPixel: 0, perShape: 0, maxWindowPixels: 128 * 128 };
 
 function gradient(width: number, height: number, max: number): RgbImage {
   return createRgbImage(width, height, Float32Array.from({ length: width * height * 3 }, (_, i) => (max * (i % (width * 3))) / (width * 3)));
@@ -53,6 +57,7 @@ describe('reconstruct', () => {
     const seen: number[] = [];
     const run = reconstruct(image, backend, {
       tiles: { tileSize: 64, margin: 32 },
+      cost: NO_MERGING,
       cancel,
       onProgress: ({ done }) => {
         seen.push(done);
@@ -80,11 +85,16 @@ describe('tiled against whole-image inference (fixture weights)', () => {
   afterAll(() => backend.dispose());
 
   // Bounds from measurements on this image (bench prints the same for full-width weights).
-  it('agrees within the seam bound on a 384×256 image in 320-pixel windows', async () => {
+  it.each([
+    ['one run per tile', { ...NO_MERGING, maxWindowPixels: 320 * 256 }],
+    ['merged windows', { ...UNKNOWN_BACKEND_COST, perRun: 1, maxWindowPixels: 320 * 256 }],
+  ] as Array<[string, WindowCostModel]>)('agrees within the seam bound on a 384×256 image in 320-pixel windows: %s', async (name, cost) => {
     const image = mirrorTile(await fixtureInput(), 4, 4);
     const whole = await reconstruct(image, backend, { tiles: wholeImageSettings(image.width, image.height) });
-    const tiled = await reconstruct(image, backend, { tiles: { tileSize: 64, margin: 128 } });
-    expect(tiled.tiles).toBeGreaterThan(1);
+    const tiled = await reconstruct(image, backend, { tiles: { tileSize: 64, margin: 128 }, cost });
+    expect(tiled.networkRuns).toBeGreaterThan(1);
+    if (name === 'merged windows') expect(tiled.networkRuns).toBeLessThan(tiled.computedTiles);
+    else expect(tiled.networkRuns).toBe(tiled.computedTiles);
     const { median, p99 } = seamErrors(tiled.image, whole.image, image);
     expect(median).toBeLessThan(0.01);
     expect(p99).toBeLessThan(0.05);
@@ -98,6 +108,40 @@ describe('tiled against whole-image inference (fixture weights)', () => {
     const b = await reconstruct(odd, backend, { tiles: wholeImageSettings(83, 61) });
     expect(a.image.data).toEqual(b.image.data);
     expect(a.computedTiles).toBe(1);
+  });
+});
+
+describe('reconstruct with a cost model', () => {
+  /** A backend that records its calls, under a given cost model. */
+  const costed = (cost: WindowCostModel) => Object.assign(constantBackend(), { cost });
+
+  it.each([[97, 61], [300, 200], [640, 480], [1000, 700], [1333, 517]])('%i×%i: every pixel is written exactly once', async (w, h) => {
+    const image = gradient(w, h, 0.9);
+    for (const [x, y] of [[3, 5], [w - 1, h - 1], [Math.floor(w / 2), Math.floor(h / 3)], [w - 40, 10]]) image.data.set([1, 1, 1], (y * w + x) * 3);
+    for (const cost of [ortNodeCost(), { ...UNKNOWN_BACKEND_COST, perRun: 1, maxWindowPixels: 256 * 256 }]) {
+      const hits = new Uint8Array(w * h);
+      const source = { width: w, height: h, read: (r: { left: number; top: number; width: number; height: number }) => cropImage(image, r) };
+      const sink = {
+        write: (r: { left: number; top: number; width: number; height: number }) => {
+          for (let y = r.top; y < r.top + r.height; y++) for (let x = r.left; x < r.left + r.width; x++) hits[y * w + x]++;
+        },
+      };
+      await reconstructTiles(source, sink, costed(cost), { tiles: { tileSize: 128, margin: 32 } });
+      expect(hits.every((n) => n === 1)).toBe(true);
+    }
+  });
+
+  it('runs the whole image once when that is cheapest, and never a window past the memory budget', async () => {
+    const image = createRgbImage(640, 480, new Float32Array(640 * 480 * 3).fill(0.97)); // highlights in every tile
+    const cheap = costed(ortNodeCost());
+    const result = await reconstruct(image, cheap, { tiles: { tileSize: 128, margin: 32 } });
+    expect(cheap.calls.map((t) => [t.width, t.height])).toEqual([[640, 480]]);
+    expect([result.networkRuns, result.computedTiles]).toEqual([1, result.tiles]);
+    const budget = 200 * 200;
+    const bounded = costed(ortNodeCost(budget * ORT_NODE_BYTES_PER_PIXEL));
+    await reconstruct(image, bounded, { tiles: { tileSize: 128, margin: 32 } });
+    expect(bounded.calls.length).toBeGreaterThan(1);
+    for (const t of bounded.calls) expect(t.width * t.height).toBeLessThanOrEqual(budget);
   });
 });
 

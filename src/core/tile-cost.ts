@@ -1,0 +1,106 @@
+/**
+ * What a window costs each inference backend: the data the tile planner uses
+ * to choose between many small windows, fewer merged ones and one whole-image
+ * window. Time of a plan = Σ (perRun + perPixel · pixels) over its windows,
+ * plus perShape for every distinct window shape the plan uses (a runtime
+ * meeting a new input shape plans, allocates or compiles again).
+ *
+ * The coefficients are measured by `node dist-cli/bench/bench.js cost`
+ * (full-width random weights, bench/window-cost.ts), which prints them beside
+ * these stored values; README "Tiling" lists them.
+ */
+
+export interface WindowCostModel {
+  /** What the numbers describe, for bench tables and logs. */
+  readonly name: string;
+  /** Seconds every run pays whatever its size (dispatch, pre/post, small-size inefficiency). */
+  readonly perRun: number;
+  /** Seconds per pixel of window. */
+  readonly perPixel: number;
+  /** Seconds the first run of a shape pays on top of a repeat run. */
+  readonly perShape: number;
+  /** Largest window, in pixels, that the backend's memory allows. */
+  readonly maxWindowPixels: number;
+}
+
+/** Width and height of a window, in pixels. */
+export interface WindowShape {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Modelled seconds of running `windows` in one session: runs, pixels, and each new shape once. */
+export function planSeconds(model: WindowCostModel, windows: readonly WindowShape[]): number {
+  const shapes = new Set(windows.map((w) => `${w.width}x${w.height}`));
+  const pixels = windows.reduce((sum, w) => sum + w.width * w.height, 0);
+  return windows.length * model.perRun + pixels * model.perPixel + shapes.size * model.perShape;
+}
+
+/**
+ * onnxruntime-node's CPU working set grows with the window: measured peak RSS
+ * per pixel of window with full-width weights (bench "cost", memory rows).
+ */
+export const ORT_NODE_BYTES_PER_PIXEL = 2600;
+
+/** Default RAM for the network's working set on the CPU: keeps a whole 1024×768 frame (about 2 GB) in reach. */
+export const ORT_NODE_MEMORY_BUDGET = 2.5 * 2 ** 30;
+
+/** onnxruntime-node, CPU, 2 threads on the bench machine (2 cores), full-width weights. */
+export function ortNodeCost(memoryBytes = ORT_NODE_MEMORY_BUDGET): WindowCostModel {
+  return {
+    name: 'onnxruntime-node (cpu)',
+    perRun: 0.012,
+    perPixel: 3.1e-6,
+    perShape: 0.02,
+    maxWindowPixels: Math.floor(memoryBytes / ORT_NODE_BYTES_PER_PIXEL),
+  };
+}
+
+/** onnxruntime-web on WASM (2 threads), full-width weights: no memory budget past the default tile's. */
+export function ortWasmCost(maxWindowPixels = 512 * 512): WindowCostModel {
+  return { name: 'onnxruntime-web (wasm)', perRun: 0.05, perPixel: 2.2e-5, perShape: 0.1, maxWindowPixels };
+}
+
+/**
+ * The network's largest single tensor per pixel of window: 64 float32 channels
+ * at full resolution (the first encoder block, and the last decoder stage's
+ * phase outputs before DepthToSpace). WebGPU keeps each tensor in one buffer.
+ */
+export const LARGEST_TENSOR_BYTES_PER_PIXEL = 64 * 4;
+
+/** The GPU's buffer limits, as the engine's device was created with them. */
+export interface GpuBufferLimits {
+  readonly maxBufferSize: number;
+  readonly maxStorageBufferBindingSize: number;
+}
+
+/** WebGPU's spec defaults, what a device gets when nothing more is requested. */
+export const DEFAULT_GPU_LIMITS: GpuBufferLimits = { maxBufferSize: 256 * 2 ** 20, maxStorageBufferBindingSize: 128 * 2 ** 20 };
+
+/**
+ * onnxruntime-web on WebGPU. Not measurable on the bench machine (no GPU), so
+ * the defaults are estimates for a mid-range discrete GPU: about 4 TFLOP/s
+ * effective (HDRCNN needs 0.73 TFLOP per megapixel), 10 ms of dispatch per run
+ * (about 60 kernels), and 0.3 s for each new shape (shaders specialised per
+ * shape compile again). Pass measured values where known.
+ */
+export function webGpuCost(
+  limits: GpuBufferLimits = DEFAULT_GPU_LIMITS,
+  { perRun = 0.01, perPixel = 1.8e-7, perShape = 0.3 }: Partial<Pick<WindowCostModel, 'perRun' | 'perPixel' | 'perShape'>> = {},
+): WindowCostModel {
+  const largest = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+  return { name: 'onnxruntime-web (webgpu)', perRun, perPixel, perShape, maxWindowPixels: Math.floor(largest / LARGEST_TENSOR_BYTES_PER_PIXEL) };
+}
+
+/**
+ * For a backend that says nothing about itself: windows never grow past the
+ * default tile's (320² with its margins), so memory stays what it was before
+ * windows could merge; merging still saves runs below that size.
+ */
+export const UNKNOWN_BACKEND_COST: WindowCostModel = {
+  name: 'unknown backend',
+  perRun: 0.01,
+  perPixel: 1e-6,
+  perShape: 0.01,
+  maxWindowPixels: 320 * 320,
+};
