@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
  * Sections: inference, cost (window cost models), tiling, scale, browser (the engine page in Chromium).
- * `node dist-cli/bench/bench.js [section…]` runs only the named sections.
+ * `node dist-cli/bench/bench.js [section…] [image filter…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
 import { createOrtNodeBackend } from '../src/runtime/ort-node';
@@ -13,15 +13,20 @@ import { benchScale } from './scale';
 import { benchWindowCost } from './window-cost';
 import { benchImages, benchTiling } from './tiling';
 
+const SECTIONS = ['inference', 'cost', 'tiling', 'scale', 'browser'];
+
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  // Words that are no section name filter the tiling section's images (e.g. `tiling img_002 night`).
+  const args = process.argv.slice(2);
+  const wanted = args.filter((a) => SECTIONS.includes(a));
+  const filters = args.filter((a) => !SECTIONS.includes(a));
   const run = (name: string) => wanted.length === 0 || wanted.includes(name);
   console.log(`HDR Reconstruct benchmark — ${new Date().toISOString()}, node ${process.version}, ${require('node:os').cpus().length} cores`);
   if (run('inference')) benchInference();
   if (run('cost')) benchWindowCost();
   if (run('tiling')) {
     const model = new Uint8Array(readFileSync(benchModel(1)));
-    await benchTiling(() => createOrtNodeBackend(model), await benchImages(), DEFAULT_TILE_SETTINGS);
+    await benchTiling(() => createOrtNodeBackend(model), await benchImages(filters), DEFAULT_TILE_SETTINGS);
   }
   if (run('scale')) await benchScale();
   if (run('browser')) await benchBrowser();

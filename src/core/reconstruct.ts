@@ -6,19 +6,18 @@
  *
  * Tiles whose core has no pixel inside the highlight mask are never sent to
  * the network: their output is `x²` exactly (HDRCNN.md), whatever it would say.
- * A first pass over the image finds the highlights' 32-pixel blocks, so the
- * windows can be chosen by cost before any runs ({@link planRuns}): tiles that
- * share a merged window are written from its one run.
+ * The network's windows are chosen by cost before any run
+ * (reconstruction-plan.ts): one window may write parts of several tiles, and
+ * a tile whose parts lie in several windows is written when its last one has run.
  */
 import type { InferenceBackend } from './backend';
 import { throwIfCancelled, type Cancellation } from './cancellation';
 import { blendSample, checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, type HdrcnnSettings } from './hdrcnn';
 import { createRgbImage, type RgbImage } from './image';
 import type { Rect } from './image';
-import { findHighlightBlocks, hotBounds, type HighlightBlocks } from './highlight-blocks';
-import { planRuns, type NetworkRun } from './run-plan';
-import { UNKNOWN_BACKEND_COST, type WindowCostModel } from './tile-cost';
-import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, roundUpTo32, type Tile, type TileSettings } from './tile-plan';
+import { planReconstruction } from './reconstruction-plan';
+import type { WindowCostModel } from './tile-cost';
+import { DEFAULT_TILE_SETTINGS, type TileSettings } from './tile-plan';
 import { readWindow, sourceRect, type ImagePatch } from './window';
 
 export interface ReconstructProgress {
@@ -32,7 +31,7 @@ export interface ReconstructProgress {
 export interface ReconstructOptions {
   readonly settings?: Partial<HdrcnnSettings>;
   readonly tiles?: TileSettings;
-  /** What windows cost; default: the backend's own model, else {@link UNKNOWN_BACKEND_COST}. */
+  /** What windows cost; default: the backend's own model, else a safe one (tile-cost.ts). */
   readonly cost?: WindowCostModel;
   readonly cancel?: Cancellation;
   readonly onProgress?: (progress: ReconstructProgress) => void;
@@ -93,55 +92,60 @@ function boundingRect(rects: readonly Rect[]): Rect {
   return { left, top, width: right - left, height: bottom - top };
 }
 
-/** Runs of a plan without merging: each tile with highlights on its own window (the fixed tiles, or the whole image). */
-function tileRuns(plan: readonly Tile[], blocks: HighlightBlocks): NetworkRun[] {
-  return plan.flatMap((tile, i) => (hotBounds(blocks, tile.core) ? [{ window: tile.window, tiles: [i] }] : []));
+/** Writes `piece` (a part of `image`'s area at `rect`) into `image`, which covers `area`. */
+function pasteInto(image: RgbImage, area: Rect, rect: Rect, piece: RgbImage): void {
+  pasteImage(image, { ...rect, left: rect.left - area.left, top: rect.top - area.top }, piece);
 }
 
 export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
   const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
   const { width, height } = source;
   const tileSettings = options.tiles ?? DEFAULT_TILE_SETTINGS;
-  const plan = planTiles(width, height, tileSettings);
-  const blocks = await findHighlightBlocks(source, settings, options.cancel);
-  const runs =
-    tileSettings.fitToHighlights === false
-      ? tileRuns(plan, blocks)
-      : planRuns(
-          plan.map((tile) => {
-            const highlights = hotBounds(blocks, tile.core);
-            return highlights && fitWindow(tile, highlights, tileSettings.margin);
-          }),
-          { width: roundUpTo32(width), height: roundUpTo32(height) },
-          options.cost ?? backend.cost ?? UNKNOWN_BACKEND_COST,
-        ).runs;
+  const { tiles, parts, plan } = await planReconstruction(source, backend, { settings, tiles: tileSettings, cost: options.cost, cancel: options.cancel });
   let [done, computed] = [0, 0];
-  const finish = async (patch: ImagePatch, core: Rect, net?: { window: Rect; logHdr: Float32Array }) => {
-    await sink.write(core, blendCore(patch, core, settings, net));
-    [done, computed] = [done + 1, computed + Number(net !== undefined)];
-    options.onProgress?.({ done, total: plan.length, computed });
+  const finish = async (core: Rect, pixels: RgbImage, fromNetwork: boolean) => {
+    await sink.write(core, pixels);
+    [done, computed] = [done + 1, computed + Number(fromNetwork)];
+    options.onProgress?.({ done, total: tiles.length, computed });
   };
   const read = async (rect: Rect): Promise<ImagePatch> => ({ rect, pixels: await source.read(rect), imageWidth: width, imageHeight: height });
-  for (const { window, tiles } of runs) {
+  // A tile whose parts are spread over several runs is assembled here until its last one has run.
+  const pending = new Map<number, number>();
+  for (const run of plan.runs) for (const p of run.parts) pending.set(parts[p].tile, (pending.get(parts[p].tile) ?? 0) + 1);
+  const assembling = new Map<number, RgbImage>();
+  const runs = [...plan.runs].sort((a, b) => a.window.top - b.window.top || a.window.left - b.window.left);
+  for (const { window, parts: mine } of runs) {
     throwIfCancelled(options.cancel);
-    const cores = tiles.map((t) => plan[t].core);
+    const touched = [...new Set(mine.map((p) => parts[p].tile))];
     // The cores' pixels outside the highlights are blended too, so the patch holds them as well as the window.
-    const patch = await read(boundingRect([sourceRect(window, width, height), ...cores]));
+    const patch = await read(boundingRect([sourceRect(window, width, height), ...touched.map((t) => tiles[t].core)]));
     throwIfCancelled(options.cancel);
     const net = { window, logHdr: await backend.run(readWindow(patch, window, settings)) };
-    throwIfCancelled(options.cancel);
-    for (const core of cores) {
+    for (const t of touched) {
       throwIfCancelled(options.cancel);
-      await finish(patch, core, net);
+      const { core } = tiles[t];
+      const own = mine.filter((p) => parts[p].tile === t);
+      const left = pending.get(t)! - own.length;
+      pending.set(t, left);
+      if (left === 0 && !assembling.has(t)) {
+        await finish(core, blendCore(patch, core, settings, net), true);
+        continue;
+      }
+      const out = assembling.get(t) ?? blendCore(patch, core, settings);
+      for (const p of own) pasteInto(out, core, parts[p].rect, blendCore(patch, parts[p].rect, settings, net));
+      if (left > 0) assembling.set(t, out);
+      else {
+        assembling.delete(t);
+        await finish(core, out, true);
+      }
     }
   }
-  const networked = new Set(runs.flatMap((r) => r.tiles));
-  for (const [t, { core }] of plan.entries()) {
-    if (networked.has(t)) continue;
+  for (const [t, { core }] of tiles.entries()) {
+    if (pending.has(t)) continue;
     throwIfCancelled(options.cancel);
-    await finish(await read(core), core);
+    await finish(core, blendCore(await read(core), core, settings), false);
   }
-  return { tiles: plan.length, computedTiles: computed, networkRuns: runs.length };
+  return { tiles: tiles.length, computedTiles: computed, networkRuns: plan.runs.length };
 }
 
 /** Copies `rect` of an in-memory image. */

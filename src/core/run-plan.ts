@@ -1,22 +1,24 @@
 /**
- * Which windows the network runs, chosen by cost (issue 15). Every tile whose
- * core holds highlights starts with its own fitted window; neighbouring
- * windows are merged, cheapest merge first, while one window costs less than
- * the two it replaces (overlapping margins are paid once, and each run's fixed
- * cost); one whole-image window is taken whenever it is cheapest and fits the
- * backend's memory. Windows stay on the 32-pixel grid, so every pixel a tile
- * writes still has its margin of context: a merged window holds the windows
- * it replaces. A variant with sides rounded up to multiples of 128 competes
- * too, so a backend that pays dearly for new shapes meets few of them.
+ * Which windows the network runs, chosen by cost (issue 15). The image is cut
+ * into parts (pieces of tile cores, as small as a few 32-pixel blocks); every
+ * part that holds highlights starts with its own fitted window, the
+ * highlights' blocks grown by the margin. Nearby windows are merged, the merge
+ * that saves most first, while one window costs less than the two it replaces
+ * (overlapping margins are paid once, and so is each run's fixed cost); one
+ * whole-image window is taken whenever it is cheapest and fits the backend's
+ * memory. Windows stay on the 32-pixel grid and a merged window holds the
+ * windows it replaces, so every highlight keeps its margin of context. A
+ * variant with sides rounded up to multiples of 128 competes too, so a backend
+ * that pays dearly for new shapes meets few of them.
  */
-import { planSeconds, type WindowCostModel, type WindowShape } from './tile-cost';
 import type { Rect } from './image';
+import { planSeconds, type WindowCostModel, type WindowShape } from './tile-cost';
 
-/** One run of the network and the tile cores written from its output. */
+/** One run of the network and the parts written from its output. */
 export interface NetworkRun {
   readonly window: Rect;
-  /** Indices into the tile plan, ascending. */
-  readonly tiles: readonly number[];
+  /** Indices into the planned parts, ascending. */
+  readonly parts: readonly number[];
 }
 
 export interface RunPlan {
@@ -27,6 +29,8 @@ export interface RunPlan {
 
 /** Grids that window sides snap to: the network's own, and a coarse one for fewer shapes. */
 const SHAPE_GRIDS = [32, 128];
+/** Windows further apart than this (pixels, on either axis) are never merged directly; chains of merges still can. */
+const MERGE_REACH = 128;
 
 const area = (r: Rect): number => r.width * r.height;
 const shapeKey = (r: WindowShape): string => `${r.width}x${r.height}`;
@@ -38,6 +42,10 @@ function union(a: Rect, b: Rect): Rect {
   const bottom = Math.max(a.top + a.height, b.top + b.height);
   return { left, top, width: right - left, height: bottom - top };
 }
+
+const near = (a: Rect, b: Rect): boolean =>
+  Math.max(a.left, b.left) - Math.min(a.left + a.width, b.left + b.width) <= MERGE_REACH &&
+  Math.max(a.top, b.top) - Math.min(a.top + a.height, b.top + b.height) <= MERGE_REACH;
 
 /** Grows `r` to sides that are multiples of `grid` (or the padded image's side), centred, inside the padded image. */
 function snap(r: Rect, grid: number, padded: WindowShape): Rect {
@@ -51,6 +59,42 @@ function snap(r: Rect, grid: number, padded: WindowShape): Rect {
   return { left, top, width, height };
 }
 
+/** A max-heap of candidate merges by saving. */
+class MergeHeap {
+  private readonly items: Array<{ saving: number; i: number; j: number }> = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(item: { saving: number; i: number; j: number }): void {
+    const h = this.items;
+    h.push(item);
+    for (let c = h.length - 1; c > 0; ) {
+      const p = (c - 1) >> 1;
+      if (h[p].saving >= h[c].saving) break;
+      [h[p], h[c]] = [h[c], h[p]];
+      c = p;
+    }
+  }
+  pop(): { saving: number; i: number; j: number } {
+    const h = this.items;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      for (let p = 0; ; ) {
+        const [l, r] = [2 * p + 1, 2 * p + 2];
+        let m = p;
+        if (l < h.length && h[l].saving > h[m].saving) m = l;
+        if (r < h.length && h[r].saving > h[m].saving) m = r;
+        if (m === p) break;
+        [h[p], h[m]] = [h[m], h[p]];
+        p = m;
+      }
+    }
+    return top;
+  }
+}
+
 /** Greedy merging: repeatedly the merge that saves most, until none saves anything. */
 function mergeRuns(start: NetworkRun[], model: WindowCostModel, grid: number, padded: WindowShape): NetworkRun[] {
   const fit = (r: Rect): Rect => {
@@ -61,49 +105,60 @@ function mergeRuns(start: NetworkRun[], model: WindowCostModel, grid: number, pa
   const shapes = new Map<string, number>();
   const count = (r: Rect, by: number) => shapes.set(shapeKey(r), (shapes.get(shapeKey(r)) ?? 0) + by);
   for (const r of runs) count(r!.window, 1);
-  for (;;) {
-    let best: { i: number; j: number; window: Rect; saving: number } | undefined;
-    for (let i = 0; i < runs.length; i++) {
-      const a = runs[i];
-      if (!a) continue;
-      for (let j = i + 1; j < runs.length; j++) {
-        const b = runs[j];
-        if (!b) continue;
-        const window = snap(union(a.window, b.window), grid, padded);
-        const pixelsSaved = area(a.window) + area(b.window) - area(window);
-        // Cheap rejections first: too large, or dearer even if it retired two shapes.
-        if (area(window) > model.maxWindowPixels) continue;
-        if (model.perRun + model.perPixel * pixelsSaved + 2 * model.perShape <= 0) continue;
-        // Shapes that stop or start being used by this merge.
-        const [ka, kb, km] = [shapeKey(a.window), shapeKey(b.window), shapeKey(window)];
-        const left = (k: string) => (shapes.get(k) ?? 0) - (k === ka ? 1 : 0) - (k === kb ? 1 : 0) + (k === km ? 1 : 0);
-        const shapeChange = [...new Set([ka, kb, km])].reduce((n, k) => n + Number(left(k) > 0) - Number((shapes.get(k) ?? 0) > 0), 0);
-        const saving = model.perRun + model.perPixel * pixelsSaved - model.perShape * shapeChange;
-        if (saving > 0 && (!best || saving > best.saving)) best = { i, j, window, saving };
-      }
+  /** What merging runs i and j saves now (seconds; ≤ 0: not worth it), and the merged window. */
+  const saving = (i: number, j: number): { saving: number; window: Rect } => {
+    const [a, b] = [runs[i]!.window, runs[j]!.window];
+    const window = snap(union(a, b), grid, padded);
+    const pixelsSaved = area(a) + area(b) - area(window);
+    // Cheap rejections first: too large, or dearer even if it retired two shapes.
+    if (area(window) > model.maxWindowPixels) return { saving: 0, window };
+    if (model.perRun + model.perPixel * pixelsSaved + 2 * model.perShape <= 0) return { saving: 0, window };
+    const [ka, kb, km] = [shapeKey(a), shapeKey(b), shapeKey(window)];
+    const after = (k: string) => (shapes.get(k) ?? 0) - Number(k === ka) - Number(k === kb) + Number(k === km);
+    const shapeChange = [...new Set([ka, kb, km])].reduce((n, k) => n + Number(after(k) > 0) - Number((shapes.get(k) ?? 0) > 0), 0);
+    return { saving: model.perRun + model.perPixel * pixelsSaved - model.perShape * shapeChange, window };
+  };
+  const heap = new MergeHeap();
+  const offer = (i: number, j: number) => {
+    if (!near(runs[i]!.window, runs[j]!.window)) return;
+    const s = saving(i, j).saving;
+    if (s > 0) heap.push({ saving: s, i, j });
+  };
+  for (let i = 0; i < runs.length; i++) for (let j = i + 1; j < runs.length; j++) offer(i, j);
+  while (heap.size > 0) {
+    const { saving: offered, i, j } = heap.pop();
+    if (!runs[i] || !runs[j]) continue;
+    const now = saving(i, j);
+    if (now.saving <= 0) continue;
+    // Shape counts moved since it was offered: offer it again at what it saves now.
+    if (now.saving < offered - 1e-12) {
+      heap.push({ saving: now.saving, i, j });
+      continue;
     }
-    if (!best) return runs.filter((r): r is NetworkRun => r !== undefined);
-    const [a, b] = [runs[best.i]!, runs[best.j]!];
+    const [a, b] = [runs[i]!, runs[j]!];
     count(a.window, -1);
     count(b.window, -1);
-    count(best.window, 1);
-    runs[best.i] = { window: best.window, tiles: [...a.tiles, ...b.tiles].sort((x, y) => x - y) };
-    runs[best.j] = undefined;
+    count(now.window, 1);
+    runs[j] = undefined;
+    runs[i] = undefined;
+    const k = runs.push({ window: now.window, parts: [...a.parts, ...b.parts].sort((x, y) => x - y) }) - 1;
+    for (let o = 0; o < k; o++) if (runs[o]) offer(o, k);
   }
+  return runs.filter((r): r is NetworkRun => r !== undefined);
 }
 
 /**
- * The cheapest runs for `fitted` windows (one per tile whose core holds
- * highlights, undefined for the others) over an image padded to `padded`.
+ * The cheapest runs for `fitted` windows (one per part that holds highlights,
+ * undefined for the others) over an image padded to `padded`.
  */
 export function planRuns(fitted: ReadonlyArray<Rect | undefined>, padded: WindowShape, model: WindowCostModel): RunPlan {
-  const start = fitted.flatMap((window, i) => (window ? [{ window, tiles: [i] }] : []));
+  const start = fitted.flatMap((window, i) => (window ? [{ window, parts: [i] }] : []));
   if (start.length === 0) return { runs: [], seconds: 0 };
   const candidates = SHAPE_GRIDS.map((grid) => mergeRuns(start, model, grid, padded));
   if (padded.width * padded.height <= model.maxWindowPixels) {
     const whole = { left: 0, top: 0, width: padded.width, height: padded.height };
     // First, so that it wins ties: the whole image has no seams.
-    candidates.unshift([{ window: whole, tiles: start.map((r) => r.tiles[0]) }]);
+    candidates.unshift([{ window: whole, parts: start.map((r) => r.parts[0]) }]);
   }
   return candidates
     .map((runs) => ({ runs, seconds: planSeconds(model, runs.map((r) => r.window)) }))

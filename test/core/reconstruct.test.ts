@@ -19,7 +19,7 @@ function constantBackend(): InferenceBackend & { calls: PlanarTile[] } {
   };
 }
 
-/** Nothing to gain from merging, and no whole-image window for images past 128²: one run per tile with highlights. */
+/** Nothing to gain from merging, and no whole-image window for images past 128²: one run per part with highlights. */
 const NO_MERGING: WindowCostModel = { name: 'no merging', perRun: 0, perPixel: 0, perShape: 0, maxWindowPixels: 128 * 128 };
 
 function gradient(width: number, height: number, max: number): RgbImage {
@@ -56,8 +56,7 @@ describe('reconstruct', () => {
     const cancel = { aborted: false };
     const seen: number[] = [];
     const run = reconstruct(image, backend, {
-      tiles: { tileSize: 64, margin: 32 },
-      cost: NO_MERGING,
+      tiles: { tileSize: 64, margin: 32, fitToHighlights: false }, // one run per tile
       cancel,
       onProgress: ({ done }) => {
         seen.push(done);
@@ -86,15 +85,17 @@ describe('tiled against whole-image inference (fixture weights)', () => {
 
   // Bounds from measurements on this image (bench prints the same for full-width weights).
   it.each([
-    ['one run per tile', { ...NO_MERGING, maxWindowPixels: 320 * 256 }],
-    ['merged windows', { ...UNKNOWN_BACKEND_COST, perRun: 1, maxWindowPixels: 320 * 256 }],
-  ] as Array<[string, WindowCostModel]>)('agrees within the seam bound on a 384×256 image in 320-pixel windows: %s', async (name, cost) => {
+    ['fixed tiles', true, NO_MERGING],
+    ['unmerged parts', false, NO_MERGING],
+    ['merged windows', false, { ...UNKNOWN_BACKEND_COST, perRun: 1, maxWindowPixels: 320 * 256 }],
+  ] as Array<[string, boolean, WindowCostModel]>)('agrees within the seam bound on a 384×256 image, margin 128: %s', async (name, fixed, cost) => {
     const image = mirrorTile(await fixtureInput(), 4, 4);
     const whole = await reconstruct(image, backend, { tiles: wholeImageSettings(image.width, image.height) });
-    const tiled = await reconstruct(image, backend, { tiles: { tileSize: 64, margin: 128 }, cost });
+    const tiled = await reconstruct(image, backend, { tiles: { tileSize: 64, margin: 128, fitToHighlights: !fixed }, cost });
     expect(tiled.networkRuns).toBeGreaterThan(1);
-    if (name === 'merged windows') expect(tiled.networkRuns).toBeLessThan(tiled.computedTiles);
-    else expect(tiled.networkRuns).toBe(tiled.computedTiles);
+    // Fixed tiles run once each; unmerged parts are smaller than tiles; merged windows serve several tiles.
+    const runsAgainstTiles = { 'fixed tiles': 0, 'unmerged parts': 1, 'merged windows': -1 }[name];
+    expect(Math.sign(tiled.networkRuns - tiled.computedTiles)).toBe(runsAgainstTiles);
     const { median, p99 } = seamErrors(tiled.image, whole.image, image);
     expect(median).toBeLessThan(0.01);
     expect(p99).toBeLessThan(0.05);

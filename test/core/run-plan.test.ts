@@ -60,12 +60,12 @@ describe('planRuns', () => {
     const windows = fitted(w, h, TILES, spots);
     const plan = planRuns(windows, { width: roundUpTo32(w), height: roundUpTo32(h) }, m);
     const writes = new Array<number>(windows.length).fill(0);
-    for (const { window, tiles } of plan.runs) {
+    for (const { window, parts } of plan.runs) {
       for (const v of [window.left, window.top, window.width, window.height]) expect(v % 32).toBe(0);
       expect(window.left + window.width).toBeLessThanOrEqual(roundUpTo32(w));
       expect(window.top + window.height).toBeLessThanOrEqual(roundUpTo32(h));
       expect(window.width * window.height).toBeLessThanOrEqual(m.maxWindowPixels);
-      for (const t of tiles) {
+      for (const t of parts) {
         writes[t]++;
         expect(contains(window, windows[t]!)).toBe(true);
       }
@@ -84,20 +84,24 @@ describe('planRuns', () => {
     const windows = [{ left: 0, top: 0, width: 96, height: 96 }, { left: 64, top: 0, width: 96, height: 96 }];
     const padded = { width: 1024, height: 1024 };
     const merged = planRuns(windows, padded, model({ perRun: 0.01, perPixel: 1e-6 }));
-    expect(merged.runs).toEqual([{ window: { left: 0, top: 0, width: 160, height: 96 }, tiles: [0, 1] }]);
+    expect(merged.runs).toEqual([{ window: { left: 0, top: 0, width: 160, height: 96 }, parts: [0, 1] }]);
     expect(merged.seconds).toBeCloseTo(0.01 + 160 * 96 * 1e-6, 12);
   });
 
-  it('keeps distant windows apart when the gap costs more than a run', () => {
-    // 416 columns apart: a merge would add 416·96 = 39936 pixels (0.040 s) to save one run (0.01 s).
-    const windows = [{ left: 0, top: 0, width: 96, height: 96 }, { left: 512, top: 0, width: 96, height: 96 }];
+  it('keeps nearby windows apart when the gap costs more than a run, and never merges across more than 128 pixels', () => {
+    // 96 columns apart: a merge would add 96·96 = 9216 pixels (0.0092 s) to save one run (0.005 s).
+    const windows = [{ left: 0, top: 0, width: 96, height: 96 }, { left: 192, top: 0, width: 96, height: 96 }];
     const padded = { width: 1024, height: 1024 };
-    const apart = planRuns(windows, padded, model({ perRun: 0.01, perPixel: 1e-6 }));
+    const apart = planRuns(windows, padded, model({ perRun: 0.005, perPixel: 1e-6 }));
     expect(apart.runs.map((r) => r.window)).toEqual(windows);
-    expect(apart.seconds).toBeCloseTo(2 * 0.01 + 2 * 96 * 96 * 1e-6, 12);
-    // With a run costing 0.05 s the same merge pays: 0.05 > 0.040.
-    const together = planRuns(windows, padded, model({ perRun: 0.05, perPixel: 1e-6 }));
-    expect(together.runs.map((r) => r.window)).toEqual([{ left: 0, top: 0, width: 608, height: 96 }]);
+    expect(apart.seconds).toBeCloseTo(2 * 0.005 + 2 * 96 * 96 * 1e-6, 12);
+    // With a run costing 0.01 s the same merge pays: 0.01 > 0.0092.
+    const together = planRuns(windows, padded, model({ perRun: 0.01, perPixel: 1e-6 }));
+    expect(together.runs.map((r) => r.window)).toEqual([{ left: 0, top: 0, width: 288, height: 96 }]);
+    // 256 columns apart (192 once sides are rounded to 128): out of reach, however dear a run.
+    const far = [windows[0], { ...windows[1], left: 352 }];
+    const noWhole = model({ perRun: 10, perPixel: 1e-6, maxWindowPixels: 512 * 512 });
+    expect(planRuns(far, padded, noWhole).runs.map((r) => r.window)).toEqual(far);
   });
 
   it('takes one whole-image window when it is cheapest, and not when it does not fit', () => {
@@ -105,7 +109,7 @@ describe('planRuns', () => {
     const windows = fitted(1024, 768, TILES, [{ left: 0, top: 0, width: 1024, height: 768 }]);
     const padded = { width: 1024, height: 768 };
     const whole = planRuns(windows, padded, ortNodeCost());
-    expect(whole.runs).toEqual([{ window: { left: 0, top: 0, ...padded }, tiles: windows.map((_, i) => i) }]);
+    expect(whole.runs).toEqual([{ window: { left: 0, top: 0, ...padded }, parts: windows.map((_, i) => i) }]);
     const budget = 400 * 400;
     const bounded = planRuns(windows, padded, { ...ortNodeCost(), maxWindowPixels: budget });
     expect(bounded.runs.length).toBeGreaterThan(1);
