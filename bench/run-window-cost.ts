@@ -5,7 +5,8 @@
  *     size, interleaved (alternately up and down the list, so a busy spell on a
  *     shared machine does not land on one size), on one session warmed first on
  *     a window larger than all of them: the session's start and the growth of
- *     its memory arena are paid once per session, not per shape;
+ *     its memory arena are paid once per session, not per shape; also the CPU
+ *     time (all threads) of each repeat, which a busy machine changes less;
  *   node run-window-cost.js memory <model.onnx> <w>x<h>
  *     peak RSS after creating the onnxruntime-node session, and after one run.
  * Prints one JSON line.
@@ -18,11 +19,17 @@ import { peakRssMiB } from './stats';
 
 const parseSize = (s: string): [number, number] => s.split('x').map(Number) as [number, number];
 
+/** CPU seconds (all threads) of every run so far, per size, beside the wall times. */
+const cpuSeconds = new Map<string, number[]>();
+
 async function seconds(backend: InferenceBackend, width: number, height: number): Promise<number> {
   // Values around the highlight threshold, like the windows the planner sends.
   const data = Float32Array.from({ length: 3 * width * height }, (_, i) => 0.8 + 0.2 * (((i * 7919) % 1000) / 1000));
-  const start = performance.now();
+  const [start, cpu] = [performance.now(), process.cpuUsage()];
   await backend.run({ width, height, data });
+  const { user, system } = process.cpuUsage(cpu);
+  const key = `${width}x${height}`;
+  cpuSeconds.set(key, [...(cpuSeconds.get(key) ?? []), (user + system) / 1e6]);
   return (performance.now() - start) / 1000;
 }
 
@@ -48,7 +55,7 @@ async function main(): Promise<void> {
   for (let r = 0; r < Number(rounds); r++) {
     for (const row of r % 2 ? [...rows].reverse() : rows) row.repeats.push(await seconds(backend, row.width, row.height));
   }
-  console.log(JSON.stringify(rows));
+  console.log(JSON.stringify(rows.map((r) => ({ ...r, cpu: cpuSeconds.get(`${r.width}x${r.height}`)!.slice(1) }))));
 }
 
 main().then(

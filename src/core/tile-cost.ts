@@ -37,28 +37,39 @@ export function planSeconds(model: WindowCostModel, windows: readonly WindowShap
 }
 
 /**
- * onnxruntime-node's CPU working set grows with the window: measured peak RSS
- * per pixel of window with full-width weights (bench "cost", memory rows).
+ * onnxruntime-node's CPU working set grows with the window: peak RSS per pixel
+ * of window with full-width weights (bench "cost": 1305 bytes between 512² and
+ * 1024×512, above the session's own 570 MiB), rounded up.
  */
-export const ORT_NODE_BYTES_PER_PIXEL = 2600;
+export const ORT_NODE_BYTES_PER_PIXEL = 1400;
 
-/** Default RAM for the network's working set on the CPU: keeps a whole 1024×768 frame (about 2 GB) in reach. */
+/** Default RAM for the network's working set on the CPU: windows up to about 1.9 megapixels. */
 export const ORT_NODE_MEMORY_BUDGET = 2.5 * 2 ** 30;
 
-/** onnxruntime-node, CPU, 2 threads on the bench machine (2 cores), full-width weights. */
+/**
+ * onnxruntime-node, CPU, 2 threads on the bench machine (2 cores), full-width
+ * weights: 3.2 µs a pixel (the fastest of interleaved repeats, 96² to 640×480,
+ * agrees with 2.5 s for a 1024×768 frame); a run's own cost is lost in the
+ * noise of a shared machine (under 10 ms); a new shape after the arena has grown
+ * costs little, 0.02 s is kept so that equal plans prefer fewer shapes.
+ */
 export function ortNodeCost(memoryBytes = ORT_NODE_MEMORY_BUDGET): WindowCostModel {
   return {
     name: 'onnxruntime-node (cpu)',
-    perRun: 0.012,
-    perPixel: 3.1e-6,
+    perRun: 0.005,
+    perPixel: 3.2e-6,
     perShape: 0.02,
     maxWindowPixels: Math.floor(memoryBytes / ORT_NODE_BYTES_PER_PIXEL),
   };
 }
 
-/** onnxruntime-web on WASM (2 threads), full-width weights: no memory budget past the default tile's. */
-export function ortWasmCost(maxWindowPixels = 512 * 512): WindowCostModel {
-  return { name: 'onnxruntime-web (wasm)', perRun: 0.05, perPixel: 2.2e-5, perShape: 0.1, maxWindowPixels };
+/**
+ * onnxruntime-web on WASM, 2 threads, full-width weights: about 18 µs a pixel
+ * (14.3 s for 1024×768 in the inference bench; 17 µs at 160²–256² in "cost").
+ * Memory: windows no larger than 1024² (WASM's 4 GB address space).
+ */
+export function ortWasmCost(maxWindowPixels = 1024 * 1024): WindowCostModel {
+  return { name: 'onnxruntime-web (wasm)', perRun: 0.02, perPixel: 1.8e-5, perShape: 0.1, maxWindowPixels };
 }
 
 /**
