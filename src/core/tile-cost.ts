@@ -48,10 +48,11 @@ export const ORT_NODE_MEMORY_BUDGET = 2.5 * 2 ** 30;
 
 /**
  * onnxruntime-node, CPU, 2 threads on the bench machine (2 cores), full-width
- * weights: 3.2 µs a pixel (the fastest of interleaved repeats, 96² to 640×480,
- * agrees with 2.5 s for a 1024×768 frame); a run's own cost is lost in the
- * noise of a shared machine (under 10 ms); a new shape after the arena has grown
- * costs little, 0.02 s is kept so that equal plans prefer fewer shapes.
+ * weights: 3.2 µs a pixel and about 5 ms a run (repeats of 96² to 640×480 in
+ * "cost", wall time on a quiet spell and CPU time over the threads on a busy
+ * one: 3.1–3.5 µs, 4 ms; 2.5 s for a 1024×768 frame). A new shape, once the
+ * arena has grown, costs too little to measure here; 0.02 s is kept so that
+ * otherwise equal plans prefer fewer shapes.
  */
 export function ortNodeCost(memoryBytes = ORT_NODE_MEMORY_BUDGET): WindowCostModel {
   return {
@@ -64,12 +65,13 @@ export function ortNodeCost(memoryBytes = ORT_NODE_MEMORY_BUDGET): WindowCostMod
 }
 
 /**
- * onnxruntime-web on WASM, 2 threads, full-width weights: about 18 µs a pixel
- * (14.3 s for 1024×768 in the inference bench; 17 µs at 160²–256² in "cost").
- * Memory: windows no larger than 1024² (WASM's 4 GB address space).
+ * onnxruntime-web on WASM, 2 threads, full-width weights: about 17 µs a pixel
+ * and 0.1 s a run (CPU time over the threads, 96² to 320², in "cost"; 14.3 s
+ * for 1024×768 in the inference bench). Memory: windows no larger than 1024²
+ * (WASM's 4 GB address space).
  */
 export function ortWasmCost(maxWindowPixels = 1024 * 1024): WindowCostModel {
-  return { name: 'onnxruntime-web (wasm)', perRun: 0.02, perPixel: 1.8e-5, perShape: 0.1, maxWindowPixels };
+  return { name: 'onnxruntime-web (wasm)', perRun: 0.1, perPixel: 1.7e-5, perShape: 0.1, maxWindowPixels };
 }
 
 /**
