@@ -59,9 +59,10 @@ export async function benchImages(filters: string[] = [], clipLevels = CLIP_LEVE
     const dir = path.join(SHARED, 'hdr-scenes', group);
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.exr')).sort()) {
-      if (!wanted(`${group}/${f}`)) continue;
+      const names = clipLevels.map((clip) => [clip, `${group}/${f} @${clip * 100}%`] as const).filter(([, name]) => wanted(name));
+      if (names.length === 0) continue;
       const scene = readExr(path.join(dir, f));
-      for (const clip of clipLevels) images.push({ name: `${group}/${f} @${clip * 100}%`, image: exposeTo8bit(scene, clip) });
+      for (const [clip, name] of names) images.push({ name, image: exposeTo8bit(scene, clip) });
     }
   }
   return images;

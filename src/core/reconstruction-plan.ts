@@ -28,7 +28,7 @@ export interface ReconstructionPlan {
   readonly plan: RunPlan;
 }
 
-/** Part sides tried, smallest first: small parts fit irregular highlights closely. */
+/** Part sides tried below the tile's own. */
 const PART_SIDES = [32, 64, 128, 256];
 /** The most parts with highlights the planner weighs (its work grows with their square). */
 const MAX_HOT_PARTS = 1200;
@@ -46,13 +46,12 @@ function cutParts(tiles: readonly Tile[], side: number): Part[] {
   });
 }
 
-/** The smallest parts with at most {@link MAX_HOT_PARTS} holding highlights; whole cores past that. */
-function chooseParts(tiles: readonly Tile[], blocks: HighlightBlocks): Part[] {
-  for (const side of PART_SIDES) {
-    const parts = cutParts(tiles, side);
-    if (parts.filter((p) => hotBounds(blocks, p.rect)).length <= MAX_HOT_PARTS) return parts;
-  }
-  return tiles.map(({ core }, tile) => ({ tile, rect: core }));
+/** Part cuttings the planner weighs: each side up to the tile's, while at most {@link MAX_HOT_PARTS} hold highlights. */
+function partCuttings(tiles: readonly Tile[], blocks: HighlightBlocks, tileSize: number): Part[][] {
+  const cuttings = PART_SIDES.filter((side) => side < tileSize)
+    .map((side) => cutParts(tiles, side))
+    .filter((parts) => parts.filter((p) => hotBounds(blocks, p.rect)).length <= MAX_HOT_PARTS);
+  return [...cuttings, tiles.map(({ core }, tile) => ({ tile, rect: core }))];
 }
 
 export interface PlanOptions {
@@ -78,10 +77,14 @@ export async function planReconstruction(
     return { tiles, parts, plan: { runs, seconds: planSeconds(cost, runs.map((r) => r.window)) } };
   }
   const padded = { left: 0, top: 0, width: roundUpTo32(width), height: roundUpTo32(height) };
-  const parts = chooseParts(tiles, blocks);
-  const fitted = parts.map((p) => {
-    const highlights = hotBounds(blocks, p.rect);
-    return highlights && fitWindow({ window: padded, core: p.rect }, highlights, options.tiles.margin);
-  });
-  return { tiles, parts, plan: planRuns(fitted, padded, cost) };
+  // Small parts fit irregular highlights closely, large ones merge into fewer shapes: the cheapest plan wins.
+  return partCuttings(tiles, blocks, options.tiles.tileSize)
+    .map((parts) => {
+      const fitted = parts.map((p) => {
+        const highlights = hotBounds(blocks, p.rect);
+        return highlights && fitWindow({ window: padded, core: p.rect }, highlights, options.tiles.margin);
+      });
+      return { tiles, parts, plan: planRuns(fitted, padded, cost) };
+    })
+    .reduce((best, c) => (c.plan.seconds < best.plan.seconds ? c : best));
 }

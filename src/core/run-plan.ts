@@ -8,8 +8,10 @@
  * whole-image window is taken whenever it is cheapest and fits the backend's
  * memory. Windows stay on the 32-pixel grid and a merged window holds the
  * windows it replaces, so every highlight keeps its margin of context. A
- * variant with sides rounded up to multiples of 128 competes too, so a backend
- * that pays dearly for new shapes meets few of them.
+ * variant with sides rounded up to multiples of 128 competes too, with and
+ * without weighing shapes in each merge; the whole plan's cost, shapes
+ * included, picks among them, so a backend that pays dearly for new shapes
+ * meets few of them.
  */
 import type { Rect } from './image';
 import { planSeconds, type WindowCostModel, type WindowShape } from './tile-cost';
@@ -33,7 +35,6 @@ const SHAPE_GRIDS = [32, 128];
 const MERGE_REACH = 128;
 
 const area = (r: Rect): number => r.width * r.height;
-const shapeKey = (r: WindowShape): string => `${r.width}x${r.height}`;
 
 function union(a: Rect, b: Rect): Rect {
   const left = Math.min(a.left, b.left);
@@ -42,6 +43,8 @@ function union(a: Rect, b: Rect): Rect {
   const bottom = Math.max(a.top + a.height, b.top + b.height);
   return { left, top, width: right - left, height: bottom - top };
 }
+
+const shapeKey = (r: WindowShape): string => `${r.width}x${r.height}`;
 
 const near = (a: Rect, b: Rect): boolean =>
   Math.max(a.left, b.left) - Math.min(a.left + a.width, b.left + b.width) <= MERGE_REACH &&
@@ -59,13 +62,20 @@ function snap(r: Rect, grid: number, padded: WindowShape): Rect {
   return { left, top, width, height };
 }
 
+interface Merge {
+  readonly saving: number;
+  readonly i: number;
+  readonly j: number;
+  readonly window: Rect;
+}
+
 /** A max-heap of candidate merges by saving. */
 class MergeHeap {
-  private readonly items: Array<{ saving: number; i: number; j: number }> = [];
+  private readonly items: Merge[] = [];
   get size(): number {
     return this.items.length;
   }
-  push(item: { saving: number; i: number; j: number }): void {
+  push(item: Merge): void {
     const h = this.items;
     h.push(item);
     for (let c = h.length - 1; c > 0; ) {
@@ -75,7 +85,7 @@ class MergeHeap {
       c = p;
     }
   }
-  pop(): { saving: number; i: number; j: number } {
+  pop(): Merge {
     const h = this.items;
     const top = h[0];
     const last = h.pop()!;
@@ -95,8 +105,14 @@ class MergeHeap {
   }
 }
 
-/** Greedy merging: repeatedly the merge that saves most, until none saves anything. */
-function mergeRuns(start: NetworkRun[], model: WindowCostModel, grid: number, padded: WindowShape): NetworkRun[] {
+/**
+ * Greedy merging: repeatedly the merge that saves most, until none saves
+ * anything. With `countShapes`, a merge also pays for a shape it adds and
+ * earns for one it retires; without, shapes are left to the choice between
+ * plans (counted per merge, a first merge to a new shape looks dear even where
+ * later merges would reuse it), so both compete.
+ */
+function mergeRuns(start: NetworkRun[], model: WindowCostModel, grid: number, padded: WindowShape, countShapes: boolean): NetworkRun[] {
   const fit = (r: Rect): Rect => {
     const snapped = snap(r, grid, padded);
     return area(snapped) <= model.maxWindowPixels ? snapped : r;
@@ -105,43 +121,40 @@ function mergeRuns(start: NetworkRun[], model: WindowCostModel, grid: number, pa
   const shapes = new Map<string, number>();
   const count = (r: Rect, by: number) => shapes.set(shapeKey(r), (shapes.get(shapeKey(r)) ?? 0) + by);
   for (const r of runs) count(r!.window, 1);
-  /** What merging runs i and j saves now (seconds; ≤ 0: not worth it), and the merged window. */
-  const saving = (i: number, j: number): { saving: number; window: Rect } => {
-    const [a, b] = [runs[i]!.window, runs[j]!.window];
-    const window = snap(union(a, b), grid, padded);
-    const pixelsSaved = area(a) + area(b) - area(window);
-    // Cheap rejections first: too large, or dearer even if it retired two shapes.
-    if (area(window) > model.maxWindowPixels) return { saving: 0, window };
-    if (model.perRun + model.perPixel * pixelsSaved + 2 * model.perShape <= 0) return { saving: 0, window };
-    const [ka, kb, km] = [shapeKey(a), shapeKey(b), shapeKey(window)];
+  /** Shapes in use after replacing a and b by m, minus those in use now. */
+  const shapeChange = (a: Rect, b: Rect, m: Rect): number => {
+    const [ka, kb, km] = [shapeKey(a), shapeKey(b), shapeKey(m)];
     const after = (k: string) => (shapes.get(k) ?? 0) - Number(k === ka) - Number(k === kb) + Number(k === km);
-    const shapeChange = [...new Set([ka, kb, km])].reduce((n, k) => n + Number(after(k) > 0) - Number((shapes.get(k) ?? 0) > 0), 0);
-    return { saving: model.perRun + model.perPixel * pixelsSaved - model.perShape * shapeChange, window };
+    return [...new Set([ka, kb, km])].reduce((n, k) => n + Number(after(k) > 0) - Number((shapes.get(k) ?? 0) > 0), 0);
   };
+  const saving = (a: Rect, b: Rect, m: Rect): number =>
+    model.perRun + model.perPixel * (area(a) + area(b) - area(m)) - (countShapes ? model.perShape * shapeChange(a, b, m) : 0);
   const heap = new MergeHeap();
   const offer = (i: number, j: number) => {
-    if (!near(runs[i]!.window, runs[j]!.window)) return;
-    const s = saving(i, j).saving;
-    if (s > 0) heap.push({ saving: s, i, j });
+    const [a, b] = [runs[i]!.window, runs[j]!.window];
+    if (!near(a, b)) return;
+    const window = snap(union(a, b), grid, padded);
+    if (area(window) > model.maxWindowPixels) return;
+    const s = saving(a, b, window);
+    if (s > 0) heap.push({ saving: s, i, j, window });
   };
   for (let i = 0; i < runs.length; i++) for (let j = i + 1; j < runs.length; j++) offer(i, j);
   while (heap.size > 0) {
-    const { saving: offered, i, j } = heap.pop();
-    if (!runs[i] || !runs[j]) continue;
-    const now = saving(i, j);
-    if (now.saving <= 0) continue;
-    // Shape counts moved since it was offered: offer it again at what it saves now.
-    if (now.saving < offered - 1e-12) {
-      heap.push({ saving: now.saving, i, j });
+    const merge = heap.pop();
+    const [a, b] = [runs[merge.i], runs[merge.j]];
+    if (!a || !b) continue;
+    // Shape counts may have moved since the merge was offered: offer it again at what it saves now.
+    const now = saving(a.window, b.window, merge.window);
+    if (now <= 0) continue;
+    if (now < merge.saving - 1e-12) {
+      heap.push({ ...merge, saving: now });
       continue;
     }
-    const [a, b] = [runs[i]!, runs[j]!];
     count(a.window, -1);
     count(b.window, -1);
-    count(now.window, 1);
-    runs[j] = undefined;
-    runs[i] = undefined;
-    const k = runs.push({ window: now.window, parts: [...a.parts, ...b.parts].sort((x, y) => x - y) }) - 1;
+    count(merge.window, 1);
+    runs[merge.i] = runs[merge.j] = undefined;
+    const k = runs.push({ window: merge.window, parts: [...a.parts, ...b.parts].sort((x, y) => x - y) }) - 1;
     for (let o = 0; o < k; o++) if (runs[o]) offer(o, k);
   }
   return runs.filter((r): r is NetworkRun => r !== undefined);
@@ -154,7 +167,7 @@ function mergeRuns(start: NetworkRun[], model: WindowCostModel, grid: number, pa
 export function planRuns(fitted: ReadonlyArray<Rect | undefined>, padded: WindowShape, model: WindowCostModel): RunPlan {
   const start = fitted.flatMap((window, i) => (window ? [{ window, parts: [i] }] : []));
   if (start.length === 0) return { runs: [], seconds: 0 };
-  const candidates = SHAPE_GRIDS.map((grid) => mergeRuns(start, model, grid, padded));
+  const candidates = SHAPE_GRIDS.flatMap((grid) => [false, true].map((shapes) => mergeRuns(start, model, grid, padded, shapes)));
   if (padded.width * padded.height <= model.maxWindowPixels) {
     const whole = { left: 0, top: 0, width: padded.width, height: padded.height };
     // First, so that it wins ties: the whole image has no seams.

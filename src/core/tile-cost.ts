@@ -50,16 +50,16 @@ export const ORT_NODE_MEMORY_BUDGET = 2.5 * 2 ** 30;
  * onnxruntime-node, CPU, 2 threads on the bench machine (2 cores), full-width
  * weights: 3.2 µs a pixel and about 5 ms a run (repeats of 96² to 640×480 in
  * "cost", wall time on a quiet spell and CPU time over the threads on a busy
- * one: 3.1–3.5 µs, 4 ms; 2.5 s for a 1024×768 frame). A new shape, once the
- * arena has grown, costs too little to measure here; 0.02 s is kept so that
- * otherwise equal plans prefer fewer shapes.
+ * one: 3.1–3.5 µs, 4 ms; 2.5 s for a 1024×768 frame). A shape's first run,
+ * once the session's arena has grown, costs about 0.03 s more CPU time over
+ * the threads than a repeat (median over those sizes).
  */
 export function ortNodeCost(memoryBytes = ORT_NODE_MEMORY_BUDGET): WindowCostModel {
   return {
     name: 'onnxruntime-node (cpu)',
     perRun: 0.005,
     perPixel: 3.2e-6,
-    perShape: 0.02,
+    perShape: 0.03,
     maxWindowPixels: Math.floor(memoryBytes / ORT_NODE_BYTES_PER_PIXEL),
   };
 }
