@@ -50,11 +50,12 @@ export async function benchImages(filters: string[] = [], clipLevels = CLIP_LEVE
   const samples = path.join(SHARED, 'samples');
   if (existsSync(samples)) {
     for (const f of readdirSync(samples).filter((f) => f.endsWith('.png')).sort()) {
-      if (!wanted(`samples/${f}`)) continue;
+      const levels = clipLevels.filter((clip) => wanted(`samples/${f} @${clip * 100}%`));
+      if (!wanted(`samples/${f}`) && levels.length === 0) continue;
       const decoded = await readImage(path.join(samples, f));
       const image = decoded.read({ left: 0, top: 0, width: decoded.width, height: decoded.height });
-      images.push({ name: `samples/${f}`, image });
-      for (const clip of clipLevels) images.push({ name: `samples/${f} @${clip * 100}%`, image: exposeTo8bit(linearise(image), clip) });
+      if (wanted(`samples/${f}`)) images.push({ name: `samples/${f}`, image });
+      for (const clip of levels) images.push({ name: `samples/${f} @${clip * 100}%`, image: exposeTo8bit(linearise(image), clip) });
     }
   }
   for (const group of ['blender', 'ilm']) {
