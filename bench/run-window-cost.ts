@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   await seconds(backend, Math.max(...rows.map((r) => r.width)) + 32, Math.max(...rows.map((r) => r.height)) + 32);
   for (const row of rows) row.first = await seconds(backend, row.width, row.height);
   for (let r = 0; r < Number(rounds); r++) {
-    for (const row of r % 2 ? [...rows].reverse() : rows) row.repeats.push(await seconds(backend, row.width, row.height));
+    for (const row of r % 2 ? [...rows].reverse() : rows)
+      row.repeats.push(await seconds(backend, row.width, row.height));
   }
   const cpu = (r: { width: number; height: number }) => cpuSeconds.get(`${r.width}x${r.height}`)!;
   console.log(JSON.stringify(rows.map((r) => ({ ...r, firstCpu: cpu(r)[0], cpu: cpu(r).slice(1) }))));

@@ -22,7 +22,10 @@ interface SizeRow {
 }
 
 const child = (args: string[]): string =>
-  execFileSync(process.execPath, [path.join(__dirname, 'run-window-cost.js'), ...args], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  execFileSync(process.execPath, [path.join(__dirname, 'run-window-cost.js'), ...args], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
 
 /** Least squares y = a + b·x. */
 export function fitLine(xs: number[], ys: number[]): { a: number; b: number } {
@@ -35,8 +38,20 @@ export function fitLine(xs: number[], ys: number[]): { a: number; b: number } {
   return { a: my - b * mx, b };
 }
 
-const BACKENDS: Array<{ runtime: 'node' | 'wasm'; threads: number; rounds: number; sizes: string[]; stored: WindowCostModel }> = [
-  { runtime: 'node', threads: 2, rounds: 4, sizes: ['96x96', '160x160', '256x256', '320x320', '512x384', '640x480'], stored: ortNodeCost() },
+const BACKENDS: Array<{
+  runtime: 'node' | 'wasm';
+  threads: number;
+  rounds: number;
+  sizes: string[];
+  stored: WindowCostModel;
+}> = [
+  {
+    runtime: 'node',
+    threads: 2,
+    rounds: 4,
+    sizes: ['96x96', '160x160', '256x256', '320x320', '512x384', '640x480'],
+    stored: ortNodeCost(),
+  },
   { runtime: 'wasm', threads: 2, rounds: 2, sizes: ['96x96', '160x160', '256x256', '320x320'], stored: ortWasmCost() },
 ];
 
@@ -45,32 +60,85 @@ export function benchWindowCost(): void {
   const rows: Array<Array<string | number>> = [];
   const fits: Array<Array<string | number>> = [];
   for (const b of BACKENDS) {
-    const sizes = JSON.parse(child(['time', model, b.runtime, String(b.threads), String(b.rounds), ...b.sizes])) as SizeRow[];
+    const sizes = JSON.parse(
+      child(['time', model, b.runtime, String(b.threads), String(b.rounds), ...b.sizes]),
+    ) as SizeRow[];
     const pixels = sizes.map((s) => s.width * s.height);
     const repeat = sizes.map((s) => Math.min(...s.repeats));
     const { a, b: perPixel } = fitLine(pixels, repeat);
     const perShape = median(sizes.map((s, i) => s.first - repeat[i]));
     const perShapeCpu = median(sizes.map((s) => (s.firstCpu - Math.min(...s.cpu)) / b.threads));
     // CPU time over the threads: what the wall time would be with the cores to itself.
-    const cpu = fitLine(pixels, sizes.map((s) => Math.min(...s.cpu) / b.threads));
+    const cpu = fitLine(
+      pixels,
+      sizes.map((s) => Math.min(...s.cpu) / b.threads),
+    );
     for (const [i, s] of sizes.entries()) {
       const modelled = a + perPixel * pixels[i];
       const cpuOf = (t: number) => t / b.threads;
-      rows.push([b.stored.name, `${s.width}×${s.height}`, s.first, repeat[i], cpuOf(s.firstCpu), cpuOf(Math.min(...s.cpu)), modelled, repeat[i] / modelled]);
+      rows.push([
+        b.stored.name,
+        `${s.width}×${s.height}`,
+        s.first,
+        repeat[i],
+        cpuOf(s.firstCpu),
+        cpuOf(Math.min(...s.cpu)),
+        modelled,
+        repeat[i] / modelled,
+      ]);
     }
     fits.push([
-      b.stored.name, `${b.threads}`, a, cpu.a, b.stored.perRun, perPixel * 1e6, cpu.b * 1e6, b.stored.perPixel * 1e6, perShape, perShapeCpu, b.stored.perShape,
+      b.stored.name,
+      `${b.threads}`,
+      a,
+      cpu.a,
+      b.stored.perRun,
+      perPixel * 1e6,
+      cpu.b * 1e6,
+      b.stored.perPixel * 1e6,
+      perShape,
+      perShapeCpu,
+      b.stored.perShape,
     ]);
   }
-  printTable('Window cost: one session per backend, full-width random weights', ['backend', 'window', 'first run s', 'repeat s', 'first CPU s / threads', 'repeat CPU s / threads', 'fit s', 'repeat / fit'], rows);
+  printTable(
+    'Window cost: one session per backend, full-width random weights',
+    [
+      'backend',
+      'window',
+      'first run s',
+      'repeat s',
+      'first CPU s / threads',
+      'repeat CPU s / threads',
+      'fit s',
+      'repeat / fit',
+    ],
+    rows,
+  );
   printTable(
     'Window cost model: measured now beside src/core/tile-cost.ts',
-    ['backend', 'threads', 'perRun s', 'from CPU', 'stored', 'perPixel µs', 'from CPU', 'stored', 'perShape s', 'from CPU', 'stored'],
+    [
+      'backend',
+      'threads',
+      'perRun s',
+      'from CPU',
+      'stored',
+      'perPixel µs',
+      'from CPU',
+      'stored',
+      'perShape s',
+      'from CPU',
+      'stored',
+    ],
     fits,
   );
-  const memory = ['512x512', '1024x512'].map((s) => JSON.parse(child(['memory', model, s])) as { width: number; height: number; sessionMiB: number; peakMiB: number });
+  const memory = ['512x512', '1024x512'].map(
+    (s) =>
+      JSON.parse(child(['memory', model, s])) as { width: number; height: number; sessionMiB: number; peakMiB: number },
+  );
   const [small, large] = memory;
-  const perPixel = ((large.peakMiB - small.peakMiB) * 2 ** 20) / (large.width * large.height - small.width * small.height);
+  const perPixel =
+    ((large.peakMiB - small.peakMiB) * 2 ** 20) / (large.width * large.height - small.width * small.height);
   printTable(
     'onnxruntime-node memory per window (own process each)',
     ['window', 'RSS after session MiB', 'peak RSS MiB'],

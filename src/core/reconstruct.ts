@@ -101,17 +101,22 @@ export async function reconstructTiles(source: PixelSource, sink: PixelSink, bac
   const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
   const { width, height } = source;
   const tileSettings = options.tiles ?? DEFAULT_TILE_SETTINGS;
-  const { tiles, parts, plan } = await planReconstruction(source, backend, { settings, tiles: tileSettings, cost: options.cost, cancel: options.cancel });
+  const { cost, cancel } = options;
+  const { tiles, parts, plan } = await planReconstruction(source, backend, { settings, tiles: tileSettings, cost, cancel });
   let [done, computed] = [0, 0];
   const finish = async (core: Rect, pixels: RgbImage, fromNetwork: boolean) => {
     await sink.write(core, pixels);
     [done, computed] = [done + 1, computed + Number(fromNetwork)];
     options.onProgress?.({ done, total: tiles.length, computed });
   };
-  const read = async (rect: Rect): Promise<ImagePatch> => ({ rect, pixels: await source.read(rect), imageWidth: width, imageHeight: height });
+  const read = async (rect: Rect): Promise<ImagePatch> => ({
+    rect, pixels: await source.read(rect), imageWidth: width, imageHeight: height,
+  });
   // A tile whose parts are spread over several runs is assembled here until its last one has run.
   const pending = new Map<number, number>();
-  for (const run of plan.runs) for (const p of run.parts) pending.set(parts[p].tile, (pending.get(parts[p].tile) ?? 0) + 1);
+  for (const { tile } of plan.runs.flatMap((run) => run.parts.map((p) => parts[p]))) {
+    pending.set(tile, (pending.get(tile) ?? 0) + 1);
+  }
   const assembling = new Map<number, RgbImage>();
   const runs = [...plan.runs].sort((a, b) => a.window.top - b.window.top || a.window.left - b.window.left);
   for (const { window, parts: mine } of runs) {

@@ -46,7 +46,7 @@ function cutParts(tiles: readonly Tile[], side: number): Part[] {
   });
 }
 
-/** Part cuttings the planner weighs: each side up to the tile's, while at most {@link MAX_HOT_PARTS} hold highlights. */
+/** Part cuttings the planner weighs: sides below the tile's with at most {@link MAX_HOT_PARTS} hot, and whole cores. */
 function partCuttings(tiles: readonly Tile[], blocks: HighlightBlocks, tileSize: number): Part[][] {
   const cuttings = PART_SIDES.filter((side) => side < tileSize)
     .map((side) => cutParts(tiles, side))
@@ -73,8 +73,20 @@ export async function planReconstruction(
   if (options.tiles.fitToHighlights === false) {
     // The fixed tiles (or the whole image): each tile with highlights on its own window.
     const parts = tiles.map(({ core }, tile) => ({ tile, rect: core }));
-    const runs: NetworkRun[] = parts.flatMap((p, i) => (hotBounds(blocks, p.rect) ? [{ window: tiles[i].window, parts: [i] }] : []));
-    return { tiles, parts, plan: { runs, seconds: planSeconds(cost, runs.map((r) => r.window)) } };
+    const runs: NetworkRun[] = parts.flatMap((p, i) =>
+      hotBounds(blocks, p.rect) ? [{ window: tiles[i].window, parts: [i] }] : [],
+    );
+    return {
+      tiles,
+      parts,
+      plan: {
+        runs,
+        seconds: planSeconds(
+          cost,
+          runs.map((r) => r.window),
+        ),
+      },
+    };
   }
   const padded = { left: 0, top: 0, width: roundUpTo32(width), height: roundUpTo32(height) };
   // Small parts fit irregular highlights closely, large ones merge into fewer shapes: the cheapest plan wins.

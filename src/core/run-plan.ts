@@ -6,8 +6,9 @@
  * that saves most first, while one window costs less than the two it replaces
  * (overlapping margins are paid once, and so is each run's fixed cost); one
  * whole-image window is taken whenever it fits the backend's memory and the
- * best tiled plan does not beat it by {@link WHOLE_IMAGE_MARGIN}. Windows stay on the 32-pixel grid and a merged window holds the
- * windows it replaces, so every highlight keeps its margin of context. A
+ * best tiled plan does not beat it by {@link WHOLE_IMAGE_MARGIN}. Windows stay
+ * on the 32-pixel grid and a merged window holds the windows it replaces, so
+ * every highlight keeps its margin of context. A
  * variant with sides rounded up to multiples of 128 competes too, with and
  * without weighing shapes in each merge; the whole plan's cost, shapes
  * included, picks among them, so a backend that pays dearly for new shapes
@@ -85,7 +86,7 @@ class MergeHeap {
   push(item: Merge): void {
     const h = this.items;
     h.push(item);
-    for (let c = h.length - 1; c > 0; ) {
+    for (let c = h.length - 1; c > 0;) {
       const p = (c - 1) >> 1;
       if (h[p].saving >= h[c].saving) break;
       [h[p], h[c]] = [h[c], h[p]];
@@ -98,7 +99,7 @@ class MergeHeap {
     const last = h.pop()!;
     if (h.length > 0) {
       h[0] = last;
-      for (let p = 0; ; ) {
+      for (let p = 0; ;) {
         const [l, r] = [2 * p + 1, 2 * p + 2];
         let m = p;
         if (l < h.length && h[l].saving > h[m].saving) m = l;
@@ -119,7 +120,13 @@ class MergeHeap {
  * plans (counted per merge, a first merge to a new shape looks dear even where
  * later merges would reuse it), so both compete.
  */
-function mergeRuns(start: NetworkRun[], model: WindowCostModel, grid: number, padded: WindowShape, countShapes: boolean): NetworkRun[] {
+function mergeRuns(
+  start: NetworkRun[],
+  model: WindowCostModel,
+  grid: number,
+  padded: WindowShape,
+  countShapes: boolean,
+): NetworkRun[] {
   const fit = (r: Rect): Rect => {
     const snapped = snap(r, grid, padded);
     return area(snapped) <= model.maxWindowPixels ? snapped : r;
@@ -135,7 +142,9 @@ function mergeRuns(start: NetworkRun[], model: WindowCostModel, grid: number, pa
     return [...new Set([ka, kb, km])].reduce((n, k) => n + Number(after(k) > 0) - Number((shapes.get(k) ?? 0) > 0), 0);
   };
   const saving = (a: Rect, b: Rect, m: Rect): number =>
-    model.perRun + model.perPixel * (area(a) + area(b) - area(m)) - (countShapes ? model.perShape * shapeChange(a, b, m) : 0);
+    model.perRun +
+    model.perPixel * (area(a) + area(b) - area(m)) -
+    (countShapes ? model.perShape * shapeChange(a, b, m) : 0);
   const heap = new MergeHeap();
   const offer = (i: number, j: number) => {
     const [a, b] = [runs[i]!.window, runs[j]!.window];
@@ -171,11 +180,23 @@ function mergeRuns(start: NetworkRun[], model: WindowCostModel, grid: number, pa
  * The cheapest runs for `fitted` windows (one per part that holds highlights,
  * undefined for the others) over an image padded to `padded`.
  */
-export function planRuns(fitted: ReadonlyArray<Rect | undefined>, padded: WindowShape, model: WindowCostModel): RunPlan {
+export function planRuns(
+  fitted: ReadonlyArray<Rect | undefined>,
+  padded: WindowShape,
+  model: WindowCostModel,
+): RunPlan {
   const start = fitted.flatMap((window, i) => (window ? [{ window, parts: [i] }] : []));
   if (start.length === 0) return { runs: [], seconds: 0 };
-  const tiled = SHAPE_GRIDS.flatMap((grid) => [false, true].map((shapes) => mergeRuns(start, model, grid, padded, shapes)))
-    .map((runs) => ({ runs, seconds: planSeconds(model, runs.map((r) => r.window)) }))
+  const tiled = SHAPE_GRIDS.flatMap((grid) =>
+    [false, true].map((shapes) => mergeRuns(start, model, grid, padded, shapes)),
+  )
+    .map((runs) => ({
+      runs,
+      seconds: planSeconds(
+        model,
+        runs.map((r) => r.window),
+      ),
+    }))
     .reduce((best, c) => (c.seconds < best.seconds ? c : best));
   if (padded.width * padded.height > model.maxWindowPixels) return tiled;
   const window = { left: 0, top: 0, width: padded.width, height: padded.height };

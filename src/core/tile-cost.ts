@@ -88,7 +88,10 @@ export interface GpuBufferLimits {
 }
 
 /** WebGPU's spec defaults, what a device gets when nothing more is requested. */
-export const DEFAULT_GPU_LIMITS: GpuBufferLimits = { maxBufferSize: 256 * 2 ** 20, maxStorageBufferBindingSize: 128 * 2 ** 20 };
+export const DEFAULT_GPU_LIMITS: GpuBufferLimits = {
+  maxBufferSize: 256 * 2 ** 20,
+  maxStorageBufferBindingSize: 128 * 2 ** 20,
+};
 
 /**
  * onnxruntime-web on WebGPU. Not measurable on the bench machine (no GPU), so
@@ -99,10 +102,20 @@ export const DEFAULT_GPU_LIMITS: GpuBufferLimits = { maxBufferSize: 256 * 2 ** 2
  */
 export function webGpuCost(
   limits: GpuBufferLimits = DEFAULT_GPU_LIMITS,
-  { perRun = 0.01, perPixel = 1.8e-7, perShape = 0.3 }: Partial<Pick<WindowCostModel, 'perRun' | 'perPixel' | 'perShape'>> = {},
+  {
+    perRun = 0.01,
+    perPixel = 1.8e-7,
+    perShape = 0.3,
+  }: Partial<Pick<WindowCostModel, 'perRun' | 'perPixel' | 'perShape'>> = {},
 ): WindowCostModel {
   const largest = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
-  return { name: 'onnxruntime-web (webgpu)', perRun, perPixel, perShape, maxWindowPixels: Math.floor(largest / LARGEST_TENSOR_BYTES_PER_PIXEL) };
+  return {
+    name: 'onnxruntime-web (webgpu)',
+    perRun,
+    perPixel,
+    perShape,
+    maxWindowPixels: Math.floor(largest / LARGEST_TENSOR_BYTES_PER_PIXEL),
+  };
 }
 
 /**

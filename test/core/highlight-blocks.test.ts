@@ -10,14 +10,23 @@ describe('findHighlightBlocks', () => {
   set(299, 269, [1, 1, 1]); // the last pixel, in the partial corner block
   set(100, 260, [0.95, 0.95, 0.95]); // at the threshold: alpha 0, not in the mask
   const reads: number[] = [];
-  const source = { width: 300, height: 270, read: (r: Parameters<typeof cropImage>[1]) => (reads.push(r.height), cropImage(image, r)) };
+  const source = {
+    width: 300,
+    height: 270,
+    read: (r: Parameters<typeof cropImage>[1]) => (reads.push(r.height), cropImage(image, r)),
+  };
 
   it('marks exactly the blocks holding a pixel of the mask, reading the image in strips', async () => {
     const blocks = await findHighlightBlocks(source, { gamma: 1, scaling: 1 });
     expect([blocks.columns, blocks.rows]).toEqual([10, 9]);
     expect([...blocks.hot.entries()].filter(([, v]) => v).map(([i]) => i)).toEqual([0, 89]);
     expect(reads).toEqual([256, 14]);
-    expect(hotBounds(blocks, { left: 0, top: 0, width: 300, height: 270 })).toEqual({ left: 0, top: 0, width: 320, height: 288 });
+    expect(hotBounds(blocks, { left: 0, top: 0, width: 300, height: 270 })).toEqual({
+      left: 0,
+      top: 0,
+      width: 320,
+      height: 288,
+    });
     expect(hotBounds(blocks, { left: 32, top: 0, width: 256, height: 256 })).toBeUndefined();
   });
 

@@ -4,12 +4,19 @@ import { ortNodeCost, planSeconds, webGpuCost, type WindowCostModel } from '../.
 import { fitWindow, planTiles, roundUpTo32, type TileSettings } from '../../src/core/tile-plan';
 
 const contains = (outer: Rect, inner: Rect): boolean =>
-  inner.left >= outer.left && inner.top >= outer.top &&
-  inner.left + inner.width <= outer.left + outer.width && inner.top + inner.height <= outer.top + outer.height;
+  inner.left >= outer.left &&
+  inner.top >= outer.top &&
+  inner.left + inner.width <= outer.left + outer.width &&
+  inner.top + inner.height <= outer.top + outer.height;
 
 /** A cost model with only the terms a test names. */
 const model = (terms: Partial<WindowCostModel>): WindowCostModel => ({
-  name: 'test', perRun: 0, perPixel: 0, perShape: 0, maxWindowPixels: Infinity, ...terms,
+  name: 'test',
+  perRun: 0,
+  perPixel: 0,
+  perShape: 0,
+  maxWindowPixels: Infinity,
+  ...terms,
 });
 
 function mulberry32(seed: number): () => number {
@@ -46,52 +53,76 @@ function fitted(width: number, height: number, tiles: TileSettings, spots: Rect[
 const TILES: TileSettings = { tileSize: 256, margin: 32 };
 
 describe('planRuns', () => {
-  const models = [ortNodeCost(), webGpuCost(), model({ name: 'dear runs', perRun: 0.5, perPixel: 1e-6, maxWindowPixels: 400 * 400 })];
-  const cases = [[300, 200], [1024, 768], [1500, 1100], [2001, 1333]].flatMap(([w, h], i) =>
-    models.map((m, j) => [w, h, m.name, 100 * i + j, m] as const),
-  );
+  const models = [
+    ortNodeCost(),
+    webGpuCost(),
+    model({ name: 'dear runs', perRun: 0.5, perPixel: 1e-6, maxWindowPixels: 400 * 400 }),
+  ];
+  const cases = [
+    [300, 200],
+    [1024, 768],
+    [1500, 1100],
+    [2001, 1333],
+  ].flatMap(([w, h], i) => models.map((m, j) => [w, h, m.name, 100 * i + j, m] as const));
 
-  it.each(cases)('%i×%i, %s, seed %i: every tile with highlights is written once, from a window holding its own', (w, h, _, seed, m) => {
-    const random = mulberry32(seed);
-    const spots = Array.from({ length: 1 + Math.floor(random() * 12) }, () => ({
-      left: Math.floor(random() * w * 0.9), top: Math.floor(random() * h * 0.9),
-      width: 1 + Math.floor(random() * w * 0.2), height: 1 + Math.floor(random() * h * 0.2),
-    })).map((s) => ({ ...s, width: Math.min(s.width, w - s.left), height: Math.min(s.height, h - s.top) }));
-    const windows = fitted(w, h, TILES, spots);
-    const plan = planRuns(windows, { width: roundUpTo32(w), height: roundUpTo32(h) }, m);
-    const writes = new Array<number>(windows.length).fill(0);
-    for (const { window, parts } of plan.runs) {
-      for (const v of [window.left, window.top, window.width, window.height]) expect(v % 32).toBe(0);
-      expect(window.left + window.width).toBeLessThanOrEqual(roundUpTo32(w));
-      expect(window.top + window.height).toBeLessThanOrEqual(roundUpTo32(h));
-      expect(window.width * window.height).toBeLessThanOrEqual(m.maxWindowPixels);
-      for (const t of parts) {
-        writes[t]++;
-        expect(contains(window, windows[t]!)).toBe(true);
+  it.each(cases)(
+    '%i×%i, %s, seed %i: every tile with highlights is written once, from a window holding its own',
+    (w, h, _, seed, m) => {
+      const random = mulberry32(seed);
+      const spots = Array.from({ length: 1 + Math.floor(random() * 12) }, () => ({
+        left: Math.floor(random() * w * 0.9),
+        top: Math.floor(random() * h * 0.9),
+        width: 1 + Math.floor(random() * w * 0.2),
+        height: 1 + Math.floor(random() * h * 0.2),
+      })).map((s) => ({ ...s, width: Math.min(s.width, w - s.left), height: Math.min(s.height, h - s.top) }));
+      const windows = fitted(w, h, TILES, spots);
+      const plan = planRuns(windows, { width: roundUpTo32(w), height: roundUpTo32(h) }, m);
+      const writes = new Array<number>(windows.length).fill(0);
+      for (const { window, parts } of plan.runs) {
+        for (const v of [window.left, window.top, window.width, window.height]) expect(v % 32).toBe(0);
+        expect(window.left + window.width).toBeLessThanOrEqual(roundUpTo32(w));
+        expect(window.top + window.height).toBeLessThanOrEqual(roundUpTo32(h));
+        expect(window.width * window.height).toBeLessThanOrEqual(m.maxWindowPixels);
+        for (const t of parts) {
+          writes[t]++;
+          expect(contains(window, windows[t]!)).toBe(true);
+        }
       }
-    }
-    expect(writes).toEqual(windows.map((f) => (f ? 1 : 0)));
-    // Never dearer than running each fitted window on its own (where each fits the budget), but for the
-    // margin that the whole image is given.
-    const unmerged = windows.filter((f): f is Rect => f !== undefined);
-    if (unmerged.every((f) => f.width * f.height <= m.maxWindowPixels)) {
-      expect(plan.seconds).toBeLessThanOrEqual(planSeconds(m, unmerged) / WHOLE_IMAGE_MARGIN + 1e-12);
-    }
-    expect(plan.seconds).toBeCloseTo(planSeconds(m, plan.runs.map((r) => r.window)), 12);
-  });
+      expect(writes).toEqual(windows.map((f) => (f ? 1 : 0)));
+      // Never dearer than running each fitted window on its own (where each fits the budget), but for the
+      // margin that the whole image is given.
+      const unmerged = windows.filter((f): f is Rect => f !== undefined);
+      if (unmerged.every((f) => f.width * f.height <= m.maxWindowPixels)) {
+        expect(plan.seconds).toBeLessThanOrEqual(planSeconds(m, unmerged) / WHOLE_IMAGE_MARGIN + 1e-12);
+      }
+      expect(plan.seconds).toBeCloseTo(
+        planSeconds(
+          m,
+          plan.runs.map((r) => r.window),
+        ),
+        12,
+      );
+    },
+  );
 
   it('merges two overlapping windows when a run costs more than the pixels the merge adds', () => {
     // Two 96×96 windows overlapping by 32 columns: merged 160×96 saves 3072 pixels and a run.
-    const windows = [{ left: 0, top: 0, width: 96, height: 96 }, { left: 64, top: 0, width: 96, height: 96 }];
+    const windows = [
+      { left: 0, top: 0, width: 96, height: 96 },
+      { left: 64, top: 0, width: 96, height: 96 },
+    ];
     const padded = { width: 1024, height: 1024 };
     const merged = planRuns(windows, padded, model({ perRun: 0.01, perPixel: 1e-6 }));
     expect(merged.runs).toEqual([{ window: { left: 0, top: 0, width: 160, height: 96 }, parts: [0, 1] }]);
     expect(merged.seconds).toBeCloseTo(0.01 + 160 * 96 * 1e-6, 12);
   });
 
-  it('keeps nearby windows apart when the gap costs more than a run, and never merges across more than 128 pixels', () => {
+  it('keeps nearby windows apart when the gap costs more than a run, never merges past 128 pixels', () => {
     // 96 columns apart: a merge would add 96·96 = 9216 pixels (0.0092 s) to save one run (0.005 s).
-    const windows = [{ left: 0, top: 0, width: 96, height: 96 }, { left: 192, top: 0, width: 96, height: 96 }];
+    const windows = [
+      { left: 0, top: 0, width: 96, height: 96 },
+      { left: 192, top: 0, width: 96, height: 96 },
+    ];
     const padded = { width: 1024, height: 1024 };
     const apart = planRuns(windows, padded, model({ perRun: 0.005, perPixel: 1e-6 }));
     expect(apart.runs.map((r) => r.window)).toEqual(windows);
@@ -130,9 +161,12 @@ describe('planRuns', () => {
 
   it('rounds window sides up to the 128 grid when new shapes cost more than the pixels', () => {
     // Four lamps far apart (merging would cost seconds of pixels), in four different shapes.
-    const windows = [[0, 0, 96, 96], [1024, 0, 96, 128], [0, 1024, 128, 96], [1024, 1024, 128, 128]].map(
-      ([left, top, width, height]) => ({ left, top, width, height }),
-    );
+    const windows = [
+      [0, 0, 96, 96],
+      [1024, 0, 96, 128],
+      [0, 1024, 128, 96],
+      [1024, 1024, 128, 128],
+    ].map(([left, top, width, height]) => ({ left, top, width, height }));
     const padded = { width: 2048, height: 2048 };
     const cheap = planRuns(windows, padded, model({ perPixel: 1e-6, perShape: 0.001 }));
     expect(cheap.runs.map((r) => r.window)).toEqual(windows);
@@ -144,6 +178,9 @@ describe('planRuns', () => {
   });
 
   it('plans nothing for an image without highlights', () => {
-    expect(planRuns([undefined, undefined], { width: 512, height: 256 }, ortNodeCost())).toEqual({ runs: [], seconds: 0 });
+    expect(planRuns([undefined, undefined], { width: 512, height: 256 }, ortNodeCost())).toEqual({
+      runs: [],
+      seconds: 0,
+    });
   });
 });
