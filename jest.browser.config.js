@@ -8,7 +8,13 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/browser'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
+    // three's ES modules (the CLI's EXR writer, gainmap-js's decoder in the gain-map test), as in jest.config.js.
+    '^.+/node_modules/three/(examples|src|build)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!three/(examples|src|build)/)'],
+  moduleNameMapper: { '^three$': '<rootDir>/node_modules/three/build/three.module.js' },
   maxWorkers: 1,
   testTimeout: 120000,
 };

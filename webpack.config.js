@@ -66,6 +66,9 @@ const plugin = (mode) => ({
   target: ['web', 'es2020'],
   entry: './src/index.ts',
   output: { path: dist, filename: 'index.js', clean: { keep: /^engine[\\/]/ } },
+  module: {
+    rules: [typescript, { test: /jpeg-js[\\/]lib[\\/]encoder\.js$/, loader: path.join(root, 'scripts', 'uxp-buffer-loader.js') }],
+  },
   externals: { photoshop: 'commonjs2 photoshop', uxp: 'commonjs2 uxp', fs: 'commonjs2 fs', os: 'commonjs2 os' },
   plugins: [
     new CopyPlugin({

@@ -1,19 +1,25 @@
 /**
  * `npm run bench`: prints the project's performance figures as tables.
- * Sections: inference, cost (window cost models), tiling, scale, browser (the engine page in Chromium).
+ * Sections: inference, cost (window cost models), tiling, scale, exr (EXR writing vs oiiotool), browser (the engine
+ * page in Chromium), gainmap, gainmap-encoders (the CLI's and the plugin's JPEG encoders side by side, 24 MP),
+ * preview (the panel's crop).
  * `node dist-cli/bench/bench.js [section…] [image filter…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
 import { createOrtNodeBackend } from '../src/runtime/ort-node';
 import { readFileSync } from 'node:fs';
 import { benchBrowser } from './browser';
+import { benchExrWrite } from './exr-write';
+import { benchGainMap } from './gain-map';
+import { benchGainMapEncoders } from './gain-map-encoders';
 import { benchInference } from './inference';
+import { benchPreview } from './preview';
 import { benchModel } from './make-model';
 import { benchScale } from './scale';
 import { benchWindowCost } from './window-cost';
 import { benchImages, benchTiling } from './tiling';
 
-const SECTIONS = ['inference', 'cost', 'tiling', 'scale', 'browser'];
+const SECTIONS = ['inference', 'cost', 'tiling', 'scale', 'exr', 'browser', 'gainmap', 'gainmap-encoders', 'preview'];
 
 async function main(): Promise<void> {
   // Words that are no section name filter the tiling section's images (e.g. `tiling img_002 night`).
@@ -29,7 +35,11 @@ async function main(): Promise<void> {
     await benchTiling(() => createOrtNodeBackend(model), await benchImages(filters), DEFAULT_TILE_SETTINGS);
   }
   if (run('scale')) await benchScale();
+  if (run('exr')) await benchExrWrite();
   if (run('browser')) await benchBrowser();
+  if (run('gainmap')) await benchGainMap();
+  if (run('gainmap-encoders')) await benchGainMapEncoders();
+  if (run('preview')) await benchPreview();
 }
 
 main().catch((e) => {

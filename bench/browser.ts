@@ -17,7 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../src/protocol/messages';
 import { decodeFloat32, encodeFloat32 } from '../src/protocol/payload';
 import { convertWeights } from '../src/weights/load-model';
-import { fileRoute, launchChromium, openEngine, REPO, startServer } from './browser-harness';
+import { fileRoute, launchChromium, openEngine, REPO, startServer } from '../tools/browser-harness';
 import { benchModel } from './make-model';
 import { median, printTable } from './stats';
 

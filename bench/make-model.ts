@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseHdrcnnParams } from '../src/weights/hdrcnn-structure';
 import { buildHdrcnnOnnx } from '../src/weights/onnx-builder';
-import { randomHdrcnnParams } from './random-weights';
+import { randomHdrcnnParams } from '../tools/random-weights';
 
 export const BENCH_DIR = path.resolve(__dirname, '..', '..', '.bench');
 

@@ -19,13 +19,16 @@ import { planReconstruction } from '../src/core/reconstruction-plan';
 import { planSeconds, type WindowCostModel } from '../src/core/tile-cost';
 import { DEFAULT_TILE_SETTINGS, roundUpTo32, wholeImageSettings, type TileSettings } from '../src/core/tile-plan';
 import { readImage } from '../src/cli/image-input';
-import { readExr } from './exr-input';
-import { seamErrors } from './seam-error';
+import { readExr } from '../tools/exr-input';
+import { seamErrors } from '../tools/seam-error';
 import { median, printTable } from './stats';
 import { CAMERA_GAMMA, clippedPixelShare, exposeTo8bit } from './virtual-camera';
 
-/** ../shared beside the checkout: the nearest ancestor of the bench that holds one (main tree or a worktree). */
-export const SHARED = ((): string => {
+/**
+ * The project's shared material (samples, HDR scenes): HDR_SHARED, else the nearest ancestor of the bench
+ * with a ../shared (main tree or a worktree).
+ */
+export const SHARED = process.env.HDR_SHARED ?? ((): string => {
   for (let dir = path.resolve(__dirname, '..', '..'); dir !== path.dirname(dir); dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, '..', 'shared'))) return path.join(dir, '..', 'shared');
   }
@@ -146,7 +149,7 @@ export async function benchTiling(makeBackend: () => Promise<InferenceBackend>, 
     const probe = await makeBackend();
     cost = probe.cost!;
     const source = { width: image.width, height: image.height, read: (r: Parameters<typeof cropImage>[1]) => cropImage(image, r) };
-    const { plan } = await planReconstruction(source, probe, { settings: DEFAULT_SETTINGS, tiles });
+    const { plan } = await planReconstruction(source, { settings: DEFAULT_SETTINGS, tiles, cost });
     const floor = await blockFloor(source, tiles.margin);
     await probe.dispose();
     const modelledWhole = planSeconds(cost, [{ width: roundUpTo32(image.width), height: roundUpTo32(image.height) }]);

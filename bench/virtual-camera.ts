@@ -8,13 +8,18 @@ import { createRgbImage, type RgbImage } from '../src/core/image';
 
 export const CAMERA_GAMMA = 2.2;
 
-export function exposeTo8bit(scene: RgbImage, clippedShare: number): RgbImage {
+/** The exposure at which `clippedShare` of the pixels have their brightest channel at or above 1. */
+export function exposureFor(scene: RgbImage, clippedShare: number): number {
   const n = scene.width * scene.height;
   const peaks = new Float32Array(n);
   for (let p = 0; p < n; p++) peaks[p] = Math.max(0, scene.data[3 * p], scene.data[3 * p + 1], scene.data[3 * p + 2]);
   const sorted = Float32Array.from(peaks).sort();
   const threshold = sorted[Math.min(n - 1, Math.floor((1 - clippedShare) * n))];
-  const exposure = 1 / Math.max(threshold, 1e-12);
+  return 1 / Math.max(threshold, 1e-12);
+}
+
+export function exposeTo8bit(scene: RgbImage, clippedShare: number): RgbImage {
+  const exposure = exposureFor(scene, clippedShare);
   const out = createRgbImage(scene.width, scene.height);
   for (let i = 0; i < out.data.length; i++) {
     const v = Math.min(1, Math.max(0, exposure * scene.data[i])) ** (1 / CAMERA_GAMMA);

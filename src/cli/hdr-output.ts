@@ -1,48 +1,34 @@
 /**
- * Writes linear HDR images: OpenEXR (half float, like the seed) through three's
- * maintained EXRExporter; Radiance RGBE (.hdr) and PFM, which are a header plus
- * a plain pixel array, by hand.
+ * Writes linear HDR images: OpenEXR through our focused writer (exr.ts); Radiance RGBE (.hdr)
+ * and PFM, which are a header plus a plain pixel array, by hand.
  */
-import { EXRExporter, ZIP_COMPRESSION } from 'three/examples/jsm/exporters/EXRExporter.js';
-import { HalfFloatType, RGBAFormat } from 'three/src/constants.js';
-import type { DataTexture } from 'three';
 import type { RgbImage } from '../core/image';
-import { toHalfBits } from '../core/float16';
+import { encodeExr } from './exr';
 
-export const HDR_FORMATS = ['exr', 'hdr', 'pfm'] as const;
+/** `jpg` is the gain-map JPEG (gain-map-jpeg.ts): it needs the photo too. */
+export const HDR_FORMATS = ['exr', 'hdr', 'pfm', 'jpg'] as const;
 export type HdrFormat = (typeof HDR_FORMATS)[number];
 
-export async function encodeHdr(image: RgbImage, format: HdrFormat): Promise<Uint8Array> {
+export interface HdrWriteOptions {
+  /** EXR: 32-bit float instead of half. */
+  readonly float?: boolean;
+  /** EXR: coverage in [0, 1] per pixel, written as channel A; the other formats have no alpha. */
+  readonly alpha?: Float32Array;
+}
+
+export async function encodeHdr(
+  image: RgbImage,
+  format: Exclude<HdrFormat, 'jpg'>,
+  options: HdrWriteOptions = {},
+): Promise<Uint8Array> {
   switch (format) {
     case 'exr':
-      return encodeExr(image);
+      return encodeExr(image, options);
     case 'hdr':
       return encodeRgbe(image);
     case 'pfm':
       return encodePfm(image);
   }
-}
-
-/** Half-float RGBA EXR (alpha = 1), ZIP-compressed. */
-async function encodeExr({ width, height, data }: RgbImage): Promise<Uint8Array> {
-  // The exporter takes texture rows bottom-up (GL order) and writes them top-down.
-  // Handing it half floats (which it writes unchanged) halves this copy.
-  const rgba = new Uint16Array(width * height * 4);
-  const one = toHalfBits(1);
-  for (let y = 0; y < height; y++) {
-    const src = y * width * 3;
-    const dst = (height - 1 - y) * width * 4;
-    for (let x = 0; x < width; x++) {
-      rgba[dst + 4 * x] = toHalfBits(data[src + 3 * x]);
-      rgba[dst + 4 * x + 1] = toHalfBits(data[src + 3 * x + 1]);
-      rgba[dst + 4 * x + 2] = toHalfBits(data[src + 3 * x + 2]);
-      rgba[dst + 4 * x + 3] = one;
-    }
-  }
-  // A structural DataTexture: the exporter reads only these fields, and this
-  // avoids loading three's whole renderer bundle.
-  const texture = { isDataTexture: true, image: { width, height, data: rgba }, type: HalfFloatType, format: RGBAFormat } as unknown as DataTexture;
-  return new EXRExporter().parse(texture, { type: HalfFloatType, compression: ZIP_COMPRESSION });
 }
 
 /** Radiance RGBE, flat (uncompressed) scanlines, top row first. */

@@ -1,9 +1,13 @@
 /**
- * Cooperative cancellation for long work. Structurally compatible with the
- * web platform's AbortSignal, which the core cannot name (it has no DOM types).
+ * Cooperative cancellation: one AbortSignal per run, passed from whoever started
+ * the run down to the backend. The core has no DOM or Node types to name
+ * AbortSignal with; this is the part of it the core uses, and every platform's
+ * AbortSignal (browser, UXP, Node) is one.
  */
-export interface Cancellation {
+export interface CancelSignal {
   readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 export class CancelledError extends Error {
@@ -13,6 +17,6 @@ export class CancelledError extends Error {
   }
 }
 
-export function throwIfCancelled(cancel?: Cancellation): void {
-  if (cancel?.aborted) throw new CancelledError();
+export function throwIfCancelled(signal?: CancelSignal): void {
+  if (signal?.aborted) throw new CancelledError();
 }

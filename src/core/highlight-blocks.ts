@@ -6,7 +6,7 @@
  * margin, so block resolution loses nothing.
  */
 import { SIZE_MULTIPLE } from './hdrcnn';
-import { throwIfCancelled, type Cancellation } from './cancellation';
+import { throwIfCancelled, type CancelSignal } from './cancellation';
 import { highlightAlpha, networkValue, type HdrcnnSettings } from './hdrcnn';
 import type { RgbImage } from './image';
 import type { Rect } from './image';
@@ -25,14 +25,14 @@ const STRIP_ROWS = 8 * SIZE_MULTIPLE;
 export async function findHighlightBlocks(
   source: { width: number; height: number; read(rect: Rect): Promise<RgbImage> | RgbImage },
   settings: HdrcnnSettings,
-  cancel?: Cancellation,
+  signal?: CancelSignal,
 ): Promise<HighlightBlocks> {
   const { width, height } = source;
   const columns = Math.ceil(width / SIZE_MULTIPLE);
   const rows = Math.ceil(height / SIZE_MULTIPLE);
   const hot = new Uint8Array(columns * rows);
   for (let top = 0; top < height; top += STRIP_ROWS) {
-    throwIfCancelled(cancel);
+    throwIfCancelled(signal);
     const strip = await source.read({ left: 0, top, width, height: Math.min(STRIP_ROWS, height - top) });
     for (let y = 0, i = 0; y < strip.height; y++) {
       const row = Math.floor((top + y) / SIZE_MULTIPLE) * columns;

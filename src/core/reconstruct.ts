@@ -5,19 +5,23 @@
  * the image: the plugin streams from Photoshop, the CLI reads an array.
  *
  * Tiles whose core has no pixel inside the highlight mask are never sent to
- * the network: their output is `x²` exactly (HDRCNN.md), whatever it would say.
- * The network's windows are chosen by cost before any run
- * (reconstruction-plan.ts): one window may write parts of several tiles, and
- * a tile whose parts lie in several windows is written when its last one has run.
+ * the network: their output is `x²` exactly (docs/HDRCNN.md), whatever it would say.
+ * Per sample, `x^(1/g)` and the pixel's mask are computed once.
+ *
+ * Two plans, one blend. Without a cost model (the plugin's engine reports none) the
+ * fixed tile plan runs: one read per tile window, each tile on its own fitted window
+ * ({@link reconstructTile}, which the panel's preview shares). With one (the CLI's
+ * onnxruntime-node, or `options.cost`) the network's windows are chosen by cost before
+ * any run (reconstruction-plan.ts): one window may write parts of several tiles, and a
+ * tile whose parts lie in several windows is written when its last one has run.
  */
 import type { InferenceBackend } from './backend';
-import { throwIfCancelled, type Cancellation } from './cancellation';
-import { blendSample, checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, type HdrcnnSettings } from './hdrcnn';
-import { createRgbImage, type RgbImage } from './image';
-import type { Rect } from './image';
+import { throwIfCancelled, type CancelSignal } from './cancellation';
+import { checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, outputSample, type HdrcnnSettings } from './hdrcnn';
+import { createRgbImage, type Rect, type RgbImage } from './image';
 import { planReconstruction } from './reconstruction-plan';
 import type { WindowCostModel } from './tile-cost';
-import { DEFAULT_TILE_SETTINGS, type TileSettings } from './tile-plan';
+import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type Tile, type TileSettings } from './tile-plan';
 import { readWindow, sourceRect, type ImagePatch } from './window';
 
 export interface ReconstructProgress {
@@ -31,20 +35,30 @@ export interface ReconstructProgress {
 export interface ReconstructOptions {
   readonly settings?: Partial<HdrcnnSettings>;
   readonly tiles?: TileSettings;
-  /** What windows cost; default: the backend's own model, else a safe one (tile-cost.ts). */
+  /** What windows cost; default: the backend's own model; with none, the fixed tile plan. */
   readonly cost?: WindowCostModel;
-  readonly cancel?: Cancellation;
+  /** Stops the run between steps (and the backend's tile, if it can): it rejects with CancelledError. */
+  readonly signal?: CancelSignal;
   readonly onProgress?: (progress: ReconstructProgress) => void;
 }
 
-/** Display-referred RGB in [0, 1] of an image, read a rectangle at a time. */
+/** Display-referred RGB in [0, 1] (`data`), and optionally the photo's own linear values. */
+export interface SourcePixels extends RgbImage {
+  /**
+   * The photo's own linear value of each sample, laid out as `data`: the output keeps it
+   * where the mask is 0 and blends it in place of HDRCNN's x'² elsewhere.
+   */
+  readonly linear?: Float32Array;
+}
+
+/** An image read a rectangle at a time (any rectangle, in any order). */
 export interface PixelSource {
   readonly width: number;
   readonly height: number;
-  read(rect: Rect): Promise<RgbImage> | RgbImage;
+  read(rect: Rect): Promise<SourcePixels> | SourcePixels;
 }
 
-/** Receives the linear HDR result, a tile core at a time; cores partition the image. */
+/** Receives the linear HDR result, a tile core at a time; cores partition the image. Needs no earlier read. */
 export interface PixelSink {
   write(rect: Rect, pixels: RgbImage): Promise<void> | void;
 }
@@ -61,26 +75,139 @@ export interface ReconstructResult extends TileCounts {
   readonly image: RgbImage;
 }
 
+/** The network's input values `x'` of a source patch, one `networkValue` per sample (doubles: the mask stays exact). */
+function networkPatch(rect: Rect, read: SourcePixels, width: number, height: number, settings: HdrcnnSettings): ImagePatch {
+  const data = new Float64Array(read.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = networkValue(read.data[i], settings);
+  return { rect, data, imageWidth: width, imageHeight: height };
+}
+
+interface CoreMask {
+  /** α of each pixel of the core, row-major. */
+  readonly alpha: Float64Array;
+  /** Bounds (image coordinates) of the pixels with α > 0; undefined when there are none. */
+  readonly bounds?: Rect;
+}
+
+function highlightMask(patch: ImagePatch, core: Rect): CoreMask {
+  const { data } = patch;
+  const alpha = new Float64Array(core.width * core.height);
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  let k = 0;
+  for (let y = core.top; y < core.top + core.height; y++) {
+    let i = ((y - patch.rect.top) * patch.rect.width + core.left - patch.rect.left) * 3;
+    for (let x = core.left; x < core.left + core.width; x++, i += 3, k++) {
+      const a = highlightAlpha(data[i], data[i + 1], data[i + 2]);
+      if (a === 0) continue;
+      alpha[k] = a;
+      [left, top, right, bottom] = [Math.min(left, x), Math.min(top, y), Math.max(right, x), Math.max(bottom, y)];
+    }
+  }
+  const bounds = left === Infinity ? undefined : { left, top, width: right - left + 1, height: bottom - top + 1 };
+  return { alpha, bounds };
+}
+
 /** Final HDR values of `core`; `net` is the network's log output over its window, if it ran. */
-function blendCore(patch: ImagePatch, core: Rect, settings: HdrcnnSettings, net?: { window: Rect; logHdr: Float32Array }): RgbImage {
+function blendCore(
+  patch: ImagePatch,
+  linear: Float32Array | undefined,
+  core: Rect,
+  mask: CoreMask,
+  gamma: number,
+  net?: { window: Rect; logHdr: Float32Array },
+): RgbImage {
   const out = createRgbImage(core.width, core.height);
-  const { pixels } = patch;
+  const { data } = patch;
   const plane = net ? net.window.width * net.window.height : 0;
   let o = 0;
-  for (let y = core.top; y < core.top + core.height; y++) {
-    for (let x = core.left; x < core.left + core.width; x++, o += 3) {
-      const i = ((y - patch.rect.top) * pixels.width + x - patch.rect.left) * 3;
-      const r = networkValue(pixels.data[i], settings);
-      const g = networkValue(pixels.data[i + 1], settings);
-      const b = networkValue(pixels.data[i + 2], settings);
-      const alpha = net ? highlightAlpha(r, g, b) : 0;
+  for (let y = core.top, k = 0; y < core.top + core.height; y++) {
+    for (let x = core.left; x < core.left + core.width; x++, o += 3, k++) {
+      const i = ((y - patch.rect.top) * patch.rect.width + x - patch.rect.left) * 3;
+      const alpha = mask.alpha[k];
       const j = net && alpha > 0 ? (y - net.window.top) * net.window.width + (x - net.window.left) : 0;
-      out.data[o] = blendSample(r, alpha && net!.logHdr[j], alpha, settings.gamma);
-      out.data[o + 1] = blendSample(g, alpha && net!.logHdr[j + plane], alpha, settings.gamma);
-      out.data[o + 2] = blendSample(b, alpha && net!.logHdr[j + 2 * plane], alpha, settings.gamma);
+      for (let c = 0; c < 3; c++) {
+        const logHdr = alpha && net!.logHdr[j + c * plane];
+        out.data[o + c] = outputSample(data[i + c], logHdr, alpha, gamma, linear?.[i + c]);
+      }
     }
   }
   return out;
+}
+
+/**
+ * The network's answer must be 3 finite planes of the window: a broken model (one channel, Inf or
+ * NaN) is refused rather than written out as zeroed highlights or Inf samples.
+ */
+function checkNetworkOutput(logHdr: Float32Array, window: Rect): Float32Array {
+  const expected = 3 * window.width * window.height;
+  if (logHdr.length !== expected) {
+    const size = `${window.width}×${window.height}`;
+    throw new Error(`the model gave ${logHdr.length} values for a ${size} RGB window (${expected} expected)`);
+  }
+  let bad = 0;
+  for (let i = 0; i < logHdr.length; i++) if (!Number.isFinite(logHdr[i])) bad++;
+  if (bad) {
+    const at = `${window.left},${window.top}`;
+    throw new Error(`the model gave ${bad} non-finite values (NaN or Inf) for the window at ${at}; it is broken`);
+  }
+  return logHdr;
+}
+
+export interface TileResult {
+  readonly pixels: RgbImage;
+  /** Whether the tile went through the network. */
+  readonly computed: boolean;
+}
+
+/**
+ * One tile of the fixed plan as the loop computes it: the network over its window (fitted to the
+ * core's highlights) unless the core has none, blended over the core. `read` holds the source
+ * over `rect = sourceRect(tile.window, …)`. The panel's preview calls it too, so its crop is
+ * the committed run's result at the same place.
+ */
+export async function reconstructTile(
+  read: SourcePixels,
+  rect: Rect,
+  tile: Tile,
+  image: { readonly width: number; readonly height: number },
+  backend: InferenceBackend,
+  settings: HdrcnnSettings,
+  tileSettings: TileSettings,
+  signal?: CancelSignal,
+): Promise<TileResult> {
+  const patch = networkPatch(rect, read, image.width, image.height, settings);
+  const mask = highlightMask(patch, tile.core);
+  if (!mask.bounds) return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma), computed: false };
+  const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, mask.bounds, tileSettings.margin);
+  const net = { window, logHdr: checkNetworkOutput(await backend.run(readWindow(patch, window), signal), window) };
+  throwIfCancelled(signal);
+  return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma, net), computed: true };
+}
+
+/** The fixed plan: each tile read once over its window and computed on its own ({@link reconstructTile}). */
+async function reconstructFixed(
+  source: PixelSource,
+  sink: PixelSink,
+  backend: InferenceBackend,
+  settings: HdrcnnSettings,
+  tileSettings: TileSettings,
+  options: ReconstructOptions,
+): Promise<TileCounts> {
+  const { width, height } = source;
+  const plan = planTiles(width, height, tileSettings);
+  let computed = 0;
+  for (let t = 0; t < plan.length; t++) {
+    throwIfCancelled(options.signal);
+    const tile = plan[t];
+    const rect = sourceRect(tile.window, width, height);
+    const read = await source.read(rect);
+    throwIfCancelled(options.signal);
+    const result = await reconstructTile(read, rect, tile, source, backend, settings, tileSettings, options.signal);
+    if (result.computed) computed++;
+    await sink.write(tile.core, result.pixels);
+    options.onProgress?.({ done: t + 1, total: plan.length, computed });
+  }
+  return { tiles: plan.length, computedTiles: computed, networkRuns: computed };
 }
 
 /** The rectangle holding every pixel of `rects`. */
@@ -97,21 +224,33 @@ function pasteInto(image: RgbImage, area: Rect, rect: Rect, piece: RgbImage): vo
   pasteImage(image, { ...rect, left: rect.left - area.left, top: rect.top - area.top }, piece);
 }
 
-export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
-  const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
+/** The cost planner's windows (reconstruction-plan.ts), blended as the fixed plan blends. */
+async function reconstructPlanned(
+  source: PixelSource,
+  sink: PixelSink,
+  backend: InferenceBackend,
+  settings: HdrcnnSettings,
+  tileSettings: TileSettings,
+  cost: WindowCostModel,
+  options: ReconstructOptions,
+): Promise<TileCounts> {
+  const { signal } = options;
   const { width, height } = source;
-  const tileSettings = options.tiles ?? DEFAULT_TILE_SETTINGS;
-  const { cost, cancel } = options;
-  const { tiles, parts, plan } = await planReconstruction(source, backend, { settings, tiles: tileSettings, cost, cancel });
+  const { tiles, parts, plan } = await planReconstruction(source, { settings, tiles: tileSettings, cost, signal });
   let [done, computed] = [0, 0];
   const finish = async (core: Rect, pixels: RgbImage, fromNetwork: boolean) => {
     await sink.write(core, pixels);
     [done, computed] = [done + 1, computed + Number(fromNetwork)];
     options.onProgress?.({ done, total: tiles.length, computed });
   };
-  const read = async (rect: Rect): Promise<ImagePatch> => ({
-    rect, pixels: await source.read(rect), imageWidth: width, imageHeight: height,
-  });
+  const readPatch = async (rect: Rect) => {
+    const read = await source.read(rect);
+    throwIfCancelled(signal);
+    return { linear: read.linear, patch: networkPatch(rect, read, width, height, settings) };
+  };
+  type Read = Awaited<ReturnType<typeof readPatch>>;
+  const blend = ({ patch, linear }: Read, rect: Rect, net?: { window: Rect; logHdr: Float32Array }) =>
+    blendCore(patch, linear, rect, highlightMask(patch, rect), settings.gamma, net);
   // A tile whose parts are spread over several runs is assembled here until its last one has run.
   const pending = new Map<number, number>();
   for (const { tile } of plan.runs.flatMap((run) => run.parts.map((p) => parts[p]))) {
@@ -120,24 +259,27 @@ export async function reconstructTiles(source: PixelSource, sink: PixelSink, bac
   const assembling = new Map<number, RgbImage>();
   const runs = [...plan.runs].sort((a, b) => a.window.top - b.window.top || a.window.left - b.window.left);
   for (const { window, parts: mine } of runs) {
-    throwIfCancelled(options.cancel);
+    throwIfCancelled(signal);
     const touched = [...new Set(mine.map((p) => parts[p].tile))];
     // The cores' pixels outside the highlights are blended too, so the patch holds them as well as the window.
-    const patch = await read(boundingRect([sourceRect(window, width, height), ...touched.map((t) => tiles[t].core)]));
-    throwIfCancelled(options.cancel);
-    const net = { window, logHdr: await backend.run(readWindow(patch, window, settings)) };
+    const cores = touched.map((t) => tiles[t].core);
+    const read = await readPatch(boundingRect([sourceRect(window, width, height), ...cores]));
+    const logHdr = checkNetworkOutput(await backend.run(readWindow(read.patch, window), signal), window);
+    const net = { window, logHdr };
     for (const t of touched) {
-      throwIfCancelled(options.cancel);
+      throwIfCancelled(signal);
       const { core } = tiles[t];
       const own = mine.filter((p) => parts[p].tile === t);
       const left = pending.get(t)! - own.length;
       pending.set(t, left);
       if (left === 0 && !assembling.has(t)) {
-        await finish(core, blendCore(patch, core, settings, net), true);
+        await finish(core, blend(read, core, net), true);
         continue;
       }
-      const out = assembling.get(t) ?? blendCore(patch, core, settings);
-      for (const p of own) pasteInto(out, core, parts[p].rect, blendCore(patch, parts[p].rect, settings, net));
+      // Mask 0 over the whole core first: every pixel with α > 0 lies in a part, pasted over it from its run.
+      const noMask = { alpha: new Float64Array(core.width * core.height) };
+      const out = assembling.get(t) ?? blendCore(read.patch, read.linear, core, noMask, settings.gamma);
+      for (const p of own) pasteInto(out, core, parts[p].rect, blend(read, parts[p].rect, net));
       if (left > 0) assembling.set(t, out);
       else {
         assembling.delete(t);
@@ -147,10 +289,19 @@ export async function reconstructTiles(source: PixelSource, sink: PixelSink, bac
   }
   for (const [t, { core }] of tiles.entries()) {
     if (pending.has(t)) continue;
-    throwIfCancelled(options.cancel);
-    await finish(core, blendCore(await read(core), core, settings), false);
+    throwIfCancelled(signal);
+    await finish(core, blend(await readPatch(core), core), false);
   }
   return { tiles: tiles.length, computedTiles: computed, networkRuns: plan.runs.length };
+}
+
+export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
+  const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
+  const tileSettings = options.tiles ?? DEFAULT_TILE_SETTINGS;
+  const cost = options.cost ?? backend.cost;
+  return cost
+    ? reconstructPlanned(source, sink, backend, settings, tileSettings, cost, options)
+    : reconstructFixed(source, sink, backend, settings, tileSettings, options);
 }
 
 /** Copies `rect` of an in-memory image. */

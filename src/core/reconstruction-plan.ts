@@ -4,13 +4,12 @@
  * cost planner gives windows to, and the network runs. One pass over the
  * source finds the highlights' blocks first.
  */
-import type { InferenceBackend } from './backend';
-import type { Cancellation } from './cancellation';
+import type { CancelSignal } from './cancellation';
 import type { HdrcnnSettings } from './hdrcnn';
 import { findHighlightBlocks, hotBounds, type HighlightBlocks } from './highlight-blocks';
 import type { Rect, RgbImage } from './image';
 import { planRuns, type NetworkRun, type RunPlan } from './run-plan';
-import { planSeconds, UNKNOWN_BACKEND_COST, type WindowCostModel } from './tile-cost';
+import { planSeconds, type WindowCostModel } from './tile-cost';
 import { fitWindow, planTiles, roundUpTo32, type Tile, type TileSettings } from './tile-plan';
 
 /** A piece of one tile's core: what the planner gives a window. */
@@ -57,19 +56,18 @@ function partCuttings(tiles: readonly Tile[], blocks: HighlightBlocks, tileSize:
 export interface PlanOptions {
   readonly settings: HdrcnnSettings;
   readonly tiles: TileSettings;
-  readonly cost?: WindowCostModel;
-  readonly cancel?: Cancellation;
+  readonly cost: WindowCostModel;
+  readonly signal?: CancelSignal;
 }
 
 export async function planReconstruction(
   source: { width: number; height: number; read(rect: Rect): Promise<RgbImage> | RgbImage },
-  backend: InferenceBackend,
   options: PlanOptions,
 ): Promise<ReconstructionPlan> {
   const { width, height } = source;
   const tiles = planTiles(width, height, options.tiles);
-  const blocks = await findHighlightBlocks(source, options.settings, options.cancel);
-  const cost = options.cost ?? backend.cost ?? UNKNOWN_BACKEND_COST;
+  const blocks = await findHighlightBlocks(source, options.settings, options.signal);
+  const { cost } = options;
   if (options.tiles.fitToHighlights === false) {
     // The fixed tiles (or the whole image): each tile with highlights on its own window.
     const parts = tiles.map(({ core }, tile) => ({ tile, rect: core }));

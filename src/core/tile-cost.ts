@@ -117,16 +117,3 @@ export function webGpuCost(
     maxWindowPixels: Math.floor(largest / LARGEST_TENSOR_BYTES_PER_PIXEL),
   };
 }
-
-/**
- * For a backend that says nothing about itself: windows never grow past the
- * default tile's (320² with its margins), so memory stays what it was before
- * windows could merge; merging still saves runs below that size.
- */
-export const UNKNOWN_BACKEND_COST: WindowCostModel = {
-  name: 'unknown backend',
-  perRun: 0.01,
-  perPixel: 1e-6,
-  perShape: 0.01,
-  maxWindowPixels: 320 * 320,
-};

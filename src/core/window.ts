@@ -4,8 +4,6 @@
  * repeated) so that windows may extend past the image.
  */
 import type { PlanarTile } from './backend';
-import { networkValue, type HdrcnnSettings } from './hdrcnn';
-import type { RgbImage } from './image';
 import type { Rect } from './image';
 
 /** Index into [0, length) of coordinate `i`, mirrored at both ends as often as needed. */
@@ -34,30 +32,30 @@ export function sourceRect(window: Rect, width: number, height: number): Rect {
   return { left: x.start, top: y.start, width: x.size, height: y.size };
 }
 
-/** Pixels of a larger image: `pixels` holds the image's `rect`. */
+/** Samples of a larger image: `data` holds the image's `rect`, interleaved RGB. */
 export interface ImagePatch {
   readonly rect: Rect;
-  readonly pixels: RgbImage;
+  readonly data: ArrayLike<number>;
   /** The whole image's size, where reflection happens. */
   readonly imageWidth: number;
   readonly imageHeight: number;
 }
 
-/** The network's input over `window`: `networkValue` of each sample, planar RGB. */
-export function readWindow(patch: ImagePatch, window: Rect, settings: HdrcnnSettings): PlanarTile {
+/** The samples of `window`, planar RGB (the patch holds the network's input values). */
+export function readWindow(patch: ImagePatch, window: Rect): PlanarTile {
   const { width, height } = window;
-  const { rect, pixels } = patch;
+  const { rect, data: samples } = patch;
   const plane = width * height;
   const data = new Float32Array(3 * plane);
   const columns = Int32Array.from({ length: width }, (_, x) => reflectIndex(window.left + x, patch.imageWidth) - rect.left);
   for (let y = 0; y < height; y++) {
-    const row = (reflectIndex(window.top + y, patch.imageHeight) - rect.top) * pixels.width;
+    const row = (reflectIndex(window.top + y, patch.imageHeight) - rect.top) * rect.width;
     for (let x = 0; x < width; x++) {
       const src = (row + columns[x]) * 3;
       const dst = y * width + x;
-      data[dst] = networkValue(pixels.data[src], settings);
-      data[dst + plane] = networkValue(pixels.data[src + 1], settings);
-      data[dst + 2 * plane] = networkValue(pixels.data[src + 2], settings);
+      data[dst] = samples[src];
+      data[dst + plane] = samples[src + 1];
+      data[dst + 2 * plane] = samples[src + 2];
     }
   }
   return { width, height, data };

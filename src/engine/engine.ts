@@ -35,12 +35,22 @@ interface Session {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Body = DistributiveOmit<Response, 'id' | 'version'>;
-type Work = Exclude<Request, { type: 'cancel' }>;
+type Work = Exclude<Request, { type: 'cancel' | 'echo' }>;
 
 /** How long a failed WebGPU run waits for its device's lost promise, to say which happened. */
 const LOST_GRACE_MS = 2000;
 
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** Requests queued or running at once; more are refused with 'busy' (the plugin sends one tile at a time). */
+export const MAX_QUEUED_REQUESTS = 32;
+
+/** What went wrong, as text; never throws, whatever was thrown. */
+const message = (e: unknown): string => {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return typeof e;
+  }
+};
 const cancelled = (): EngineError => new EngineError('cancelled', 'cancelled');
 
 export class Engine {
@@ -55,6 +65,14 @@ export class Engine {
 
   /** Takes one message from the plugin; never throws: anything wrong is answered with an 'error'. */
   handle(raw: unknown): void {
+    try {
+      this.accept(raw);
+    } catch {
+      // Only the bridge can fail here (reply threw): there is no one left to tell.
+    }
+  }
+
+  private accept(raw: unknown): void {
     let request: Request;
     try {
       request = parseRequest(raw);
@@ -65,6 +83,15 @@ export class Engine {
     }
     if (request.type === 'cancel') {
       this.requests.get(request.target)?.abort(); // cancel has no answer of its own
+      return;
+    }
+    if (request.type === 'echo') {
+      this.send(request.id, { type: 'echo', payload: request.payload }); // at once, not behind queued work
+      return;
+    }
+    if (this.requests.size >= MAX_QUEUED_REQUESTS) {
+      const text = `the engine already has ${MAX_QUEUED_REQUESTS} requests in hand; wait for their answers`;
+      this.send(request.id, { type: 'error', code: 'busy', message: text });
       return;
     }
     const controller = new AbortController();

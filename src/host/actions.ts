@@ -6,7 +6,7 @@
  */
 import { action } from 'photoshop';
 import type { ExecutionContext } from 'photoshop/dom/CoreModules';
-import { actionInfo, type Settings } from './settings';
+import { actionInfo, type Settings } from '../plugin-core/settings';
 
 /** Only this name is stored in the step: keep it stable across versions. */
 export const ACTION_METHOD = 'hdrReconstructActionStep';

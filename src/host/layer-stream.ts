@@ -1,17 +1,15 @@
 /**
- * The core's PixelSource and PixelSink over the imaging API: reads one window of the
- * source layer at a time (getPixels), writes one tile core of the new layer at a time
- * (createImageDataFromBuffer + putPixels). Every PhotoshopImageData is disposed in
- * `finally`; memory is one window and one core. Image coordinates of the core are the
- * layer's bounds: (0, 0) is the layer's top-left pixel in the document.
+ * The core's PixelSource and PixelSink over the imaging API: {@link LayerReader} reads
+ * any window of the source layer (getPixels), {@link LayerWriter} writes one tile core of
+ * the new layer at a time (createImageDataFromBuffer + putPixels). Every
+ * PhotoshopImageData is disposed in `finally`; memory is one window and one core. Image
+ * coordinates of the core are the layer's bounds: (0, 0) is the layer's top-left pixel.
  */
 import { imaging } from 'photoshop';
-import type { HdrcnnSettings } from '../core/hdrcnn';
-import type { RgbImage } from '../core/image';
-import type { PixelSink, PixelSource } from '../core/reconstruct';
-import type { Rect } from '../core/image';
-import { decodePixels, encodeOutput, type DecodedPixels, type SourceFormat } from './pixel-codec';
-import type { LineariseChoice } from './settings';
+import type { Rect, RgbImage } from '../core/image';
+import type { PixelSink, PixelSource, SourcePixels } from '../core/reconstruct';
+import { decodePixels, encodeOutput, type DecodedPixels, type SourceFormat, type SourcePatch } from '../plugin-core/pixel-codec';
+import type { LineariseChoice } from '../plugin-core/settings';
 
 export interface LayerRef {
   readonly documentID: number;
@@ -19,11 +17,6 @@ export interface LayerRef {
 }
 
 /** One window of the source, decoded; `rect` in layer coordinates. */
-export interface SourcePatch {
-  readonly rect: Rect;
-  readonly pixels: DecodedPixels;
-}
-
 /**
  * Reads `rect` (layer coordinates) of a layer whose top-left pixel is at `origin`.
  * getPixels trims requests to where the layer has pixel data; a trimmed answer is
@@ -50,7 +43,7 @@ export async function readPatch(layer: LayerRef, origin: { left: number; top: nu
 function placeInto(part: DecodedPixels, dx: number, dy: number, rect: Rect, n: 1 | 3, hasAlpha: boolean): DecodedPixels {
   const count = rect.width * rect.height;
   const out: DecodedPixels = {
-    width: rect.width, height: rect.height, colorComponents: n, display: new Float32Array(count * 3), linear: new Float32Array(count * n),
+    width: rect.width, height: rect.height, colorComponents: n, display: new Float32Array(count * 3), linear: new Float32Array(count * 3),
     alpha: hasAlpha ? new Float32Array(count) : null,
   };
   for (let y = 0; y < part.height; y++) {
@@ -58,37 +51,29 @@ function placeInto(part: DecodedPixels, dx: number, dy: number, rect: Rect, n: 1
       const s = y * part.width + x;
       const d = (y + dy) * rect.width + x + dx;
       out.display.set(part.display.subarray(s * 3, s * 3 + 3), d * 3);
-      out.linear.set(part.linear.subarray(s * n, s * n + n), d * n);
+      out.linear.set(part.linear.subarray(s * 3, s * 3 + 3), d * 3);
       if (out.alpha) out.alpha[d] = part.alpha ? part.alpha[s] : 1;
     }
   }
   return out;
 }
 
-export interface LayerStreamOptions {
+export interface LayerReaderOptions {
   readonly source: LayerRef;
-  readonly target: LayerRef;
-  /** The source layer's top-left pixel in the document; the target gets the same position. */
+  /** The source layer's top-left pixel in the document. */
   readonly origin: { readonly left: number; readonly top: number };
   readonly width: number;
   readonly height: number;
   readonly format: Omit<SourceFormat, 'hasAlpha'>;
   /** Whether the source layer has transparency (every layer but a background layer). */
   readonly hasAlpha: boolean;
-  /** Base profile name of the 32-bit target document. */
-  readonly targetProfile: string;
+  /** 'photoshop': give the core Photoshop's linear values, which it keeps outside the highlights. */
   readonly linearise: LineariseChoice;
-  readonly settings: HdrcnnSettings;
 }
 
-/**
- * Source and sink in one: the core writes each tile's core right after reading the
- * window around it, so the sink finds the source samples it needs in the last patch.
- */
-export class LayerStream implements PixelSource, PixelSink {
-  private last?: SourcePatch;
-
-  constructor(private readonly options: LayerStreamOptions) {}
+/** The source layer as the core's PixelSource: display values, and Photoshop's linear values when asked. */
+export class LayerReader implements PixelSource {
+  constructor(private readonly options: LayerReaderOptions) {}
 
   get width(): number {
     return this.options.width;
@@ -98,23 +83,44 @@ export class LayerStream implements PixelSource, PixelSink {
     return this.options.height;
   }
 
-  async read(rect: Rect): Promise<RgbImage> {
+  async read(rect: Rect): Promise<SourcePixels> {
     const o = this.options;
-    this.last = await readPatch(o.source, o.origin, rect, o.format, o.hasAlpha);
-    return { width: rect.width, height: rect.height, data: this.last.pixels.display };
+    const { pixels } = await readPatch(o.source, o.origin, rect, o.format, o.hasAlpha);
+    const linear = o.linearise === 'photoshop' ? pixels.linear : undefined;
+    return { width: rect.width, height: rect.height, data: pixels.display, linear };
   }
+
+  /** The source's alpha over `rect`, or null for a layer without transparency. */
+  async alpha(rect: Rect): Promise<Float32Array | null> {
+    const o = this.options;
+    if (!o.hasAlpha) return null;
+    return (await readPatch(o.source, o.origin, rect, o.format, true)).pixels.alpha;
+  }
+}
+
+export interface LayerWriterOptions {
+  readonly target: LayerRef;
+  /** Where the target's (0, 0) is in its document: the source layer's position. */
+  readonly origin: { readonly left: number; readonly top: number };
+  readonly colorComponents: 1 | 3;
+  /** Base profile name of the 32-bit target document; undefined: the document's own (untagged). */
+  readonly targetProfile: string | undefined;
+  /** The transparency the written pixels get (the source's), or null for none. */
+  alpha(rect: Rect): Promise<Float32Array | null>;
+}
+
+/** The new 32-bit layer as the core's PixelSink: the core's values as they are, the source's transparency. */
+export class LayerWriter implements PixelSink {
+  constructor(private readonly options: LayerWriterOptions) {}
 
   async write(rect: Rect, hdr: RgbImage): Promise<void> {
     const o = this.options;
-    const patch = this.last;
-    if (!patch || rect.left < patch.rect.left || rect.top < patch.rect.top || rect.left + rect.width > patch.rect.left + patch.rect.width || rect.top + rect.height > patch.rect.top + patch.rect.height) {
-      throw new Error('internal: a tile core was written without the window around it');
-    }
-    const samples = encodeOutput(hdr, patch.pixels, rect.left - patch.rect.left, rect.top - patch.rect.top, o.linearise, o.settings);
-    const components = o.format.colorComponents + (patch.pixels.alpha ? 1 : 0);
+    const alpha = await o.alpha(rect);
+    const samples = encodeOutput(hdr, o.colorComponents, alpha);
     const imageData = await imaging.createImageDataFromBuffer(samples, {
-      width: rect.width, height: rect.height, components, chunky: true,
-      colorSpace: o.format.colorComponents === 3 ? 'RGB' : 'Grayscale', colorProfile: o.targetProfile,
+      width: rect.width, height: rect.height, components: o.colorComponents + (alpha ? 1 : 0), chunky: true,
+      colorSpace: o.colorComponents === 3 ? 'RGB' : 'Grayscale',
+      ...(o.targetProfile === undefined ? {} : { colorProfile: o.targetProfile }), // untagged: the document's own
     });
     try {
       await imaging.putPixels({

@@ -33,4 +33,9 @@ declare module 'photoshop/dom/CoreModules' {
      */
     timeOut?: number;
   }
+
+  interface DisplayConfiguration {
+    /** Photoshop 26.5+: the largest colour component the display shows; above 1 on an HDR display (its headroom). */
+    maximumExtendedDynamicRangeColorComponent?: number;
+  }
 }

@@ -11,15 +11,16 @@ import { app, constants } from 'photoshop';
 import type { ExecutionContext } from 'photoshop/dom/CoreModules';
 import type { Document } from 'photoshop/dom/Document';
 import type { InferenceBackend } from '../core/backend';
-import { CancelledError, type Cancellation } from '../core/cancellation';
+import { throwIfCancelled, type CancelSignal } from '../core/cancellation';
 import type { HdrcnnSettings } from '../core/hdrcnn';
 import { reconstructTiles } from '../core/reconstruct';
-import { UserError } from './errors';
-import { LayerStream, readPatch, type LayerRef } from './layer-stream';
-import { clippingStats } from './pixel-codec';
-import { formatGamma, type Settings } from './settings';
+import { UserError } from '../plugin-core/errors';
+import { clippingStats } from '../plugin-core/pixel-codec';
+import { formatGamma, type Settings } from '../plugin-core/settings';
+import { conversionNotice } from './depth-conversion';
+import { LayerReader, LayerWriter, readPatch, type LayerRef } from './layer-stream';
 import { confirmTarget, findTarget, type Target } from './target';
-import { toneCurve } from './tone-curve';
+import { toneCurve } from '../plugin-core/tone-curve';
 
 export const HISTORY_NAME = 'Reconstruct HDR';
 /** Rows per getPixels call when measuring the layer. */
@@ -30,10 +31,6 @@ const MEASURE_SHARE = 0.1;
 export interface RunFeedback {
   /** 0..1 and what is happening, for the panel or the engine dialog (Photoshop's bar gets it too). */
   progress(fraction: number, text: string): void;
-  /** The plugin's own Cancel button. */
-  readonly cancel: Cancellation;
-  /** Drops the engine's pending work (when Photoshop's progress bar is cancelled). */
-  stop?(): void;
 }
 
 export interface RunSummary {
@@ -52,13 +49,14 @@ const layerName = (s: Settings): string => `HDR Reconstruct, gamma ${formatGamma
 const docById = (id: number): Document | undefined => app.documents.find((d) => d.id === id) as Document | undefined;
 
 /** Clipping over the whole layer, read in strips at the document's own depth. */
-async function measure(target: Target, hdrcnn: HdrcnnSettings, cancel: Cancellation, progress: (f: number) => void) {
+async function measure(target: Target, hdrcnn: HdrcnnSettings, signal: CancelSignal, progress: (f: number) => void) {
   const ref: LayerRef = { documentID: target.documentID, layerID: target.layerID };
-  const format = { depth: target.depth, colorComponents: target.colorComponents, curve: toneCurve(target.profile) };
+  const curve = toneCurve(target.profile);
+  const format = { depth: target.depth, colorComponents: target.colorComponents, curve };
   let [samples, saturated, highlights] = [0, 0, false];
   const { width, height } = target.bounds;
   for (let top = 0; top < height; top += STRIP_ROWS) {
-    if (cancel.aborted) throw new CancelledError();
+    throwIfCancelled(signal);
     const rect = { left: 0, top, width, height: Math.min(STRIP_ROWS, height - top) };
     const { pixels } = await readPatch(ref, target.bounds, rect, format, true);
     const s = clippingStats(pixels, hdrcnn);
@@ -71,10 +69,20 @@ async function measure(target: Target, hdrcnn: HdrcnnSettings, cancel: Cancellat
 /**
  * Runs in the modal scope of `ctx` (executeAsModal's, or an Action's on playback).
  * `expected`: the target checked before the scope began, or undefined to take the current one.
+ * `run` is the run's one cancellation: the plugin's Cancel buttons abort it, and so does
+ * Photoshop's progress bar here; the backend gets its signal (a tile in flight is dropped).
  */
-export async function reconstructInModal(ctx: ExecutionContext, expected: Target | undefined, settings: Settings, backend: InferenceBackend, feedback: RunFeedback): Promise<RunSummary> {
-  const cancel: Cancellation = { get aborted() { return ctx.isCancelled || feedback.cancel.aborted; } };
-  ctx.onCancel = () => feedback.stop?.(); // a tile in the engine would otherwise run to its end
+export async function reconstructInModal(
+  ctx: ExecutionContext,
+  expected: Target | undefined,
+  settings: Settings,
+  backend: InferenceBackend,
+  feedback: RunFeedback,
+  run: AbortController,
+): Promise<RunSummary> {
+  const { signal } = run;
+  if (ctx.isCancelled) run.abort();
+  ctx.onCancel = () => run.abort();
   const report = (fraction: number, text: string): void => {
     ctx.reportProgress({ value: Math.min(1, Math.max(0, fraction)), commandName: text });
     feedback.progress(fraction, text);
@@ -83,10 +91,14 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
   const hdrcnn: HdrcnnSettings = { gamma: settings.gamma, scaling: 1 };
   const name = layerName(settings);
   const curve = toneCurve(target.profile);
-  const notices = curve.known ? [] : [`Unknown colour profile “${target.profile}”: the network sees it through the sRGB curve.`];
+  const notices: string[] = [];
+  const seen = 'the network sees it through the sRGB curve.';
+  if (target.profile === undefined) notices.push(`“${target.documentTitle}” has no colour profile: ${seen}`);
+  else if (!curve.known) notices.push(`Unknown colour profile “${target.profile}”: ${seen}`);
+  let actionsOwnHistory = false;
   try {
     report(0, 'Measuring clipped highlights');
-    const { saturated, highlights } = await measure(target, hdrcnn, cancel, (f) => report(f, 'Measuring clipped highlights'));
+    const { saturated, highlights } = await measure(target, hdrcnn, signal, (f) => report(f, 'Measuring clipped highlights'));
     if (!highlights) return { changed: false, layerName: name, saturated, tiles: 0, computedTiles: 0, notices };
 
     const source = docById(target.documentID)!;
@@ -96,8 +108,11 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
     let convertedFrom: 8 | 16 | undefined;
     if (settings.output === 'layer') {
       suspension = await ctx.hostControl.suspendHistory({ documentID: target.documentID, name: HISTORY_NAME });
+      actionsOwnHistory = ownedByActions(suspension);
       if (target.depth !== 32) {
+        const notice = conversionNotice(source); // before: the layers as the user made them
         source.bitsPerChannel = constants.BitsPerChannelType.THIRTYTWO;
+        if (notice) notices.push(notice);
         convertedFrom = target.depth;
       }
       const layer = await source.createPixelLayer({ name });
@@ -108,7 +123,8 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
       const doc = await app.createDocument({
         name: `${target.documentTitle.replace(/\.[^.]+$/, '')} HDR`, width: source.width, height: source.height, resolution: source.resolution,
         mode: target.colorComponents === 3 ? constants.NewDocumentMode.RGB : constants.NewDocumentMode.GRAYSCALE,
-        depth: 32, fill: constants.DocumentFill.TRANSPARENT, profile: target.profile,
+        depth: 32, fill: constants.DocumentFill.TRANSPARENT,
+        ...(target.profile === undefined ? {} : { profile: target.profile }), // untagged: Photoshop's default
       });
       if (!doc) throw new Error('Photoshop did not create the new document');
       await ctx.hostControl.registerAutoCloseDocument(doc.id);
@@ -118,30 +134,55 @@ export async function reconstructInModal(ctx: ExecutionContext, expected: Target
       output = { documentID: doc.id, layerID: layer.id };
     }
 
-    const stream = new LayerStream({
-      source: { documentID: target.documentID, layerID: target.layerID }, target: output, origin: target.bounds,
+    const reader = new LayerReader({
+      source: { documentID: target.documentID, layerID: target.layerID }, origin: target.bounds,
       width: target.bounds.width, height: target.bounds.height,
       format: { depth: convertedFrom ? 32 : target.depth, colorComponents: target.colorComponents, curve, convertedFrom },
-      hasAlpha: !sourceLayer.isBackgroundLayer, targetProfile: target.profile, linearise: settings.linearise, settings: hdrcnn,
+      hasAlpha: !sourceLayer.isBackgroundLayer, linearise: settings.linearise,
     });
-    const counts = await reconstructTiles(stream, stream, backend, {
-      settings: hdrcnn, cancel,
+    const writer = new LayerWriter({
+      target: output, origin: target.bounds, colorComponents: target.colorComponents, targetProfile: target.profile,
+      alpha: (rect) => reader.alpha(rect),
+    });
+    const counts = await reconstructTiles(reader, writer, backend, {
+      settings: hdrcnn, signal,
       onProgress: (p) => report(MEASURE_SHARE + (1 - MEASURE_SHARE) * (p.done / p.total), `Reconstructing highlights (${p.done}/${p.total} tiles)`),
     });
-    if (cancel.aborted) throw new CancelledError();
-    await ctx.hostControl.resumeHistory(suspension, true);
+    throwIfCancelled(signal);
+    if (!actionsOwnHistory) await ctx.hostControl.resumeHistory(suspension, true);
     if (settings.output === 'document') {
       await ctx.hostControl.unregisterAutoCloseDocument(output.documentID);
-      if (cancel.aborted) {
+      if (signal.aborted) {
         // Cancelled at the last moment: the new document goes, as it would have a moment earlier.
         await ctx.hostControl.registerAutoCloseDocument(output.documentID);
-        throw new CancelledError();
+        throwIfCancelled(signal);
       }
     }
     return { changed: true, layerName: name, saturated, ...counts, notices };
   } catch (e) {
-    if (cancel.aborted) throw new CancelledError();
+    if (actionsOwnHistory && docById(target.documentID)) throw notRolledBack(target, e, signal.aborted);
+    throwIfCancelled(signal);
     if (!docById(target.documentID)) throw new UserError(`“${target.documentTitle}” was closed during the reconstruction; nothing was saved.`);
     throw e;
   }
+}
+
+/**
+ * Action playback with "suspend history": suspendHistory "is ignored, and the following value is returned:
+ * 4294967295 (0xFFFFFFFF)"; resuming it "will raise an exception", and "a plugin cannot roll back changes for
+ * a suspension state that is owned by the Actions panel" (executeAsModal docs). The docs name the bare number,
+ * the typings a HistorySuspension: both are recognised.
+ */
+const ACTIONS_SUSPENSION = 0xffffffff;
+const ownedByActions = (s: unknown): boolean =>
+  s === ACTIONS_SUSPENSION
+  || (s as { historySuspensionID?: unknown } | undefined)?.historySuspensionID === ACTIONS_SUSPENSION;
+
+/** A failed run whose changes the Actions panel's suspension keeps: say so, and how to undo them. */
+function notRolledBack(target: Target, e: unknown, cancelled: boolean): UserError {
+  const why = cancelled ? 'Cancelled' : `Reconstruction failed: ${(e as Error)?.message ?? String(e)}`;
+  return new UserError(
+    `${why}. The Actions panel holds the history of “${target.documentTitle}” during this playback, so its changes`
+    + ' could not be rolled back: use Edit > Undo to remove them.',
+  );
 }

@@ -5,9 +5,9 @@
  */
 import { app, constants } from 'photoshop';
 import type { Document } from 'photoshop/dom/Document';
-import { UserError } from './errors';
-import type { Depth } from './pixel-codec';
-import { baseProfileName } from './tone-curve';
+import { UserError } from '../plugin-core/errors';
+import type { Depth } from '../plugin-core/pixel-codec';
+import { baseProfileName } from '../plugin-core/tone-curve';
 
 export interface Target {
   readonly documentID: number;
@@ -16,8 +16,12 @@ export interface Target {
   readonly layerName: string;
   readonly colorComponents: 1 | 3;
   readonly depth: Depth;
-  /** Base name, as the imaging API wants it (no "(Linear RGB Profile)"). */
-  readonly profile: string;
+  /**
+   * Base name, as the imaging API wants it (no "(Linear RGB Profile)"). Undefined for an untagged
+   * document: its colorProfileName is "None" (not a profile), and the imaging API and new documents
+   * then use their own profile when none is passed.
+   */
+  readonly profile: string | undefined;
   /** The layer's pixel bounds in document coordinates (right/bottom exclusive). */
   readonly bounds: { readonly left: number; readonly top: number; readonly width: number; readonly height: number };
 }
@@ -63,7 +67,8 @@ export function findTarget(): Target {
     layerName: layer.name,
     colorComponents: doc.mode === M.RGB ? 3 : 1,
     depth,
-    profile: baseProfileName(doc.colorProfileName),
+    // "Valid only when colorProfileType is CUSTOM or WORKING, returns "None" otherwise" (Document docs).
+    profile: doc.colorProfileName === 'None' ? undefined : baseProfileName(doc.colorProfileName),
     bounds: { left: b.left, top: b.top, width: b.right - b.left, height: b.bottom - b.top },
   };
 }

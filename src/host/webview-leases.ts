@@ -1,15 +1,23 @@
 /**
  * Where the engine runs: the engine page in a <webview>. The panel hosts one while
- * it is open and keeps its model loaded between runs; without the panel (the menu
- * command, Action playback) a small dialog hosts one for the length of the run.
+ * it is open and keeps its model loaded between runs; runs the panel's own button
+ * starts use it (the user is looking at it, so it is visible). The menu command and
+ * Action playback use a small dialog that hosts one for the length of the run:
+ * Photoshop does not say whether the panel is visible (PS-57284: `show` fires once,
+ * `hide` never), and a hidden panel's page may be suspended.
  * Either way a run gets an EngineClient (the InferenceBackend) and a way to show
  * progress. The surfaces themselves (DOM) come from the panel code.
  */
 import { EngineClient, type EngineEvents } from '../protocol/client';
 import { webviewEndpoint, whenLoaded, type MessageWindow, type WebviewLike } from './webview-endpoint';
 import type { RunFeedback } from './reconstruct-layer';
-import type { KeyValueStore, WeightsChoice } from './settings';
+import { DialogRefusedError } from '../plugin-core/errors';
+import type { KeyValueStore, WeightsChoice } from '../plugin-core/settings';
 import { modelChoice, modelKey } from './weights-file';
+
+/** What the panel shows of the engine; it reaches the protocol only through here. */
+export type { EngineEvents } from '../protocol/client';
+export type { ModelState, ProgressStage } from '../protocol/messages';
 
 export interface EngineSurface {
   readonly webview: HTMLElement & WebviewLike;
@@ -19,10 +27,13 @@ export interface EngineSurface {
 
 export interface DialogSurface extends EngineSurface {
   readonly feedback: RunFeedback;
-  /** Settles when the user presses Cancel or dismisses the dialog. */
-  readonly cancelled: Promise<void>;
+  /** Rejects with a DialogRefusedError if Photoshop refuses to show the dialog (never resolves). */
+  readonly refused: Promise<never>;
   close(): void;
 }
+
+/** Opens the run dialog; `cancel` is called when the user presses Cancel or dismisses it. */
+export type OpenDialog = (cancel: () => void) => DialogSurface;
 
 export interface EngineLease {
   readonly client: EngineClient;
@@ -47,18 +58,12 @@ interface PanelEngine {
 
 export class WebviewLeases {
   private panel?: PanelEngine;
-  /** A hidden panel's page may be suspended: runs then use a dialog. */
-  private panelVisible = false;
 
   constructor(
     private readonly pluginWindow: MessageWindow,
     private readonly store: KeyValueStore,
-    private readonly openDialog: () => DialogSurface,
+    private readonly openDialog: OpenDialog,
   ) {}
-
-  setPanelVisible(visible: boolean): void {
-    this.panelVisible = visible;
-  }
 
   /** The panel's webview; call right after putting it in the panel, before it loads. */
   attachPanel(surface: EngineSurface): void {
@@ -71,7 +76,6 @@ export class WebviewLeases {
   async detachPanel(): Promise<void> {
     const panel = this.panel;
     this.panel = undefined;
-    this.panelVisible = false;
     await panel?.client.dispose();
   }
 
@@ -94,25 +98,41 @@ export class WebviewLeases {
     return ready;
   }
 
-  /** An engine with `weights` loaded: the panel's, or a dialog's for this run only. */
-  async lease(weights: WeightsChoice): Promise<EngineLease> {
-    if (this.panel && this.panelVisible) {
+  /** The panel's engine with `weights` loaded, for the preview (never a dialog). */
+  async panelEngine(weights: WeightsChoice): Promise<{ client: EngineClient; ready: ReadyEngine }> {
+    const ready = await this.preparePanel(weights);
+    if (!this.panel) throw new Error('the panel is not open');
+    return { client: this.panel.client, ready };
+  }
+
+  /**
+   * An engine with `weights` loaded: the panel's (`fromPanel`: its button started the run; shared,
+   * so `run` does not stop its loading), or a dialog's for this run only, whose Cancel aborts
+   * `run` and whose loading `run` stops.
+   */
+  async lease(weights: WeightsChoice, fromPanel: boolean, run: AbortController): Promise<EngineLease> {
+    if (this.panel && fromPanel) {
       await this.preparePanel(weights);
       return { client: this.panel.client, release: async () => undefined };
     }
-    const dialog = this.openDialog();
+    const dialog = this.openDialog(() => run.abort());
     const client = new EngineClient(webviewEndpoint(dialog.webview, this.pluginWindow), dialog.events);
-    void dialog.cancelled.then(() => client.cancelAll());
     const release = async (): Promise<void> => {
       await client.dispose();
       dialog.close();
     };
     try {
-      await whenLoaded(dialog.webview);
-      await client.init(await modelChoice(weights, this.store));
+      const start = async (): Promise<void> => {
+        await whenLoaded(dialog.webview);
+        await client.init(await modelChoice(weights, this.store), 'auto', run.signal);
+      };
+      await Promise.race([start(), dialog.refused]); // a refused dialog's page may never load
     } catch (e) {
       await release();
-      throw e;
+      if (!(e instanceof DialogRefusedError) || !this.panel) throw e;
+      // No dialog allowed (e.g. during playback): the panel's engine, though it may be hidden, is the only one left.
+      await this.preparePanel(weights);
+      return { client: this.panel.client, release: async () => undefined };
     }
     return { client, feedback: dialog.feedback, release };
   }

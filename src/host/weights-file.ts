@@ -7,11 +7,14 @@
 import { storage } from 'uxp';
 import type { ModelChoice } from '../protocol/messages';
 import { encodeBytes } from '../protocol/payload';
-import { UserError } from './errors';
-import type { KeyValueStore, WeightsChoice } from './settings';
+import { UserError } from '../plugin-core/errors';
+import type { KeyValueStore, WeightsChoice } from '../plugin-core/settings';
+import { checksum } from '../plugin-core/checksum';
 
-const STORED_FILE = 'user-weights';
+export const STORED_FILE = 'user-weights';
 export const WEIGHTS_NAME_KEY = 'hdr-reconstruct.weights-file';
+/** The copy's checksum at copy time, for Diagnostics. */
+export const WEIGHTS_CHECKSUM_KEY = 'hdr-reconstruct.weights-file-checksum';
 
 /** The chosen file's original name, or null when none was chosen. */
 export const userWeightsName = (store: KeyValueStore): string | null => store.getItem(WEIGHTS_NAME_KEY);
@@ -25,6 +28,7 @@ export async function chooseWeightsFile(store: KeyValueStore): Promise<string | 
   const copy = await folder.createFile(STORED_FILE, { overwrite: true });
   await copy.write(bytes as ArrayBuffer, { format: storage.formats.binary });
   store.setItem(WEIGHTS_NAME_KEY, picked.name);
+  store.setItem(WEIGHTS_CHECKSUM_KEY, checksum(new Uint8Array(bytes as ArrayBuffer)));
   return picked.name;
 }
 

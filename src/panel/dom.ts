@@ -27,10 +27,14 @@ export function dropdown<T extends string>(id: string, options: ReadonlyArray<{ 
   return h('sp-dropdown', { id, style: 'width: 100%' }, [h('sp-menu', { slot: 'options' }, items)]) as Dropdown;
 }
 
-/** Selects `index` of an sp-dropdown's menu items (the documented `selected` attribute). */
-export function selectItem(dd: HTMLElement, index: number): void {
+/**
+ * Selects `index` of a rendered sp-dropdown: `selectedIndex` (the `selected` attributes only count
+ * when it renders), and the attributes to match.
+ */
+export function selectItem(dd: Dropdown, index: number): void {
   Array.from(dd.querySelectorAll('sp-menu-item')).forEach((item, i) => {
     if (i === index) item.setAttribute('selected', '');
     else item.removeAttribute('selected');
   });
+  dd.selectedIndex = index;
 }

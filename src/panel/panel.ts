@@ -4,24 +4,25 @@
  * and Choose file…), and the engine <webview>. Settings persist in localStorage.
  * Everything Photoshop-side goes through src/host.
  */
-import { describeProblem } from '../host/errors';
-import type { WebviewLeases } from '../host/webview-leases';
+import { describeProblem } from '../plugin-core/errors';
+import type { GainMapExporter } from '../host/gain-map-exporter';
+import type { ModelState, WebviewLeases } from '../host/webview-leases';
 import type { Runner } from '../host/runner';
-import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../host/settings';
+import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../plugin-core/settings';
 import { chooseWeightsFile, userWeightsName } from '../host/weights-file';
-import type { ModelState } from '../protocol/messages';
 import { dropdown, h, selectItem, type Button, type Dropdown, type Progressbar, type Slider } from './dom';
+import { createExportControls } from './export-controls';
+import { createPreviewView } from './preview-view';
 import { engineWebview, progressText } from './webview-surfaces';
 
 export interface PanelDeps {
   readonly runner: Runner;
   readonly engines: WebviewLeases;
   readonly store: KeyValueStore;
+  readonly exporter: GainMapExporter;
 }
 
 export interface Panel {
-  show(): void;
-  hide(): void;
   destroy(): Promise<void>;
 }
 
@@ -44,15 +45,19 @@ const STATE_LABELS: Record<ModelState, string> = {
 };
 
 const label = (text: string): HTMLElement => h('sp-label', {}, text);
+const gammaText = (g: number): string => `Gamma ${formatGamma(g)}`;
 const fileLabel = (name: string | null): string => (name ? `File: ${name}` : 'Chosen file (none yet)');
 
 export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   const { runner, engines, store } = deps;
   let settings: Settings = loadSettings(store);
 
-  const gamma = h('sp-slider', { id: 'hdr-gamma', min: String(GAMMA_MIN), max: String(GAMMA_MAX), step: '0.05', value: String(settings.gamma), style: 'width: 100%' }, [
-    h('sp-label', { slot: 'label' }, 'Gamma'),
-  ]) as Slider;
+  // An integer slider in hundredths of gamma: sp-slider documents min, max and value, not a fractional step.
+  const gammaLabel = h('sp-label', { slot: 'label' }, gammaText(settings.gamma));
+  const gamma = h('sp-slider', {
+    id: 'hdr-gamma', min: String(GAMMA_MIN * 100), max: String(GAMMA_MAX * 100),
+    value: String(Math.round(settings.gamma * 100)), 'show-value': 'false', style: 'width: 100%',
+  }, [gammaLabel]) as Slider;
   const weights = dropdown('hdr-weights', WEIGHTS, settings.weights);
   const fileItem = weights.querySelectorAll('sp-menu-item')[2];
   fileItem.textContent = fileLabel(userWeightsName(store));
@@ -69,6 +74,8 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   const retry = h('sp-button', { id: 'hdr-retry', variant: 'secondary', quiet: true }, 'Retry');
   const choose = h('sp-button', { id: 'hdr-choose', variant: 'secondary', quiet: true }, 'Choose file…');
   const webview = engineWebview('hdr-engine', '24px');
+  const exportControls = createExportControls(deps, () => settings, (message) => (status.textContent = message));
+  const preview = createPreviewView({ runner, engines, store, settings: () => settings });
 
   const row = (children: HTMLElement[]): HTMLElement => h('div', { style: 'display: flex; gap: 8px; align-items: center; margin: 6px 0' }, children);
   const content = h('div', { id: 'hdr-panel', style: 'padding: 8px' }, [
@@ -80,6 +87,9 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     row([run, cancel]),
     progress,
     status,
+    exportControls.element,
+    h('sp-divider', { size: 'small' }),
+    preview.element,
     h('sp-divider', { size: 'small' }),
     h('sp-detail', {}, 'MODEL'),
     model,
@@ -90,8 +100,11 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   root.appendChild(content);
 
   const update = (next: Partial<Settings>): void => {
+    const before = settings;
     settings = { ...settings, ...next };
     saveSettings(store, settings);
+    // What the preview shows depends on these; the output choice does not change the crop.
+    if (before.gamma !== settings.gamma || before.weights !== settings.weights || before.linearise !== settings.linearise) preview.refresh();
   };
 
   const prepare = (force = false): void => {
@@ -114,18 +127,23 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
       onModelStatus: (state, message) => {
         showModelProgress(state === 'downloading');
         if (state !== 'ready') model.textContent = `${STATE_LABELS[state]}: ${message}`; // ready: said in full by prepare()
+        preview.provisioning(model.textContent);
       },
       onProgress: (stage, loaded, total) => {
         showModelProgress(true);
         modelProgress.value = total > 0 ? (100 * loaded) / total : 0;
         model.textContent = progressText(stage, loaded, total);
+        preview.provisioning(model.textContent);
       },
       onNotice: (message) => (status.textContent = message),
     },
   });
 
-  gamma.addEventListener('input', () => (status.textContent = `Gamma ${formatGamma(gamma.value)}`));
-  gamma.addEventListener('change', () => update({ gamma: Math.round(gamma.value * 100) / 100 }));
+  gamma.addEventListener('input', () => (gammaLabel.textContent = gammaText(gamma.value / 100)));
+  gamma.addEventListener('change', () => {
+    gammaLabel.textContent = gammaText(gamma.value / 100);
+    update({ gamma: Math.round(gamma.value) / 100 });
+  });
   const picker = <K extends 'weights' | 'output' | 'linearise'>(dd: Dropdown, key: K, options: ReadonlyArray<{ value: Settings[K] }>, then?: () => void): void => {
     dd.addEventListener('change', () => {
       const choice = options[dd.selectedIndex];
@@ -138,10 +156,14 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   picker(output, 'output', OUTPUTS);
   picker(linearise, 'linearise', LINEARISE);
 
-  run.addEventListener('click', () => void runner.runFromUser(settings));
+  run.addEventListener('click', () => void runner.runFromUser(settings, 'panel'));
   cancel.addEventListener('click', () => runner.cancel());
   retry.addEventListener('click', () => prepare(true));
+  // PS-57264: a file picker opened from a Spectrum button may bring an endless series of clicks.
+  let choosing = false;
   choose.addEventListener('click', () => {
+    if (choosing) return;
+    choosing = true;
     chooseWeightsFile(store).then(
       (name) => {
         if (!name) return;
@@ -151,7 +173,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
         prepare(true);
       },
       (e: unknown) => (model.textContent = `Could not read the file: ${(e as Error).message}`),
-    );
+    ).finally(() => (choosing = false));
   });
 
   const unlisten = runner.listen({
@@ -174,10 +196,10 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
 
   prepare();
   return {
-    show: () => engines.setPanelVisible(true),
-    hide: () => engines.setPanelVisible(false),
     destroy: async () => {
+      preview.destroy();
       unlisten();
+      exportControls.destroy();
       await engines.detachPanel();
       content.remove();
     },

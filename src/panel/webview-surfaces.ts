@@ -4,9 +4,8 @@
  * a progress bar and Cancel (Photoshop hides its own progress bar while modal UI is up).
  * The page is local content (manifest: webview.allowLocalRendering, UXP 8 / Photoshop 26).
  */
-import type { EngineEvents } from '../protocol/client';
-import type { ProgressStage } from '../protocol/messages';
-import type { DialogSurface } from '../host/webview-leases';
+import { DialogRefusedError } from '../plugin-core/errors';
+import type { DialogSurface, EngineEvents, ProgressStage } from '../host/webview-leases';
 import type { WebviewLike } from '../host/webview-endpoint';
 import { h, type Progressbar } from './dom';
 
@@ -24,7 +23,15 @@ export function progressText(stage: ProgressStage, loaded: number, total: number
   return total > 0 ? `Downloading: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB` : `Downloading: ${(loaded / MB).toFixed(1)} MB`;
 }
 
-export function openEngineDialog(): DialogSurface {
+const dialogRefused = (e: unknown): DialogRefusedError =>
+  new DialogRefusedError(
+    `Photoshop did not allow HDR Reconstruct’s engine dialog to open (${(e as Error).message}), `
+    + 'so the engine could not start; nothing was changed. Open the HDR Reconstruct panel and try again: '
+    + 'its engine is used then.',
+  );
+
+/** The run dialog; `cancel` is called on Cancel or when the user dismisses it. */
+export function openEngineDialog(cancel: () => void): DialogSurface {
   const status = h('sp-body', { id: 'hdr-dialog-status' }, 'Starting the engine…');
   const bar = h('sp-progressbar', { id: 'hdr-dialog-progress', max: '100', value: '0', style: 'width: 100%' }) as Progressbar;
   const cancelButton = h('sp-button', { id: 'hdr-dialog-cancel', variant: 'secondary' }, 'Cancel');
@@ -34,17 +41,26 @@ export function openEngineDialog(): DialogSurface {
   ]) as HTMLDialogElement;
   document.body.appendChild(dialog);
 
-  const cancel = { aborted: false };
-  let onCancel!: () => void;
-  const cancelled = new Promise<void>((resolve) => (onCancel = resolve));
+  let cancelling = false;
   const stop = (): void => {
-    cancel.aborted = true;
+    if (cancelling) return;
+    cancelling = true;
     status.textContent = 'Cancelling…';
-    onCancel();
+    cancel();
   };
   cancelButton.addEventListener('click', stop);
-  // Resolves when we close it; rejects when the user dismisses it (Escape, window close).
-  dialog.uxpShowModal({ title: 'HDR Reconstruct', resize: 'none', size: { width: 420, height: 200 } }).catch(stop);
+  let refuse!: (e: Error) => void;
+  const refused = new Promise<never>((_, reject) => (refuse = reject));
+  refused.catch(() => undefined); // observed by the lease
+  // Resolves when we close it; rejects when the user dismisses it (Escape, window close), or when
+  // Photoshop does not show it (e.g. during Action playback): that is no cancel, and is said so.
+  const showing = dialog.uxpShowModal({ title: 'HDR Reconstruct', resize: 'none', size: { width: 420, height: 200 } });
+  showing.catch((e: unknown) => {
+    const code = (e as { code?: unknown } | undefined)?.code;
+    const refusedBy = code === dialog.REJECTION_REASON_NOT_ALLOWED || code === dialog.REJECTION_REASON_DETACHED;
+    if (refusedBy) refuse(dialogRefused(e));
+    else stop();
+  });
 
   const events: EngineEvents = {
     onModelStatus: (_state, message) => (status.textContent = message),
@@ -57,12 +73,11 @@ export function openEngineDialog(): DialogSurface {
   return {
     webview,
     events,
-    cancelled,
+    refused,
     feedback: {
-      cancel,
       progress: (fraction, text) => {
         bar.value = Math.round(100 * fraction);
-        if (!cancel.aborted) status.textContent = text;
+        if (!cancelling) status.textContent = text;
       },
     },
     close: () => {

@@ -6,6 +6,7 @@
  * ids no longer pending (cancelled, timed out) are dropped.
  */
 import type { InferenceBackend, PlanarTile } from '../core/backend';
+import type { CancelSignal } from '../core/cancellation';
 import { EngineError } from './errors';
 import { parseResponse, PROTOCOL_VERSION, refusal, type ModelChoice, type ModelState, type ProgressStage, type Provider, type Request, type Response } from './messages';
 import { decodeFloat32, encodeFloat32 } from './payload';
@@ -31,6 +32,23 @@ export interface EngineEvents {
 /** No word from the engine for this long fails the request; progress and status messages count as words. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
+/** Where the silence timers come from: the platform's by default, a test's clock otherwise. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+// Looked up at each call, so jest's fake timers apply too.
+const PLATFORM_TIMERS: Timers = {
+  setTimeout: (callback, ms) => {
+    const handle = setTimeout(callback, ms);
+    // In Node (tests, tools) a watchdog alone must not keep the process alive for two minutes.
+    (handle as { unref?: () => void }).unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle),
+};
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type RequestBody = DistributiveOmit<Exclude<Request, { type: 'cancel' }>, 'id' | 'version'>;
 type Answer<T extends Response['type']> = Extract<Response, { type: T }>;
@@ -40,21 +58,27 @@ interface Pending {
   resolve(response: Response): void;
   reject(error: EngineError): void;
   timer: unknown;
+  /** Unhooks the request from its abort signal. */
+  unhook(): void;
 }
+
+const cancelled = (): EngineError => new EngineError('cancelled', 'cancelled');
 
 export class EngineClient implements InferenceBackend {
   private nextId = 1; // 0 is what the engine uses for messages it cannot attribute
   private readonly pending = new Map<number, Pending>();
   private provider?: Provider;
   private readonly timeoutMs: number;
+  private readonly timers: Timers;
   private readonly listener = (event: { data: unknown }): void => this.receive(event.data);
 
   constructor(
     private readonly endpoint: BridgeEndpoint,
     private readonly events: EngineEvents = {},
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; timers?: Timers } = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timers = options.timers ?? PLATFORM_TIMERS;
     endpoint.addEventListener('message', this.listener);
   }
 
@@ -62,26 +86,40 @@ export class EngineClient implements InferenceBackend {
     return `onnxruntime-web (${this.provider ?? 'not ready'})`;
   }
 
-  /** Sends init; resolves with the provider/reason/model when the engine is ready; rejects with EngineError(code, message). */
-  async init(model: ModelChoice, provider: Provider | 'auto' = 'auto'): Promise<{ provider: Provider; reason: string; model: string }> {
-    const ready = await this.request({ type: 'init', model, provider }, 'ready');
+  /**
+   * Sends init; resolves with the provider/reason/model when the engine is ready; rejects with
+   * EngineError(code, message), 'cancelled' when `signal` aborts (the engine is told to stop).
+   */
+  async init(model: ModelChoice, provider: Provider | 'auto' = 'auto', signal?: CancelSignal): Promise<{ provider: Provider; reason: string; model: string }> {
+    const ready = await this.request({ type: 'init', model, provider }, 'ready', signal);
     this.provider = ready.provider;
     return { provider: ready.provider, reason: ready.reason, model: ready.model };
   }
 
-  async run(tile: PlanarTile): Promise<Float32Array> {
-    const result = await this.request({ type: 'run-tile', width: tile.width, height: tile.height, input: encodeFloat32(tile.data) }, 'result');
+  /** Runs a tile in the engine page; when `signal` aborts it rejects with EngineError('cancelled') and the page drops the tile. */
+  async run(tile: PlanarTile, signal?: CancelSignal): Promise<Float32Array> {
+    const input = encodeFloat32(tile.data);
+    const result = await this.request({ type: 'run-tile', width: tile.width, height: tile.height, input }, 'result', signal);
     if (result.width !== tile.width || result.height !== tile.height) {
       throw new EngineError('bad-message', `the engine answered a ${tile.width}×${tile.height} tile with ${result.width}×${result.height}`);
     }
     if (result.notice) this.events.onNotice?.(result.notice);
     this.provider = result.provider;
-    return decodeFloat32(result.output);
+    try {
+      return decodeFloat32(result.output);
+    } catch (e) {
+      throw new EngineError('bad-message', `malformed result from the engine page: ${(e as Error).message}`);
+    }
+  }
+
+  /** Diagnostics: sends `payload` and resolves with what came back (a bridge round trip). */
+  async echo(payload: string): Promise<string> {
+    return (await this.request({ type: 'echo', payload }, 'echo')).payload;
   }
 
   /** Sends cancel for every pending request; they reject with EngineError('cancelled'). */
   cancelAll(): void {
-    for (const id of [...this.pending.keys()]) this.abandon(id, new EngineError('cancelled', 'cancelled'));
+    for (const id of [...this.pending.keys()]) this.abandon(id, cancelled());
   }
 
   /** Removes the listener and rejects whatever is pending; the client is unusable afterwards. */
@@ -91,20 +129,30 @@ export class EngineClient implements InferenceBackend {
     this.provider = undefined;
   }
 
-  private request<T extends Response['type']>(body: RequestBody, expect: T): Promise<Answer<T>> {
+  private request<T extends Response['type']>(body: RequestBody, expect: T, signal?: CancelSignal): Promise<Answer<T>> {
+    if (signal?.aborted) return Promise.reject(cancelled());
     const id = this.nextId++;
     return new Promise<Answer<T>>((resolve, reject) => {
-      const entry: Pending = { expect, resolve: resolve as (r: Response) => void, reject, timer: undefined };
+      const onAbort = (): void => this.abandon(id, cancelled());
+      const unhook = (): void => signal?.removeEventListener('abort', onAbort);
+      const entry: Pending = { expect, resolve: resolve as (r: Response) => void, reject, timer: undefined, unhook };
       this.pending.set(id, entry);
+      signal?.addEventListener('abort', onAbort);
       this.touch(id, entry);
-      this.endpoint.postMessage({ ...body, id, version: PROTOCOL_VERSION });
+      try {
+        this.endpoint.postMessage({ ...body, id, version: PROTOCOL_VERSION });
+      } catch (e) {
+        this.settle(id);
+        const why = e instanceof Error ? e.message : String(e);
+        reject(new EngineError('not-ready', `the engine page cannot be reached: ${why}`));
+      }
     });
   }
 
   /** (Re)starts the silence timer of a pending request. */
   private touch(id: number, entry: Pending): void {
-    clearTimeout(entry.timer);
-    entry.timer = setTimeout(
+    this.timers.clearTimeout(entry.timer);
+    entry.timer = this.timers.setTimeout(
       () => this.abandon(id, new EngineError('timeout', `the engine page did not answer for ${this.timeoutMs / 1000} s`)),
       this.timeoutMs,
     );
@@ -122,7 +170,8 @@ export class EngineClient implements InferenceBackend {
   private settle(id: number): Pending | undefined {
     const entry = this.pending.get(id);
     if (!entry) return undefined;
-    clearTimeout(entry.timer);
+    this.timers.clearTimeout(entry.timer);
+    entry.unhook();
     this.pending.delete(id);
     return entry;
   }

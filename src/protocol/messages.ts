@@ -9,7 +9,8 @@
  * Flow: the plugin sends `init` once (the engine answers `model-status` and
  * `progress` while it provisions the model, then `ready` or `error`), then one
  * `run-tile` per network window (answered by `result` or `error`). `cancel`
- * names the id of a pending request. The plugin drives the tiling loop of the
+ * names the id of a pending request. `echo` (Diagnostics) is answered at once
+ * with the same text. The plugin drives the tiling loop of the
  * shared core; the engine only runs the network.
  */
 import { ERROR_CODES, ProtocolError, type ErrorCode } from './errors';
@@ -46,7 +47,9 @@ export type Request =
       readonly provider: Provider | 'auto';
     }
   | { readonly type: 'run-tile'; readonly id: number; readonly version: number; readonly width: number; readonly height: number; readonly input: EncodedFloat32 }
-  | { readonly type: 'cancel'; readonly id: number; readonly version: number; readonly target: number };
+  | { readonly type: 'cancel'; readonly id: number; readonly version: number; readonly target: number }
+  /** Diagnostics: the page answers with the same text at once (a bridge round trip of that size). */
+  | { readonly type: 'echo'; readonly id: number; readonly version: number; readonly payload: string };
 
 export const MODEL_STATES = ['bundled', 'cached', 'downloading', 'converting', 'ready', 'failed'] as const;
 export type ModelState = (typeof MODEL_STATES)[number];
@@ -75,7 +78,8 @@ export type Response =
       /** Set when the engine changed provider while running this tile (e.g. GPU device lost). */
       readonly notice?: string;
     }
-  | { readonly type: 'error'; readonly id: number; readonly version: number; readonly code: ErrorCode; readonly message: string };
+  | { readonly type: 'error'; readonly id: number; readonly version: number; readonly code: ErrorCode; readonly message: string }
+  | { readonly type: 'echo'; readonly id: number; readonly version: number; readonly payload: string };
 
 type Obj = Record<string, unknown>;
 
@@ -84,9 +88,21 @@ function object(v: unknown, what: string): Obj {
   return v as Obj;
 }
 
+/** A short sketch of any value for a message; never throws (BigInt, cycles, hostile getters). */
+function preview(v: unknown): string {
+  try {
+    return String(JSON.stringify(v)).slice(0, 40); // undefined → 'undefined'
+  } catch {
+    return typeof v;
+  }
+}
+
 function field<T>(o: Obj, key: string, check: (v: unknown) => v is T, expected: string): T {
   const v = o[key];
-  if (!check(v)) throw new ProtocolError(`'${String(o.type)}' message: '${key}' must be ${expected}, got ${JSON.stringify(v)?.slice(0, 40)}`);
+  if (!check(v)) {
+    const type = typeof o.type === 'string' ? o.type.slice(0, 40) : preview(o.type);
+    throw new ProtocolError(`'${type}' message: '${key}' must be ${expected}, got ${preview(v)}`);
+  }
   return v;
 }
 
@@ -119,46 +135,68 @@ function decode(raw: unknown): unknown {
 /** The parts every message has; checks the version before anything else. */
 function envelope(raw: unknown, types: readonly string[]): Obj {
   const o = object(decode(raw), 'a message');
-  if (!types.includes(o.type as string)) throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)}`);
-  if (o.version !== PROTOCOL_VERSION) throw new ProtocolError(`protocol version ${JSON.stringify(o.version)} is not ${PROTOCOL_VERSION}: reload the plugin`);
+  if (!types.includes(o.type as string)) throw new ProtocolError(`unknown message type ${preview(o.type)}`);
+  if (o.version !== PROTOCOL_VERSION) {
+    throw new ProtocolError(`protocol version ${preview(o.version)} is not ${PROTOCOL_VERSION}: reload the plugin`);
+  }
   field(o, 'id', isCount, 'a non-negative integer');
   return o;
 }
 
-function checkTilePayload(o: Obj, key: 'input' | 'output'): void {
+function checkTilePayload(o: Readonly<Obj>, key: 'input' | 'output'): void {
   const width = field(o, 'width', isSize, 'a size in pixels');
   const height = field(o, 'height', isSize, 'a size in pixels');
   const payload = field(o, key, isEncoded, 'base64 float32 data');
   if (payload.length !== 3 * width * height) throw new ProtocolError(`'${String(o.type)}' message: ${payload.length} samples for a ${width}×${height} RGB tile`);
 }
 
+/**
+ * Validates a request and returns a copy made of the values it checked, so that nothing
+ * downstream reads the sender's object again (a getter or proxy could change its answer).
+ * Anything wrong, however hostile the object, is a ProtocolError.
+ */
 export function parseRequest(raw: unknown): Request {
-  const o = envelope(raw, ['init', 'run-tile', 'cancel']);
+  try {
+    return copyRequest(raw);
+  } catch (e) {
+    if (e instanceof ProtocolError) throw e;
+    throw new ProtocolError(`a message could not be read: ${e instanceof Error ? e.message : typeof e}`);
+  }
+}
+
+function copyRequest(raw: unknown): Request {
+  const o = envelope(raw, ['init', 'run-tile', 'cancel', 'echo']);
+  const [id, version] = [field(o, 'id', isCount, 'a non-negative integer'), PROTOCOL_VERSION];
   switch (o.type) {
     case 'init': {
-      const model = object(o.model, "'init' message: 'model'");
-      field(model, 'kind', oneOf(MODEL_KINDS), listed(MODEL_KINDS));
-      if (model.kind === 'file') {
-        field(model, 'name', isString, 'a file name');
-        field(model, 'base64', isString, 'base64 text');
-      } else {
-        field(model, 'variant', oneOf(WEIGHTS_VARIANTS), listed(WEIGHTS_VARIANTS));
-      }
-      field(o, 'provider', oneOf(PROVIDER_CHOICES), listed(PROVIDER_CHOICES));
-      break;
+      const m = object(o.model, "'init' message: 'model'");
+      const kind = field(m, 'kind', oneOf(MODEL_KINDS), listed(MODEL_KINDS));
+      const model: ModelChoice =
+        kind === 'file'
+          ? { kind, name: field(m, 'name', isString, 'a file name'), base64: field(m, 'base64', isString, 'base64 text') }
+          : { kind, variant: field(m, 'variant', oneOf(WEIGHTS_VARIANTS), listed(WEIGHTS_VARIANTS)) };
+      const provider = field(o, 'provider', oneOf(PROVIDER_CHOICES), listed(PROVIDER_CHOICES));
+      return { type: 'init', id, version, model, provider };
     }
-    case 'run-tile':
+    case 'run-tile': {
       checkTilePayload(o, 'input');
-      break;
-    case 'cancel':
-      field(o, 'target', isCount, 'the id of a request');
-      break;
+      const input = o.input as EncodedFloat32;
+      const copy = { encoding: 'base64-f32le', length: input.length, data: input.data } as const;
+      // Checked again on the copy: the first reads may not be what the object answers now.
+      const [width, height] = [o.width as number, o.height as number];
+      const tile = { type: 'run-tile', id, version, width, height, input: copy } as const;
+      checkTilePayload(tile, 'input');
+      return tile;
+    }
+    case 'echo':
+      return { type: 'echo', id, version, payload: field(o, 'payload', isString, 'text') };
+    default:
+      return { type: 'cancel', id, version, target: field(o, 'target', isCount, 'the id of a request') };
   }
-  return o as unknown as Request;
 }
 
 export function parseResponse(raw: unknown): Response {
-  const o = envelope(raw, ['model-status', 'progress', 'ready', 'result', 'error']);
+  const o = envelope(raw, ['model-status', 'progress', 'ready', 'result', 'error', 'echo']);
   switch (o.type) {
     case 'model-status':
       field(o, 'state', oneOf(MODEL_STATES), 'a model state');
@@ -183,6 +221,9 @@ export function parseResponse(raw: unknown): Response {
       field(o, 'code', oneOf(ERROR_CODES), 'an error code');
       field(o, 'message', isString, 'text');
       break;
+    case 'echo':
+      field(o, 'payload', isString, 'text');
+      break;
   }
   return o as unknown as Response;
 }
@@ -192,17 +233,14 @@ export function parseResponse(raw: unknown): Response {
  * (so the refusal can answer it), and whether it failed on the version.
  */
 export function refusal(raw: unknown): { id?: number; code: 'version' | 'bad-message' } {
-  let o: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      o = JSON.parse(raw);
-    } catch {
-      o = undefined;
-    }
+  try {
+    const o: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    const { id, version } = typeof o === 'object' && o !== null ? (o as Obj) : {};
+    return {
+      id: isCount(id) ? id : undefined,
+      code: version !== undefined && version !== PROTOCOL_VERSION ? 'version' : 'bad-message',
+    };
+  } catch {
+    return { code: 'bad-message' }; // unreadable JSON, or an object whose fields throw
   }
-  const { id, version } = typeof o === 'object' && o !== null ? (o as Obj) : {};
-  return {
-    id: isCount(id) ? id : undefined,
-    code: version !== undefined && version !== PROTOCOL_VERSION ? 'version' : 'bad-message',
-  };
 }

@@ -20,13 +20,20 @@ export function encodeFloat32(values: Float32Array): EncodedFloat32 {
   return { encoding: 'base64-f32le', length: values.length, data: fromByteArray(bytes) };
 }
 
-export function decodeFloat32(encoded: EncodedFloat32): Float32Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = toByteArray(encoded.data);
-  } catch (e) {
-    throw new ProtocolError(`pixel payload is not valid base64: ${(e as Error).message}`);
+/** Standard base64 with padding, nothing else: base64-js decodes any other character as zero bits. */
+function strictBase64(text: string, what: string): Uint8Array {
+  if (text.length % 4 !== 0) {
+    throw new ProtocolError(`${what} is not valid base64: its length ${text.length} is not a multiple of 4`);
   }
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
+    const at = text.search(/[^A-Za-z0-9+/]/);
+    throw new ProtocolError(`${what} is not valid base64: character ${at} is ${JSON.stringify(text[at])}`);
+  }
+  return toByteArray(text);
+}
+
+export function decodeFloat32(encoded: EncodedFloat32): Float32Array {
+  const bytes = strictBase64(encoded.data, 'pixel payload');
   if (bytes.byteLength !== encoded.length * 4) {
     throw new ProtocolError(`pixel payload holds ${bytes.byteLength} bytes, expected ${encoded.length * 4}`);
   }
@@ -35,10 +42,4 @@ export function decodeFloat32(encoded: EncodedFloat32): Float32Array {
 
 export const encodeBytes = (bytes: Uint8Array): string => fromByteArray(bytes);
 
-export function decodeBytes(base64: string): Uint8Array {
-  try {
-    return toByteArray(base64);
-  } catch (e) {
-    throw new ProtocolError(`file payload is not valid base64: ${(e as Error).message}`);
-  }
-}
+export const decodeBytes = (base64: string): Uint8Array => strictBase64(base64, 'file payload');

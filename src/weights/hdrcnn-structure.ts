@@ -1,7 +1,7 @@
 /**
  * Checks that 80 weight arrays form an HDRCNN and names them by layer.
  *
- * The order is tensorlayer's `net.all_params` (HDRCNN.md). Channel widths are
+ * The order is tensorlayer's `net.all_params` (docs/HDRCNN.md). Channel widths are
  * derived from the shapes and checked along the data flow, so narrower models
  * (the test fixture divides every width by 8) load too, while anything that
  * would not compute (a wrong kernel, a width that does not chain) is refused

@@ -4,6 +4,7 @@
  * converted `.onnx`. Recognised by content, not by name.
  */
 import { buildHdrcnnOnnx, type BuildOptions } from './onnx-builder';
+import { checkHdrcnnOnnx } from './onnx-check';
 import { parseHdrcnnParams } from './hdrcnn-structure';
 import { readParamsFile } from './params-file';
 
@@ -18,7 +19,7 @@ export function convertWeights(npz: Uint8Array, options: BuildOptions = {}): Uin
   return buildHdrcnnOnnx(parseHdrcnnParams(readParamsFile(npz)), options);
 }
 
-/** Model bytes from either an `.npz` (converted) or an `.onnx` file's contents (as is). */
+/** Model bytes from either an `.npz` (converted) or an `.onnx` file's contents (checked, as is). */
 export function modelFromFile(bytes: Uint8Array): Uint8Array {
-  return isNpz(bytes) ? convertWeights(bytes) : bytes;
+  return isNpz(bytes) ? convertWeights(bytes) : checkHdrcnnOnnx(bytes);
 }

@@ -25,7 +25,7 @@ export interface BuildOptions {
 }
 
 const OPSET = 17;
-/** VGG16 training mean, in RGB order (HDRCNN.md subtracts it in BGR order). */
+/** VGG16 training mean, in RGB order (docs/HDRCNN.md; the network subtracts it in BGR order). */
 const VGG_MEAN_RGB = [123.68, 116.779, 103.939];
 const LOG_255_SQUARED = Math.log(255 * 255);
 /**

@@ -10,6 +10,16 @@ import { readNpz } from './npz';
 import { unpickle } from './unpickle';
 
 
+/** The unpickled array; running out of memory anyway (a RangeError) is the file's fault, said as such. */
+function decode(pickle: Uint8Array) {
+  try {
+    return unpickle(pickle);
+  } catch (e) {
+    if (e instanceof RangeError) throw new WeightsFormatError(`params.npy is too large to decode here (${e.message})`);
+    throw e;
+  }
+}
+
 export function readParamsFile(bytes: Uint8Array): ParamArray[] {
   if (String.fromCharCode(...bytes.subarray(0, 6)) === '\x93NUMPY') {
     throw new WeightsFormatError('this is a bare .npy file; expected the .npz weights file (hdrcnn_params.npz)');
@@ -26,7 +36,7 @@ export function readParamsFile(bytes: Uint8Array): ParamArray[] {
       `params.npy holds a '${header.descr}' array of shape (${header.shape}); expected a 1-D object array ('|O') of arrays`,
     );
   }
-  const array = unpickle(header.body);
+  const array = decode(header.body);
   if (array.data instanceof Float32Array || array.shape.length !== 1 || array.shape[0] !== header.shape[0]) {
     throw new WeightsFormatError(
       `params.npy pickle holds a ${array.data instanceof Float32Array ? 'float32' : 'object'} array of shape ` +

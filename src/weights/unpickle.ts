@@ -46,6 +46,8 @@ const MAX_MEMO = 100_000;
 const MAX_MARKS = 64;
 const MAX_ELEMENTS = 2 ** 31;
 const MAX_TEXT = 256;
+/** Decoded array data we accept in one pickle: far above the official weights (~118 MB). */
+export const MAX_ARRAY_BYTES = 512 * 2 ** 20;
 
 export function unpickle(pickle: Uint8Array): PickledArray {
   const stack: Value[] = [];
@@ -53,6 +55,10 @@ export function unpickle(pickle: Uint8Array): PickledArray {
   const memo = new Map<number, Value>();
   let pos = 0;
   let opAt = 0; // offset of the opcode being run, for messages
+  // Every decoded byte is charged here before it is allocated. A byte block (or a string) may back one
+  // array only: the memo lets a few pickle bytes reuse a block for any number of arrays, each a copy.
+  let decoded = 0;
+  const consumed = new WeakSet<object>();
 
   const fail = (what: string) => new WeightsFormatError(`pickle byte ${opAt}: ${what}`);
   const take = (n: number): Uint8Array => {
@@ -105,6 +111,16 @@ export function unpickle(pickle: Uint8Array): PickledArray {
     if (!token) throw fail(`global ${JSON.stringify(`${module}.${name}`)} is not allowed (only NumPy array reconstruction)`);
     return { kind: 'global', name: token };
   };
+  const charge = (n: number) => {
+    decoded += n;
+    if (decoded > MAX_ARRAY_BYTES) throw fail(`arrays decode to more than ${MAX_ARRAY_BYTES} bytes`);
+  };
+  const consume = (v: object, what: string) => {
+    if (consumed.has(v)) {
+      throw fail(`${what} is shared with an earlier array (a memoised block used twice; NumPy never writes that)`);
+    }
+    consumed.add(v);
+  };
   const tupleItems = (v: Value, what: string): readonly Value[] => {
     if (!is(v, 'tuple')) throw fail(`${what} is not a tuple`);
     return v.items;
@@ -112,6 +128,7 @@ export function unpickle(pickle: Uint8Array): PickledArray {
 
   /** UTF-8 text of code points < 256 → those bytes (Python's `str.encode('latin1')`). */
   const latin1 = (utf8: Uint8Array): Uint8Array => {
+    charge(utf8.length);
     const out = new Uint8Array(utf8.length);
     let n = 0;
     for (let i = 0; i < utf8.length; i++) {
@@ -147,6 +164,7 @@ export function unpickle(pickle: Uint8Array): PickledArray {
         if (a.length !== 2 || !is(s, 'str') || text(encoding, 'encoding') !== 'latin1') {
           throw fail("_codecs.encode arguments are not (str, 'latin1')");
         }
+        consume(s, 'encoded string');
         return { kind: 'bytes', data: latin1(s.utf8) };
       }
       case 'ndarray':
@@ -172,6 +190,8 @@ export function unpickle(pickle: Uint8Array): PickledArray {
     if (raw.data.length !== count * 4) {
       throw fail(`shape [${shape}] needs ${count * 4} bytes of float32 data, got ${raw.data.length}`);
     }
+    consume(raw, 'float32 array data');
+    charge(count * 4);
     const view = new DataView(raw.data.buffer, raw.data.byteOffset, raw.data.length);
     const out = new Float32Array(count);
     for (let i = 0; i < count; i++) {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { fileRoute, launchChromium, openEngine, startServer, type PageOptions, type TestServer } from '../../bench/browser-harness';
+import { fileRoute, launchChromium, openEngine, startServer, type PageOptions, type TestServer } from '../../tools/browser-harness';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
 import { MODEL_DB, MODEL_STORE } from '../../src/engine/idb-cache';
@@ -26,7 +26,10 @@ let server: TestServer;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer()]);
+  // Assigned one by one: if Chromium fails to launch, the server must still be closed below,
+  // or its listening socket keeps jest running after the failures.
+  server = await startServer();
+  browser = await launchChromium();
   context = await browser.newContext();
   server.routes.set('/weights/ok.npz', fileRoute(npz));
   server.routes.set('/weights/error.npz', fileRoute(npz, { status: 500 }));
@@ -34,8 +37,8 @@ beforeAll(async () => {
   server.routes.set('/weights/cut-unsized.npz', fileRoute(npz, { sendBytes: 600_000, declareLength: false }));
 });
 afterAll(async () => {
-  await context.close();
-  await Promise.all([browser.close(), server.close()]);
+  await context?.close();
+  await Promise.all([browser?.close(), server?.close()]);
 });
 
 const sources = (clean: string): ModelSources => ({

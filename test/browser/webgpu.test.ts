@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { CAPTURE_DEVICES, launchChromium, openEngine, startServer, type EnginePage, type TestServer } from '../../bench/browser-harness';
+import { CAPTURE_DEVICES, launchChromium, openEngine, startServer, type EnginePage, type TestServer } from '../../tools/browser-harness';
 import type { InferenceBackend } from '../../src/core/backend';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
@@ -24,7 +24,10 @@ const notices: string[] = [];
 let webgpuImage: Float32Array;
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer()]);
+  // Assigned one by one: if Chromium fails to launch, the server must still be closed below,
+  // or its listening socket keeps jest running after the failures.
+  server = await startServer();
+  browser = await launchChromium();
   engine = await openEngine(browser, server, { initScript: CAPTURE_DEVICES, events: { onNotice: (n) => notices.push(n) } });
 });
 afterAll(async () => {

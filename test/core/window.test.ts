@@ -16,7 +16,7 @@ describe('readWindow', () => {
     const window = { left: 0, top: 0, width: 8, height: 4 };
     const rect = sourceRect(window, w, h);
     expect(rect).toEqual({ left: 0, top: 0, width: 5, height: 3 });
-    const tile = readWindow({ rect, pixels: image, imageWidth: w, imageHeight: h }, window, { gamma: 1, scaling: 1 });
+    const tile = readWindow({ rect, data: image.data, imageWidth: w, imageHeight: h }, window);
     // Column 5 mirrors column 3, row 3 mirrors row 1; planes are R, G, B.
     const at = (c: number, y: number, x: number) => tile.data[c * 32 + y * 8 + x];
     expect(at(0, 0, 5)).toBeCloseTo(image.data[3 * 3], 6);

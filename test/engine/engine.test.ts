@@ -4,7 +4,7 @@
  * and an error answer for whatever goes wrong.
  */
 import type { InferenceBackend, PlanarTile } from '../../src/core/backend';
-import { Engine, type EngineDeps } from '../../src/engine/engine';
+import { Engine, MAX_QUEUED_REQUESTS, type EngineDeps } from '../../src/engine/engine';
 import type { GpuChoice, GpuDevice } from '../../src/engine/gpu';
 import { memoryCache } from '../../src/engine/model-cache';
 import { MODEL_SOURCES } from '../../src/engine/model-sources';
@@ -154,7 +154,7 @@ describe('WebGPU failures', () => {
       gpu: () => ({ device, description: 'test adapter' }),
       gpuRun: async (t) => {
         device.lose('lost while reading back');
-        await new Promise((r) => setTimeout(r, 0));
+        await new Promise((r) => setImmediate(r)); // the loss's promise callbacks run first
         return t.data.map(() => 0);
       },
     });
@@ -202,13 +202,18 @@ describe('cancel', () => {
   });
 
   it('aborts a download in progress', async () => {
+    let started!: () => void;
+    const downloading = new Promise<void>((resolve) => (started = resolve));
     const { engine, ask, replies } = harness({
       bundledModel: async () => undefined,
       fetch: (_url, { signal }) =>
-        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))),
+        new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+          started();
+        }),
     });
     const answer = ask({ type: 'init', id: 1, model: { kind: 'download', variant: 'jpeg' }, provider: 'auto' });
-    await new Promise((r) => setTimeout(r, 10));
+    await downloading;
     engine.handle({ type: 'cancel', id: 2, version: v, target: 1 });
     expect(await answer).toEqual({ type: 'error', id: 1, version: v, code: 'cancelled', message: 'cancelled' });
     expect(replies.filter((r) => r.type === 'model-status').map((r) => r.type === 'model-status' && r.state)).toEqual(['downloading', 'failed']);
@@ -240,4 +245,51 @@ describe('errors', () => {
       { type: 'error', id: 0, version: v, code: 'bad-message', message: 'a message must be an object' },
     ]);
   });
+});
+
+describe('hostile input', () => {
+  it('handle never throws, whatever it is given, and answers what it can', () => {
+    const { engine, replies } = harness();
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const hostile: unknown[] = [
+      revoked.proxy,
+      { get type(): string { throw new Error('boom'); } },
+      { type: 'cancel', id: 1, version: v, target: 10n },
+      Object.create(null),
+      new Proxy({}, { get: () => { throw new Error('trap'); } }),
+    ];
+    for (const raw of hostile) expect(() => engine.handle(raw)).not.toThrow();
+    expect(replies).toHaveLength(hostile.length);
+    expect(replies.every((r) => r.type === 'error' && r.code === 'bad-message')).toBe(true);
+    // A bridge that throws on reply is not the engine's caller's problem either.
+    const broken = new Engine(() => { throw new Error('bridge gone'); }, {} as EngineDeps);
+    expect(() => broken.handle('{oops')).not.toThrow();
+  });
+
+  it('refuses requests past its queue bound with busy, and serves the others', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { ask, engine, replies } = harness({ gpuRun: undefined });
+    await ask(init(1));
+    await new Promise(setImmediate); // the init's own bookkeeping ends just after its answer
+    const slow = fakeBackend(0, async (t) => (await gate, t.data));
+    (engine as unknown as { session: { backend: InferenceBackend } }).session.backend = slow;
+    const answers = Array.from({ length: MAX_QUEUED_REQUESTS + 5 }, (_, i) => ask(tile(100 + i)));
+    const busy = replies.filter((r) => r.type === 'error' && r.code === 'busy');
+    expect(busy.map((r) => r.id)).toEqual([132, 133, 134, 135, 136]);
+    const text = `the engine already has ${MAX_QUEUED_REQUESTS} requests in hand; wait for their answers`;
+    expect(busy[0]).toMatchObject({ message: text });
+    release();
+    const done = await Promise.all(answers);
+    expect(done.filter((r) => r.type === 'result')).toHaveLength(MAX_QUEUED_REQUESTS);
+    expect(samples(await ask(tile(200)))).toEqual(Array(6).fill(0.5)); // served again once the queue drained
+  });
+});
+
+test('echo is answered at once with the same text, without a model (Diagnostics’ bridge round trip)', () => {
+  const replies: Response[] = [];
+  const engine = new Engine((m) => replies.push(m), {} as EngineDeps);
+  engine.handle({ type: 'echo', id: 7, version: v, payload: 'x'.repeat(1000) });
+  expect(replies).toEqual([{ type: 'echo', id: 7, version: v, payload: 'x'.repeat(1000) }]);
 });

@@ -11,7 +11,7 @@ import { EngineError } from '../../src/protocol/errors';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 import { encodeBytes } from '../../src/protocol/payload';
 import { fixtureInput, fixturePath, maxRelativeError, readNpyFloat32, tinyModelBytes } from '../helpers/fixture';
-import { startWorkerEngine, type WorkerEngine } from '../helpers/worker-engine';
+import { startWorkerEngine, untilSent, type WorkerEngine } from '../helpers/worker-engine';
 
 const npzFile = () => ({ kind: 'file', name: 'params.npz', base64: encodeBytes(readFileSync(fixturePath('params.npz'))) }) as const;
 
@@ -72,8 +72,9 @@ describe('EngineClient ⇄ Engine over the Node wiring', () => {
     const before = errors().length;
     engine.endpoint.postMessage({ type: 'run-tile', id: 900, version: PROTOCOL_VERSION, width: 2, height: 2, input: { encoding: 'base64-f32le', length: 5, data: '' } });
     engine.endpoint.postMessage({ type: 'init', id: 901, version: 99, model: { kind: 'bundled', variant: 'clean' }, provider: 'auto' });
+    const answered = untilSent(engine, () => errors().length >= before + 3);
     engine.endpoint.postMessage('not json');
-    await new Promise((r) => setTimeout(r, 200));
+    await answered;
     expect(errors().slice(before)).toEqual([
       { type: 'error', id: 900, version: PROTOCOL_VERSION, code: 'bad-message', message: "'run-tile' message: 5 samples for a 2×2 RGB tile" },
       { type: 'error', id: 901, version: PROTOCOL_VERSION, code: 'version', message: 'protocol version 99 is not 1: reload the plugin' },

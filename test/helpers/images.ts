@@ -1,6 +1,6 @@
 /** Test images built from the fixture, and the seam-error measure the bench uses. */
 import { createRgbImage, type RgbImage } from '../../src/core/image';
-export { seamErrors } from '../../bench/seam-error';
+export { seamErrors } from '../../tools/seam-error';
 
 /** `image` repeated `nx`×`ny` times, every other copy mirrored so that edges stay continuous. */
 export function mirrorTile(image: RgbImage, nx: number, ny: number): RgbImage {

@@ -1,5 +1,5 @@
 /**
- * A deliberately naive HDRCNN forward pass, straight from HDRCNN.md and the
+ * A deliberately naive HDRCNN forward pass, straight from docs/HDRCNN.md and the
  * TensorLayer-layout weights (NHWC, float64, no folding, transposed convolution
  * by its definition as a scatter): an independent check of the ONNX builder
  * for widths and sizes the golden fixture does not cover. Tiny models only.

@@ -29,9 +29,12 @@ export interface WorkerEngine {
   close(): Promise<void>;
 }
 
+/** The helpers' TypeScript sources, also when this file runs compiled (the bench runs it from dist-cli/). */
+const HELPERS = __dirname.replace(/[\\/]dist-cli(?=[\\/])/, '');
+
 export function startWorkerEngine(options: WorkerEngineOptions = {}): WorkerEngine {
-  const worker = new Worker(path.join(__dirname, 'ts-worker.js'), {
-    workerData: { entry: path.join(__dirname, 'worker-engine-thread.ts'), options },
+  const worker = new Worker(path.join(HELPERS, 'ts-worker.js'), {
+    workerData: { entry: path.join(HELPERS, 'worker-engine-thread.ts'), options },
   });
   // An engine a test forgot to close must not keep jest alive.
   worker.unref();
@@ -51,4 +54,17 @@ export function startWorkerEngine(options: WorkerEngineOptions = {}): WorkerEngi
     sent,
     close: async () => void (await worker.terminate()),
   };
+}
+
+/** Resolves when the engine has sent a message after which `done()` holds: waits on messages, not on time. */
+export function untilSent(engine: WorkerEngine, done: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (done()) return resolve();
+    const listener = (): void => {
+      if (!done()) return;
+      engine.endpoint.removeEventListener('message', listener);
+      resolve();
+    };
+    engine.endpoint.addEventListener('message', listener);
+  });
 }

@@ -1,7 +1,7 @@
 /** Building UI with createElement/setAttribute, on the simulator's document. */
 import { installSimulator } from '../simulator/install';
 const { sim } = installSimulator();
-import { dropdown, h, selectItem } from '../../src/panel/dom';
+import { dropdown, h, selectItem, type Dropdown } from '../../src/panel/dom';
 import type { SimDropdown, SimElement } from '../simulator/index';
 
 test('h sets attributes (true as present, false/undefined as absent) and text or children', () => {
@@ -16,6 +16,6 @@ test('dropdown: an sp-menu slot="options" of items, the chosen one selected; sel
   sim.document.body.appendChild(dd);
   expect([dd.querySelector('sp-menu')!.getAttribute('slot'), dd.selectedIndex]).toEqual(['options', 1]);
   expect(dd.querySelectorAll('sp-menu-item').map((i) => [i.getAttribute('value'), i.textContent])).toEqual([['a', 'First'], ['b', 'Second']]);
-  selectItem(dd as unknown as HTMLElement, 0);
+  selectItem(dd as unknown as Dropdown, 0); // rendered: selectedIndex must move, not only the attributes
   expect(dd.selectedIndex).toBe(0);
 });

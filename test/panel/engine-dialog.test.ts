@@ -7,7 +7,8 @@ import type { SimDialog, SimProgressbar, WebviewPage } from '../simulator/index'
 test('it shows modally with the engine webview, reports progress, and closes', async () => {
   const pages: WebviewPage[] = [];
   sim.servePage(ENGINE_URL, (page) => void pages.push(page));
-  const surface = openEngineDialog();
+  const cancels: string[] = [];
+  const surface = openEngineDialog(() => cancels.push('cancel'));
   const dialog = sim.document.getElementById('hdr-engine-dialog') as SimDialog;
   expect([dialog.open, dialog.shownWith]).toEqual([true, { title: 'HDR Reconstruct', resize: 'none', size: { width: 420, height: 200 } }]);
   const loaded = new Promise((r) => surface.webview.addEventListener('loadstop', r));
@@ -18,20 +19,23 @@ test('it shows modally with the engine webview, reports progress, and closes', a
   surface.feedback.progress(0.5, 'Reconstructing highlights (1/2 tiles)');
   expect(sim.document.getElementById('hdr-dialog-status')!.textContent).toBe('Reconstructing highlights (1/2 tiles)');
   surface.close();
-  expect([dialog.open, sim.document.getElementById('hdr-engine-dialog'), surface.feedback.cancel.aborted]).toEqual([false, null, false]);
+  expect([dialog.open, sim.document.getElementById('hdr-engine-dialog'), cancels]).toEqual([false, null, []]);
 });
 
 test('Cancel, or dismissing the dialog, cancels', async () => {
   sim.servePage(ENGINE_URL, () => undefined);
-  const a = openEngineDialog();
+  const cancels: string[] = [];
+  const a = openEngineDialog(() => cancels.push('a'));
   sim.ui.click(sim.document.getElementById('hdr-dialog-cancel')!);
-  await a.cancelled;
-  expect([a.feedback.cancel.aborted, sim.document.getElementById('hdr-dialog-status')!.textContent]).toEqual([true, 'Cancelling…']);
+  expect([cancels, sim.document.getElementById('hdr-dialog-status')!.textContent]).toEqual([['a'], 'Cancelling…']);
+  a.feedback.progress(0.5, 'Reconstructing highlights (1/2 tiles)');
+  expect(sim.document.getElementById('hdr-dialog-status')!.textContent).toBe('Cancelling…');
   a.close();
-  const b = openEngineDialog();
+  const b = openEngineDialog(() => cancels.push('b'));
   (sim.document.getElementById('hdr-engine-dialog') as SimDialog).dismiss();
-  await b.cancelled;
-  expect(b.feedback.cancel.aborted).toBe(true);
+  await Promise.resolve(); // uxpShowModal rejects on dismissal
+  await Promise.resolve();
+  expect(cancels).toEqual(['a', 'b']);
   b.close();
 });
 

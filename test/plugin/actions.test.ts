@@ -6,7 +6,7 @@
 import { COMMAND_ID, setupPlugin } from './harness';
 const { sim, photoshop, byId, openPanel, runFromPanel } = setupPlugin();
 import { ACTION_METHOD } from '../../src/host/actions';
-import { SETTINGS_KEY } from '../../src/host/settings';
+import { SETTINGS_KEY } from '../../src/plugin-core/settings';
 import { photo8 } from './reference';
 import type { SimSlider } from '../simulator/index';
 
@@ -23,14 +23,14 @@ test('the step handler is a global function', () => {
 
 test('record from the panel, play back on another document: the same layer; the panel is not touched', async () => {
   await openPanel();
-  sim.ui.slide(byId('hdr-gamma'), 1.3);
+  sim.ui.slide(byId('hdr-gamma'), 130);
   sim.ui.choose(byId('hdr-linearise'), 1);
   const first = await addPhoto();
   sim.actions.startRecording('HDR');
   expect(await runFromPanel()).toMatch(/^Added/);
   expect(sim.actions.stopRecording()).toEqual([{ ...STEP, info: { gamma: 1.3, weights: 'clean', output: 'layer', linearise: 'hdrcnn' } }]);
 
-  sim.ui.slide(byId('hdr-gamma'), 0.7);
+  sim.ui.slide(byId('hdr-gamma'), 70);
   sim.ui.choose(byId('hdr-linearise'), 0);
   const saved = sim.localStorage.getItem(SETTINGS_KEY);
   const status = byId('hdr-status').textContent;
@@ -39,7 +39,7 @@ test('record from the panel, play back on another document: the same layer; the 
   expect(second.layers.map((l) => l.name)).toEqual(['HDR Reconstruct, gamma 1.3 (HDRCNN linear)', 'photo', 'Background']);
   expect(sim.pixels(second, second.layers[0].id)).toEqual(sim.pixels(first, first.layers[0].id));
   expect(sim.history(second)).toEqual(['Reconstruct HDR']);
-  expect([(byId('hdr-gamma') as SimSlider).value, sim.localStorage.getItem(SETTINGS_KEY)]).toEqual([0.7, saved]);
+  expect([(byId('hdr-gamma') as SimSlider).value, sim.localStorage.getItem(SETTINGS_KEY)]).toEqual([70, saved]);
   expect(byId('hdr-status').textContent).not.toBe(status); // it shows the playback's outcome
   expect(sim.actions.steps('HDR')).toHaveLength(1); // playback records nothing
 });

@@ -5,7 +5,7 @@
  */
 import { COMMAND_ID, setupPlugin, waitFor } from './harness';
 const { sim, byId, openPanel, runFromPanel, snapshot } = setupPlugin();
-import { CANCELLED_MESSAGE } from '../../src/host/errors';
+import { CANCELLED_MESSAGE } from '../../src/plugin-core/errors';
 import { photo8 } from './reference';
 
 async function addPhoto() {
@@ -31,7 +31,7 @@ test.each([['layer', 0], ['document', 1]] as const)('cancel at each of the Photo
     expect([k, await runFromPanel()]).toEqual([k, CANCELLED_MESSAGE]);
     expect(snapshot()).toEqual(before);
   }
-});
+}, 240_000); // one whole run per Photoshop call of a run
 
 test('cancel from Photoshop’s progress bar while the engine runs a tile: the engine is told to drop it', async () => {
   await openPanel();

@@ -7,12 +7,13 @@
 import { COMMAND_ID, setupPlugin } from './harness';
 const { sim, photoshop, byId, openPanel, runFromPanel } = setupPlugin();
 import { main } from '../../src/cli/main';
-import { toneCurve } from '../../src/host/tone-curve';
-import { pixelAlpha } from '../../src/host/linearise';
+import { toneCurve } from '../../src/plugin-core/tone-curve';
+import { pixelAlpha } from '../../src/core/hdrcnn';
 import { fixturePath } from '../helpers/fixture';
+import { captureIo } from '../helpers/cli-io';
 import { decodePfm } from '../helpers/pfm';
 import { cliReference, photo8, rgbFrom, worstError } from './reference';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -25,7 +26,7 @@ const TOLERANCE = 1e-4; // onnxruntime-web WASM in the engine vs onnxruntime-nod
 /** Panel settings for the next run: gamma, and the pickers by index. */
 async function configure({ gamma = 1, linearise = 0, output = 0 }: { gamma?: number; linearise?: number; output?: number }) {
   await openPanel();
-  sim.ui.slide(byId('hdr-gamma'), gamma);
+  sim.ui.slide(byId('hdr-gamma'), Math.round(gamma * 100)); // the slider is in hundredths
   sim.ui.choose(byId('hdr-linearise'), linearise);
   sim.ui.choose(byId('hdr-output'), output);
 }
@@ -41,12 +42,14 @@ describe('HDRCNN linearisation equals the CLI for the same pixels', () => {
 
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hdr-plugin-'));
     const png = path.join(dir, 'layer.png');
-    await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(png);
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    jest.spyOn(process.stderr, 'write').mockImplementation(() => true); // the CLI's tile progress
-    expect(await main(['predict', '--params', fixturePath('params.npz'), '--im_dir', png, '--out_dir', dir, '--full-res', '--format', 'pfm', '--gamma', '1.2'])).toBe(0);
-    jest.restoreAllMocks();
-    const cli = decodePfm(new Uint8Array(readFileSync(path.join(dir, '000001_out.pfm'))));
+    let cli;
+    try {
+      await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(png);
+      expect(await main(['predict', '--params', fixturePath('params.npz'), '--im_dir', png, '--out_dir', dir, '--full-res', '--format', 'pfm', '--gamma', '1.2'], captureIo().io)).toBe(0);
+      cli = decodePfm(new Uint8Array(readFileSync(path.join(dir, '000001_out.pfm'))));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     const out = sim.pixels(doc, newLayer(doc).id)!;
     expect([out.bounds, out.channels, doc.bitsPerChannel]).toEqual([{ left: 0, top: 0, right: 96, bottom: 64 }, 4, C.BitsPerChannelType.THIRTYTWO]);

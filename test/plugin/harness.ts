@@ -2,10 +2,11 @@
  * The plugin on the Photoshop simulator, for end-to-end tests: the simulator as the
  * `photoshop` / `uxp` modules and UXP globals, the engine page served at the plugin's
  * engine URL (the real Engine on onnxruntime-web WASM in a worker, with the tiny
- * fixture model as the "bundled" model), and src/index.ts loaded afresh for each
- * test (Photoshop starts fresh before each test, entrypoints included).
+ * fixture model as the "bundled" model), and src/index.ts installed as the plugin,
+ * loaded as its manifest's loadEvent says (Photoshop starts fresh before each test).
  *
- * Call setupPlugin() at the top of the test file, before anything imports src/.
+ * Call setupPlugin() once at the top of the test file; imports may come in any order
+ * (test/helpers/simulator-modules.ts provides `photoshop` and `uxp` before them).
  */
 import { installSimulator } from '../simulator/install';
 import type { PageScript, SimElement, WebviewPage } from '../simulator/index';
@@ -13,9 +14,17 @@ import type { WorkerEngine, WorkerEngineOptions } from '../helpers/worker-engine
 import { startWorkerEngine } from '../helpers/worker-engine';
 import { tinyModelBytes } from '../helpers/fixture';
 import { ENGINE_URL } from '../../src/panel/webview-surfaces';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const MANIFEST = JSON.parse(readFileSync(join(__dirname, '../../manifest.json'), 'utf8')) as {
+  host: { data: { loadEvent?: string } };
+  entrypoints: Array<{ type: string; id: string; label: { default: string } }>;
+};
 
 export const PANEL_ID = 'hdr-panel';
 export const COMMAND_ID = 'reconstruct-hdr';
+export const DIAGNOSTICS_ID = 'diagnostics';
 
 /** The engine page as it runs in the webview: messages in from uxpHost's side, answers out through it. */
 export function workerEnginePage(started: WorkerEngine[], options: WorkerEngineOptions = {}): PageScript {
@@ -28,14 +37,17 @@ export function workerEnginePage(started: WorkerEngine[], options: WorkerEngineO
   };
 }
 
-export async function waitFor<T>(check: () => T | null | undefined | false, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/**
+ * Resolves with `check()` once it holds, looking again every 10 ms: a condition to wait
+ * for, never a duration. Gives up (naming `what`) after `polls` looks, not after a time.
+ */
+export async function waitFor<T>(check: () => T | null | undefined | false, what: string, polls = 6000): Promise<T> {
+  for (let i = 0; i < polls; i++) {
     const value = check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+  throw new Error(`gave up waiting for ${what}`);
 }
 
 export function setupPlugin(options: { page?: PageScript } = {}) {
@@ -43,9 +55,9 @@ export function setupPlugin(options: { page?: PageScript } = {}) {
   const { sim } = simulator;
   const engines: WorkerEngine[] = [];
   sim.servePage(ENGINE_URL, options.page ?? workerEnginePage(engines));
-  beforeEach(() => {
-    jest.isolateModules(() => require('../../src/index'));
-  });
+  // The plugin as Photoshop loads it, after its manifest's loadEvent; each test starts Photoshop afresh.
+  sim.plugin.install({ manifest: MANIFEST, load: () => jest.isolateModules(() => require('../../src/index')) });
+  beforeEach(() => sim.plugin.launch());
   afterAll(async () => {
     // As Photoshop does when a plugin unloads: the panel's destroy() disposes its engine client.
     await sim.entrypoints.destroyPanel(PANEL_ID).catch(() => undefined); // no panel was created: nothing to destroy

@@ -5,8 +5,8 @@
 import { setupPlugin, waitFor } from './harness';
 const { sim, byId, openPanel, runFromPanel } = setupPlugin();
 import { readFileSync } from 'node:fs';
-import { pixelAlpha } from '../../src/host/linearise';
-import { SETTINGS_KEY } from '../../src/host/settings';
+import { pixelAlpha } from '../../src/core/hdrcnn';
+import { SETTINGS_KEY } from '../../src/plugin-core/settings';
 import { fixturePath } from '../helpers/fixture';
 import type { SimDropdown, SimSlider } from '../simulator/index';
 import { photo8 } from './reference';
@@ -20,17 +20,17 @@ const modelLine = () => byId('hdr-model').textContent;
 test('the panel opens within the entrypoint time limit and shows the bundled model ready', async () => {
   await openPanel();
   expect(modelLine()).toBe('Ready: model shipped with the plugin, on wasm (no WebGPU in Node; using WASM).');
-  expect([(byId('hdr-gamma') as SimSlider).value, (byId('hdr-weights') as SimDropdown).selectedIndex]).toEqual([1, 0]);
+  expect([(byId('hdr-gamma') as SimSlider).value, (byId('hdr-weights') as SimDropdown).selectedIndex]).toEqual([100, 0]);
   expect(byId('hdr-cancel').disabled).toBe(true);
 });
 
 test('the gamma slider changes the output: highlights differ, the rest is the same', async () => {
   await openPanel();
   const a = await addPhoto();
-  sim.ui.slide(byId('hdr-gamma'), 1);
+  sim.ui.slide(byId('hdr-gamma'), 100);
   expect(await runFromPanel()).toMatch(/gamma 1\)\.$/);
   const b = await addPhoto();
-  sim.ui.slide(byId('hdr-gamma'), 1.6);
+  sim.ui.slide(byId('hdr-gamma'), 160);
   expect(await runFromPanel()).toMatch(/gamma 1\.6\)\.$/);
   expect(b.doc.layers[0].name).toBe('HDR Reconstruct, gamma 1.6');
   const [pa, pb] = [sim.pixels(a.doc, a.doc.layers[0].id)!, sim.pixels(b.doc, b.doc.layers[0].id)!];
@@ -51,25 +51,24 @@ test('the gamma slider changes the output: highlights differ, the rest is the sa
 
 test('settings are saved and come back in a new session', async () => {
   await openPanel();
-  sim.ui.slide(byId('hdr-gamma'), 1.35);
+  sim.ui.slide(byId('hdr-gamma'), 135);
   sim.ui.choose(byId('hdr-weights'), 1);
   sim.ui.choose(byId('hdr-output'), 1);
   sim.ui.choose(byId('hdr-linearise'), 1);
   expect(JSON.parse(sim.localStorage.getItem(SETTINGS_KEY)!)).toEqual({ gamma: 1.35, weights: 'jpeg', output: 'document', linearise: 'hdrcnn' });
   await waitFor(() => modelLine().startsWith('Ready'), 'the JPEG-trained model'); // no request left pending at the relaunch
-  sim.relaunch();
-  jest.isolateModules(() => require('../../src/index'));
+  sim.relaunch(); // loads the plugin again (loadEvent "startup")
   await openPanel();
   expect([
     (byId('hdr-gamma') as SimSlider).value,
     ...['hdr-weights', 'hdr-output', 'hdr-linearise'].map((id) => (byId(id) as SimDropdown).selectedIndex),
-  ]).toEqual([1.35, 1, 1, 1]);
+  ]).toEqual([135, 1, 1, 1]);
 });
 
 test('unreadable saved settings fall back to the defaults', async () => {
   sim.localStorage.setItem(SETTINGS_KEY, '{"gamma": "bright"');
   await openPanel();
-  expect((byId('hdr-gamma') as SimSlider).value).toBe(1);
+  expect((byId('hdr-gamma') as SimSlider).value).toBe(100);
 });
 
 test('weights from a file: none chosen fails with a way out; Choose file… loads it; it is kept for later sessions', async () => {
@@ -81,7 +80,7 @@ test('weights from a file: none chosen fails with a way out; Choose file… load
 
   sim.files.pickNext(null); // the user cancels the file dialog
   sim.ui.click(byId('hdr-choose'));
-  await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setImmediate(r)); // the cancelled pick settles in promise callbacks, no timer
   expect(modelLine()).toMatch(/^Failed/);
 
   sim.files.pickNext({ name: 'hdrcnn_params.npz', content: new Uint8Array(readFileSync(fixturePath('params.npz'))) });
@@ -93,8 +92,7 @@ test('weights from a file: none chosen fails with a way out; Choose file… load
   expect(await runFromPanel()).toMatch(/^Added/);
   expect(doc.layers).toHaveLength(2);
 
-  sim.relaunch();
-  jest.isolateModules(() => require('../../src/index'));
+  sim.relaunch(); // loads the plugin again (loadEvent "startup")
   await openPanel();
   expect(modelLine()).toBe('Ready: hdrcnn_params.npz, on wasm (no WebGPU in Node; using WASM).');
 });

@@ -23,7 +23,8 @@ function scripted() {
 }
 
 const tile = { width: 2, height: 1, data: new Float32Array([1, 2, 3, 4, 5, 6]) };
-const flush = () => new Promise((r) => setTimeout(r, 0));
+/** Lets every pending promise callback run (no timer involved). */
+const flush = () => new Promise((r) => setImmediate(r));
 
 it('init sends the choice and resolves with what the engine says; status and progress reach the events', async () => {
   const { endpoint, sent, answer } = scripted();
@@ -98,16 +99,40 @@ it('cancelAll rejects every pending request and tells the engine; late answers a
   await flush();
 });
 
-it('a silent engine times the request out; progress keeps it alive', async () => {
-  const { endpoint, sent, answer } = scripted();
-  const client = new EngineClient(endpoint, {}, { timeoutMs: 60 });
-  const init = client.init({ kind: 'download', variant: 'clean' });
-  for (let i = 0; i < 4; i++) {
-    await new Promise((r) => setTimeout(r, 30));
-    answer({ type: 'progress', id: 1, version: v, stage: 'download', loaded: i, total: 4 });
+it('a silent engine times the request out after 120 s; progress keeps it alive', async () => {
+  jest.useFakeTimers();
+  try {
+    const { endpoint, sent, answer } = scripted();
+    const client = new EngineClient(endpoint);
+    const init = client.init({ kind: 'download', variant: 'clean' });
+    const outcome = init.catch((e: unknown) => e);
+    for (let i = 0; i < 4; i++) {
+      jest.advanceTimersByTime(100_000);
+      answer({ type: 'progress', id: 1, version: v, stage: 'download', loaded: i, total: 4 });
+    }
+    jest.advanceTimersByTime(119_999);
+    expect(sent).toHaveLength(1); // 519.999 s in, never 120 s of silence: still waiting
+    jest.advanceTimersByTime(1);
+    expect(await outcome).toEqual(new EngineError('timeout', 'the engine page did not answer for 120 s'));
+    expect(sent.at(-1)).toEqual({ type: 'cancel', id: 2, version: v, target: 1 });
+    expect(jest.getTimerCount()).toBe(0);
+  } finally {
+    jest.useRealTimers();
   }
-  await expect(init).rejects.toEqual(new EngineError('timeout', 'the engine page did not answer for 0.06 s'));
-  expect(sent.at(-1)).toEqual({ type: 'cancel', id: 2, version: v, target: 1 });
+});
+
+it('an aborted signal rejects its request only, tells the engine, and is let go of', async () => {
+  const { endpoint, sent } = scripted();
+  const client = new EngineClient(endpoint);
+  const run = new AbortController();
+  const [mine, other] = [client.run(tile, run.signal), client.run(tile)];
+  run.abort();
+  await expect(mine).rejects.toEqual(new EngineError('cancelled', 'cancelled'));
+  expect(sent.slice(2)).toEqual([{ type: 'cancel', id: 3, version: v, target: 1 }]);
+  await expect(client.run(tile, run.signal)).rejects.toEqual(new EngineError('cancelled', 'cancelled'));
+  expect(sent).toHaveLength(3); // already aborted: nothing is sent
+  await client.dispose();
+  await expect(other).rejects.toMatchObject({ code: 'cancelled' });
 });
 
 it('dispose rejects what is pending and stops listening', async () => {
@@ -117,4 +142,30 @@ it('dispose rejects what is pending and stops listening', async () => {
   await client.dispose();
   await expect(run).rejects.toEqual(new EngineError('cancelled', 'the engine client was disposed'));
   expect(listeners.size).toBe(0);
+});
+
+it('run rejects only with EngineError: a result whose payload is not base64, a bridge that throws', async () => {
+  const { endpoint, answer } = scripted();
+  const client = new EngineClient(endpoint);
+  const run = client.run(tile);
+  const output = { ...encodeFloat32(new Float32Array(6)), data: '!'.repeat(32) };
+  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, output, provider: 'wasm' });
+  const text = 'malformed result from the engine page: pixel payload is not valid base64: character 0 is "!"';
+  await expect(run).rejects.toThrow(new EngineError('bad-message', text));
+  await expect(run).rejects.toBeInstanceOf(EngineError);
+  const broken = new EngineClient({ ...endpoint, postMessage: () => { throw new Error('webview gone'); } });
+  const unreachable = new EngineError('not-ready', 'the engine page cannot be reached: webview gone');
+  await expect(broken.run(tile)).rejects.toThrow(unreachable);
+  await client.dispose();
+  await broken.dispose();
+});
+
+it('echo sends the text and resolves with the text that comes back', async () => {
+  const { endpoint, sent, answer } = scripted();
+  const client = new EngineClient(endpoint);
+  const back = client.echo('abc');
+  expect(sent).toEqual([{ type: 'echo', id: 1, version: v, payload: 'abc' }]);
+  answer({ type: 'echo', id: 1, version: v, payload: 'abc' });
+  await expect(back).resolves.toBe('abc');
+  await client.dispose();
 });

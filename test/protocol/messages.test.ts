@@ -42,6 +42,38 @@ describe('parseRequest', () => {
   });
 });
 
+describe('parseRequest on hostile objects', () => {
+  const revokedProxy = () => {
+    const p = Proxy.revocable({}, {});
+    p.revoke();
+    return p.proxy;
+  };
+  const getterThrows = { type: 'cancel', version: v, target: 1, get id(): number { throw new Error('boom'); } };
+  const cyclic: Record<string, unknown> = { type: 'cancel', id: 1, version: v };
+  cyclic.target = cyclic;
+  it.each([
+    ['a getter that throws', getterThrows, 'a message could not be read: boom'],
+    [
+      'a BigInt',
+      { type: 'cancel', id: 1, version: v, target: 10n },
+      "'target' must be the id of a request, got bigint",
+    ],
+    ['a cycle', cyclic, "'target' must be the id of a request, got object"],
+    ['a revoked proxy', revokedProxy(), 'a message could not be read'],
+  ])('refuses %s with a ProtocolError', (_what, raw, text) => {
+    expect(() => parseRequest(raw)).toThrow(ProtocolError);
+    expect(() => parseRequest(raw)).toThrow(text);
+  });
+
+  it('returns a copy of what it checked: a getter cannot change its answer afterwards', () => {
+    let reads = 0;
+    const shifty = { type: 'cancel', id: 1, version: v, get target() { return reads++ === 0 ? 4 : 'boom'; } };
+    const request = parseRequest(shifty);
+    expect(request).toEqual({ type: 'cancel', id: 1, version: v, target: 4 });
+    expect(request).not.toBe(shifty);
+  });
+});
+
 describe('parseResponse', () => {
   it.each<Response>([
     { type: 'model-status', id: 1, version: v, state: 'downloading', message: 'downloading' },

@@ -22,6 +22,20 @@ describe('float32 payloads', () => {
   });
 });
 
+describe('strict base64', () => {
+  it('refuses characters outside the alphabet, which base64-js would decode as zero bits', () => {
+    const good = encodeFloat32(new Float32Array([1, 2, 3]));
+    const bad = { ...good, data: `${good.data.slice(0, 5)}!${good.data.slice(6)}` };
+    const refusal = new ProtocolError('pixel payload is not valid base64: character 5 is "!"');
+    expect(() => decodeFloat32(bad)).toThrow(refusal);
+    const newline = { ...good, data: `${good.data.slice(0, 8)}\n${good.data.slice(9)}` };
+    expect(() => decodeFloat32(newline)).toThrow('character 8 is "\\n"');
+    expect(() => decodeBytes('AA=A')).toThrow('file payload is not valid base64: character 2 is "="');
+    expect(() => decodeBytes('abc')).toThrow('file payload is not valid base64: its length 3 is not a multiple of 4');
+    expect(decodeBytes('AAE=')).toEqual(Uint8Array.from([0, 1]));
+  });
+});
+
 describe('file payloads', () => {
   it('round-trip and refuse what is not base64', () => {
     const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 255);

@@ -6,8 +6,20 @@
  */
 /// <reference path="../../src/host/photoshop-types.d.ts" />
 import type { action as PsAction } from 'photoshop';
+import type { ExecutionContext } from 'photoshop/dom/CoreModules';
 import { simError } from './errors';
 import type { World } from './world';
+
+export interface PlayOptions {
+  /** Play one step only. */
+  step?: number;
+  /** "Record Again...": the handler's return value replaces the step's info. */
+  recordAgain?: boolean;
+  /** The plugin's dialogs are refused during playback (REJECTION_REASON_NOT_ALLOWED: "may be"; when is undocumented). */
+  refuseDialogs?: boolean;
+  /** The user's option to suspend the active document's history during playback (the Actions panel owns it). */
+  suspendHistory?: boolean;
+}
 
 export interface RecordedStep {
   /** "User visible string. Used by the Actions panel to display the name of the Action step." */
@@ -23,6 +35,8 @@ const record = (v: unknown): Record<string, unknown> => JSON.parse(JSON.stringif
 export class ActionsPanel {
   private actions = new Map<string, RecordedStep[]>();
   private recording: string | null = null;
+  /** Set by index.ts: whether the plugin's dialogs are refused (REJECTION_REASON_NOT_ALLOWED). */
+  refuseDialogs: (refuse: boolean) => void = () => undefined;
 
   constructor(private readonly world: World) {}
 
@@ -61,20 +75,39 @@ export class ActionsPanel {
    * handler function will replace the existing info object ... If the javascript
    * function returns undefined, then the step is not modified."
    */
-  async play(actionName: string, options: { step?: number; recordAgain?: boolean } = {}): Promise<void> {
+  async play(actionName: string, options: PlayOptions = {}): Promise<void> {
     const steps = this.actions.get(actionName);
     if (!steps) throw new Error(`simulator: no Action "${actionName}"`);
     const chosen = options.step === undefined ? steps : [steps[options.step]];
     if (chosen.some((s) => !s)) throw new Error(`simulator: Action "${actionName}" has no step ${options.step}`);
+    this.refuseDialogs(options.refuseDialogs ?? false);
+    try {
+      await this.runSteps(actionName, chosen, options);
+    } finally {
+      this.refuseDialogs(false);
+    }
+  }
+
+  private async runSteps(actionName: string, chosen: RecordedStep[], options: PlayOptions): Promise<void> {
+    const suspended = options.suspendHistory ? this.world.activeDocId : null;
     await this.world.modal.runScope(actionName, async (ctx) => {
-      for (const step of chosen) {
-        const handler = (globalThis as Record<string, unknown>)[step.methodName];
-        // The docs' failure dialog: "Script action failed." when methodName is not global.
-        if (typeof handler !== 'function') throw simError('not-found', `Script action failed. (no global function "${step.methodName}")`);
-        const result: unknown = await handler(ctx, record(step.info));
-        if (options.recordAgain && result !== undefined) step.info = record(result);
+      if (suspended !== null) this.world.modal.suspendForActions(suspended, actionName);
+      try {
+        await this.callSteps(ctx, chosen, options);
+      } finally {
+        if (suspended !== null) this.world.modal.resumeForActions(suspended);
       }
     });
+  }
+
+  private async callSteps(ctx: ExecutionContext, chosen: RecordedStep[], options: PlayOptions): Promise<void> {
+    for (const step of chosen) {
+      const handler = (globalThis as Record<string, unknown>)[step.methodName];
+      // The docs' failure dialog: "Script action failed." when methodName is not global.
+      if (typeof handler !== 'function') throw simError('not-found', `Script action failed. (no global function "${step.methodName}")`);
+      const result: unknown = await handler(ctx, record(step.info));
+      if (options.recordAgain && result !== undefined) step.info = record(result);
+    }
   }
 
   /** action.recordAction({name, methodName}, info). */

@@ -42,9 +42,9 @@ export interface AppShape extends Pick<Photoshop, 'typename'> {
 /** The modelled part of `require('photoshop')`. */
 export interface PhotoshopSubset {
   app: AppShape;
-  core: Pick<typeof PS.core, 'executeAsModal' | 'isModal' | 'showAlert'>;
-  action: Pick<typeof PS.action, 'recordAction'>;
-  imaging: Pick<typeof PS.imaging, 'getPixels' | 'putPixels' | 'createImageDataFromBuffer'>;
+  core: Pick<typeof PS.core, 'executeAsModal' | 'isModal' | 'showAlert' | 'getDisplayConfiguration'>;
+  action: Pick<typeof PS.action, 'recordAction' | 'addNotificationListener' | 'removeNotificationListener'>;
+  imaging: Pick<typeof PS.imaging, 'getPixels' | 'putPixels' | 'createImageDataFromBuffer' | 'encodeImageData'>;
   constants: ModelledConstants;
 }
 

@@ -137,3 +137,17 @@ test('closeWithoutSaving closes and moves activeDocument on; handles of the clos
   await modal(async () => a.closeWithoutSaving());
   expect([s.photoshop.app.activeDocument, s.photoshop.app.documents]).toEqual([null, []]);
 });
+
+test('an untagged document: colorProfileName is "None"; "None" is no profile to pass', async () => {
+  const doc = s.sim.addDocument({ width: 2, height: 1, untagged: true, layers: [{ name: 'a', fill: [10, 20, 30] }, { background: true }] });
+  expect(doc.colorProfileName).toBe('None');
+  await modal(async () => {
+    await expect(s.photoshop.app.createDocument({ profile: 'None' })).rejects.toThrow(/no colour profile named "None"/);
+    const rgb = { width: 1, height: 1, components: 3, colorSpace: 'RGB' as const };
+    await expect(s.photoshop.imaging.createImageDataFromBuffer(new Uint8Array(3), { ...rgb, colorProfile: 'None' })).rejects.toThrow(/"None"/);
+    const { imageData } = await s.photoshop.imaging.getPixels({ documentID: doc.id, layerID: doc.layers[0].id });
+    expect(imageData.colorProfile).toBe('');
+    doc.bitsPerChannel = C().BitsPerChannelType.THIRTYTWO; // through the working space (sRGB)
+  });
+  expect(doc.colorProfileName).toBe('None');
+});

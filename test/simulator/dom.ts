@@ -138,8 +138,11 @@ export class SimDocument implements DocumentShape {
   get height(): number { return this.state.height; }
   get resolution(): number { return this.state.resolution; }
   get mode(): DocumentModeValue { return this.state.mode; }
-  /** 32-bit documents report a linear profile name (imaging docs: "(Linear RGB Profile)"). */
-  get colorProfileName(): string { return profileName(this.state.profile, this.state.mode, this.state.depth); }
+  /**
+   * 32-bit documents report a linear profile name (imaging docs: "(Linear RGB Profile)").
+   * "Valid only when colorProfileType is CUSTOM or WORKING, returns "None" otherwise" (document.md).
+   */
+  get colorProfileName(): string { return this.state.untagged ? 'None' : profileName(this.state.profile, this.state.mode, this.state.depth); }
   get layers(): SimLayer[] { return this.state.layers.map((l) => new SimLayer(this.world, this.id, l.id)); }
   get activeLayers(): SimLayer[] { return this.state.activeIds.map((id) => new SimLayer(this.world, this.id, id)); }
 
@@ -206,11 +209,12 @@ const DEFAULT_PROFILE: Record<string, string> = {
 
 export interface NewDocState {
   name: string; width: number; height: number; resolution: number; mode: DocumentModeValue; depth: Depth; profile: string;
+  untagged?: boolean;
 }
 
 /** A new document in the World; `fill` as in DocumentCreateOptions ('transparent' makes "Layer 1"). */
 export function addDocState(world: World, spec: NewDocState, fill: string): DocState {
-  const doc: DocState = { id: world.nextDocId++, ...spec, layers: [], activeIds: [], nextLayerId: 1, revision: 0, history: [], suspension: null };
+  const doc: DocState = { id: world.nextDocId++, ...spec, untagged: spec.untagged ?? false, layers: [], activeIds: [], nextLayerId: 1, revision: 0, history: [], suspension: null };
   const n = colorComponents(spec.mode);
   const max = MAX_VALUE[spec.depth];
   const pixelModel = spec.mode === M.RGB || spec.mode === M.GRAYSCALE;
@@ -253,6 +257,8 @@ export class SimApp implements AppShape {
       || options.fill === constants.DocumentFill.COLOR) throw simError('not-modelled', 'simulator: createDocument presets and custom fill colours');
     const mode = (options.mode ?? constants.NewDocumentMode.RGB) as string as DocumentModeValue;
     const depth = (options.depth ?? 8) as Depth;
+    // "None" is what colorProfileName reports for an untagged document, not a profile name.
+    if (options.profile === 'None') throw simError('invalid-argument', 'createDocument: there is no colour profile named "None"');
     if (![8, 16, 32].includes(depth)) throw simError('invalid-argument', `createDocument: depth ${options.depth}`);
     if (depth === 32 && mode !== M.RGB && mode !== M.GRAYSCALE) throw simError('invalid-argument', 'createDocument: 32-bit needs RGB or Grayscale');
     const doc = addDocState(this.world, {

@@ -1,6 +1,6 @@
 /** The plugin document and UXP widgets: attributes, events, sp-slider / sp-dropdown / sp-progressbar, dialogs, webviews in the document. */
 import { createPhotoshopSimulator } from './index';
-import type { PhotoshopSimulator, SimDialog, SimDropdown, SimElement, SimProgressbar, SimSlider, SimWebview } from './index';
+import type { PhotoshopSimulator, SimDialog, SimDropdown, SimElement, SimProgressbar, SimSlider, SimTextfield, SimWebview } from './index';
 
 let s: PhotoshopSimulator;
 beforeEach(() => { s = createPhotoshopSimulator(); });
@@ -31,16 +31,42 @@ test('events carry their target; a disabled element is not clicked', () => {
   expect(got).toEqual([button]);
 });
 
-test('sp-slider: numeric value within min..max; input while dragging, change on release', () => {
-  const slider = el('sp-slider', { min: '0.5', max: '2', value: '1' }) as SimSlider;
+test('sp-slider: whole-number value within min..max; input while dragging, change on release; no fractional step', () => {
+  const slider = el('sp-slider', { min: '50', max: '200', value: '100' }) as SimSlider;
   const events: string[] = [];
   slider.addEventListener('input', () => events.push(`input ${slider.value}`));
   slider.addEventListener('change', () => events.push(`change ${slider.value}`));
-  s.sim.ui.slide(slider, 1.4);
-  expect(events).toEqual(['input 1.4', 'change 1.4']);
-  slider.value = 9;
-  expect(slider.value).toBe(2);
+  s.sim.ui.slide(slider, 140.4);
+  expect(events).toEqual(['input 140', 'change 140']);
+  slider.value = 900;
+  expect(slider.value).toBe(200);
   expect(() => s.sim.ui.slide(el('sp-dropdown'), 1)).toThrow(/not an sp-slider/);
+  expect(() => slider.setAttribute('step', '0.05')).toThrow(/fractional step is not documented/);
+  slider.setAttribute('step', '5');
+});
+
+test('sp-dropdown in the document: the selected attributes choose at render, then only selectedIndex moves it', () => {
+  const dd = el('sp-dropdown') as SimDropdown;
+  const menu = dd.appendChild(el('sp-menu', { slot: 'options' }));
+  const items = [menu.appendChild(el('sp-menu-item', { selected: '' })), menu.appendChild(el('sp-menu-item'))];
+  s.sim.document.body.appendChild(dd);
+  items[0].removeAttribute('selected');
+  items[1].setAttribute('selected', '');
+  expect(dd.selectedIndex).toBe(0);
+  dd.selectedIndex = 1;
+  expect(dd.selectedIndex).toBe(1);
+});
+
+test('PS-57264: a file picker opened from a Spectrum button brings more clicks on it while it is open', async () => {
+  const button = s.sim.document.body.appendChild(el('sp-button'));
+  let clicks = 0;
+  button.addEventListener('click', () => {
+    clicks++;
+    void s.uxp.storage.localFileSystem.getFileForOpening({ types: ['txt'] }).catch(() => undefined);
+  });
+  s.sim.files.pickNext(null);
+  s.sim.ui.click(button);
+  expect(clicks).toBe(3);
 });
 
 test('sp-dropdown: selectedIndex over its sp-menu items; -1 when none is selected', () => {
@@ -63,13 +89,24 @@ test('sp-progressbar: value and max', () => {
   expect([bar.value, bar.max]).toEqual([40, 100]);
 });
 
+test('sp-textfield: a string value from its attribute; typing fires input, then change', () => {
+  const field = el('sp-textfield', { value: 'a.jpg' }) as SimTextfield;
+  const events: string[] = [];
+  field.addEventListener('input', () => events.push(`input ${field.value}`));
+  field.addEventListener('change', () => events.push(`change ${field.value}`));
+  expect(field.value).toBe('a.jpg');
+  s.sim.ui.type(field, 'b.jpg');
+  expect(events).toEqual(['input b.jpg', 'change b.jpg']);
+  expect(() => s.sim.ui.type(el('sp-slider'), 'x')).toThrow(/not an sp-textfield/);
+});
+
 test('dialog.uxpShowModal: needs the document; close resolves with the value; dismiss and removal reject', async () => {
   const d = el('dialog') as SimDialog;
-  await expect(d.uxpShowModal()).rejects.toMatchObject({ code: 'detached' });
+  await expect(d.uxpShowModal()).rejects.toMatchObject({ code: d.REJECTION_REASON_DETACHED });
   s.sim.document.body.appendChild(d);
   const shown = d.uxpShowModal({ title: 'T' });
   expect([d.open, s.sim.document.openDialogs.has(d)]).toEqual([true, true]);
-  await expect(d.uxpShowModal()).rejects.toMatchObject({ code: 'notAllowed' });
+  await expect(d.uxpShowModal()).rejects.toMatchObject({ code: d.REJECTION_REASON_NOT_ALLOWED });
   d.close('ok');
   await expect(shown).resolves.toBe('ok');
   const again = d.uxpShowModal();
@@ -77,7 +114,7 @@ test('dialog.uxpShowModal: needs the document; close resolves with the value; di
   await expect(again).rejects.toMatchObject({ code: 'dismissed' });
   const third = d.uxpShowModal();
   d.remove();
-  await expect(third).rejects.toMatchObject({ code: 'detached' });
+  await expect(third).rejects.toMatchObject({ code: d.REJECTION_REASON_DETACHED });
   expect(s.sim.document.openDialogs.size).toBe(0);
 });
 

@@ -8,6 +8,7 @@
  * (`uxpShowModal` resolves with the return value on close(), rejects when the user
  * dismisses it); and <webview> (webview.ts). Layout and styling are not modelled.
  */
+import { simError } from './errors';
 import { SimEventTarget, type SimEvent } from './events';
 
 export class SimElement extends SimEventTarget {
@@ -82,9 +83,16 @@ export class SimElement extends SimEventTarget {
     return found;
   }
 
-  /** HTMLElement.click(): a click event, unless disabled. */
+  /** HTMLElement.click(): a click event, unless disabled. The document knows which Spectrum widget is being clicked (PS-57264). */
   click(): void {
-    if (!this.disabled) this.dispatchEvent({ type: 'click' });
+    if (this.disabled) return;
+    const spectrum = this.tagName.startsWith('SP-');
+    if (spectrum) this.ownerDocument.clicking.push(this);
+    try {
+      this.dispatchEvent({ type: 'click' });
+    } finally {
+      if (spectrum) this.ownerDocument.clicking.pop();
+    }
   }
 
   override dispatchEvent(event: SimEvent): boolean {
@@ -106,12 +114,22 @@ const numberAttr = (e: SimElement, name: string, fallback: number): number => {
   return e.hasAttribute(name) && Number.isFinite(v) ? v : fallback;
 };
 
-/** sp-slider: `value` is a number kept within [min, max] (defaults 0..100). */
+/**
+ * sp-slider: `value` is a number kept within [min, max] (defaults 0..100). The UXP docs
+ * document `min`, `max`, `value`, `variant`, `show-value` and `value-label`, not `step`: the
+ * simulator moves in whole steps (value rounded) and refuses a fractional `step` (a choice).
+ */
 export class SimSlider extends SimElement {
   get min(): number { return numberAttr(this, 'min', 0); }
   get max(): number { return numberAttr(this, 'max', 100); }
-  get value(): number { return Math.min(this.max, Math.max(this.min, numberAttr(this, 'value', this.min))); }
+  get value(): number { return Math.round(Math.min(this.max, Math.max(this.min, numberAttr(this, 'value', this.min)))); }
   set value(v: number) { this.setAttribute('value', String(v)); }
+  override setAttribute(name: string, value: string): void {
+    if (name.toLowerCase() === 'step' && !Number.isInteger(Number(value))) {
+      throw simError('not-modelled', `simulator: sp-slider step "${value}": a fractional step is not documented`);
+    }
+    super.setAttribute(name, value);
+  }
 }
 
 /** sp-menu-item: `selected` reflects the attribute. */
@@ -120,11 +138,27 @@ export class SimMenuItem extends SimElement {
   set selected(v: boolean) { if (v) this.setAttribute('selected', ''); else this.removeAttribute('selected'); }
 }
 
-/** sp-dropdown: the selected item of its sp-menu's items; -1 when none is. */
+/**
+ * sp-dropdown: the selected item of its sp-menu's items; -1 when none is. The `selected`
+ * attributes choose the item when the dropdown is rendered (enters the document); after that
+ * only `selectedIndex` (or the user) moves it (undocumented; the issue's field report, decided here).
+ */
 export class SimDropdown extends SimElement {
+  private rendered?: number;
   private get items(): SimMenuItem[] { return this.querySelectorAll('sp-menu-item') as SimMenuItem[]; }
-  get selectedIndex(): number { return this.items.findIndex((i) => i.selected); }
-  set selectedIndex(index: number) { this.items.forEach((item, i) => { item.selected = i === index; }); }
+  get selectedIndex(): number { return this.rendered ?? this.items.findIndex((i) => i.selected); }
+  set selectedIndex(index: number) {
+    this.items.forEach((item, i) => { item.selected = i === index; });
+    if (this.rendered !== undefined) this.rendered = index;
+  }
+  protected override connected(): void { this.rendered = this.items.findIndex((i) => i.selected); }
+  protected override disconnected(): void { this.rendered = undefined; }
+}
+
+/** sp-textfield: a string `value` (its `value` attribute until the user types); `input` per keystroke, `change` on commit. */
+export class SimTextfield extends SimElement {
+  get value(): string { return this.getAttribute('value') ?? ''; }
+  set value(v: string) { this.setAttribute('value', String(v)); }
 }
 
 /** sp-progressbar: numeric `value` and `max` (default 100). */
@@ -135,8 +169,16 @@ export class SimProgressbar extends SimElement {
   set max(v: number) { this.setAttribute('max', String(v)); }
 }
 
-/** <dialog> with UXP's uxpShowModal; close(returnValue) resolves it, the user dismissing it rejects it. */
+/**
+ * <dialog> with UXP's uxpShowModal; close(returnValue) resolves it, the user dismissing it rejects it.
+ * HTMLDialogElement docs: a rejection's `error.code` "can be equal to" REJECTION_REASON_NOT_ALLOWED
+ * ("the application does not allow showing dialogs (e.g. only one dialog is allowed)") or
+ * REJECTION_REASON_DETACHED ("the node has been detached from DOM tree"). Their values, and the code
+ * of a dismissal (Escape, window closed), are not documented: the simulator's are its own strings.
+ */
 export class SimDialog extends SimElement {
+  readonly REJECTION_REASON_NOT_ALLOWED = 'reasonNotAllowed';
+  readonly REJECTION_REASON_DETACHED = 'reasonDetached';
   private pending?: { resolve(v: unknown): void; reject(e: unknown): void };
   /** The options of the last uxpShowModal call. */
   shownWith?: unknown;
@@ -144,9 +186,10 @@ export class SimDialog extends SimElement {
   get open(): boolean { return this.pending !== undefined; }
 
   uxpShowModal(options?: unknown): Promise<unknown> {
-    // REJECTION_REASON_DETACHED: "the node has been detached from DOM tree".
-    if (!this.isConnected) return Promise.reject(Object.assign(new Error('dialog is not in the document'), { code: 'detached' }));
-    if (this.pending) return Promise.reject(Object.assign(new Error('dialog is already open'), { code: 'notAllowed' }));
+    const refuse = (message: string, code: string) => Promise.reject(Object.assign(new Error(message), { code }));
+    if (!this.isConnected) return refuse('dialog is not in the document', this.REJECTION_REASON_DETACHED);
+    if (this.pending) return refuse('dialog is already open', this.REJECTION_REASON_NOT_ALLOWED);
+    if (this.ownerDocument.refuseDialogs) return refuse('dialogs are not allowed now', this.REJECTION_REASON_NOT_ALLOWED);
     this.shownWith = options;
     this.ownerDocument.openDialogs.add(this);
     return new Promise((resolve, reject) => { this.pending = { resolve, reject }; });
@@ -163,7 +206,7 @@ export class SimDialog extends SimElement {
   }
 
   protected override disconnected(): void {
-    this.settle()?.reject(Object.assign(new Error('dialog removed from the document'), { code: 'detached' }));
+    this.settle()?.reject(Object.assign(new Error('dialog removed from the document'), { code: this.REJECTION_REASON_DETACHED }));
   }
 
   private settle() {
@@ -176,11 +219,35 @@ export class SimDialog extends SimElement {
 
 const ELEMENTS: Record<string, new (doc: SimHtmlDocument, tag: string) => SimElement> = {
   'sp-slider': SimSlider, 'sp-dropdown': SimDropdown, 'sp-menu-item': SimMenuItem, 'sp-progressbar': SimProgressbar, dialog: SimDialog,
+  'sp-textfield': SimTextfield,
 };
 
 export class SimHtmlDocument {
   readonly body: SimElement = new SimElement(this, 'body');
   readonly openDialogs = new Set<SimDialog>();
+  /** Spectrum widgets whose click is being dispatched, innermost last. */
+  readonly clicking: SimElement[] = [];
+  private repeating = false;
+  /** While set, uxpShowModal rejects with REJECTION_REASON_NOT_ALLOWED (sim.actions.play({refuseDialogs})). */
+  refuseDialogs = false;
+
+  /**
+   * Known issue PS-57264 (Known UXP Issues, "Spectrum UXP Components"): "Displaying a file picker
+   * or browser from a Spectrum UXP control (such as a button) may result in an infinite series of
+   * `click` events." Called when a picker opens: the widget being clicked fires two more clicks
+   * while it is open (a bounded stand-in for "infinite").
+   */
+  pickerOpened(): void {
+    const widget = this.clicking[this.clicking.length - 1];
+    if (!widget || this.repeating) return;
+    this.repeating = true;
+    try {
+      widget.click();
+      widget.click();
+    } finally {
+      this.repeating = false;
+    }
+  }
   /** Extra element classes (the webview, from webview.ts). */
   readonly factories = new Map<string, (doc: SimHtmlDocument) => SimElement>();
 
@@ -196,6 +263,8 @@ export class SimHtmlDocument {
   }
 
   reset(): void {
+    this.clicking.length = 0;
+    this.refuseDialogs = false;
     [...this.body.children].forEach((c) => c.remove());
     this.openDialogs.clear();
   }
@@ -217,5 +286,12 @@ export const ui = {
   },
   click(element: SimElement): void {
     element.click();
+  },
+  /** Types `text` into an sp-textfield (input) and commits it (change). */
+  type(field: SimElement, text: string): void {
+    if (!(field instanceof SimTextfield)) throw new Error(`simulator: ${field.tagName} is not an sp-textfield`);
+    field.value = text;
+    field.dispatchEvent({ type: 'input' });
+    field.dispatchEvent({ type: 'change' });
   },
 };

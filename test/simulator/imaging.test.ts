@@ -204,3 +204,50 @@ describe('putPixels', () => {
     expect((await relaxed.photoshop.imaging.getPixels({ documentID: d2.id })).imageData.components).toBe(3);
   });
 });
+
+describe('targetSize and encodeImageData', () => {
+  test('targetSize scales down by averaging; one dimension keeps the aspect ratio; larger is refused', async () => {
+    // 4×2 grey layer: left half 0, right half 200; then scaled to 2×1 (height from the ratio).
+    const doc = s.sim.addDocument({ width: 4, height: 2, mode: C().DocumentMode.GRAYSCALE, layers: [{ background: true, pixels: { width: 4, height: 2, data: [0, 0, 200, 200, 0, 100, 200, 100] } }] });
+    const [small, refused] = await modal(async () => {
+      const { imageData, sourceBounds, level } = await s.photoshop.imaging.getPixels({ documentID: doc.id, layerID: doc.layers[0].id, targetSize: { width: 2 } });
+      const data = [...(await imageData.getData({ chunky: true }))];
+      const big = s.photoshop.imaging.getPixels({ documentID: doc.id, targetSize: { width: 8 } }).catch((e) => e);
+      return [{ size: [imageData.width, imageData.height], data, sourceBounds, level }, await big];
+    });
+    expect(small).toEqual({ size: [2, 1], data: [25, 175], sourceBounds: { left: 0, top: 0, right: 4, bottom: 2 }, level: 0 });
+    expect(refused).toMatchObject({ simKind: 'not-modelled' });
+  });
+
+  test('encodeImageData: a base64 JPEG of 8-bit RGB data; the simulator keeps its pixels; other data refused', async () => {
+    const rgb = new Uint8Array([255, 0, 0, 0, 0, 255]);
+    const imageData = await s.photoshop.imaging.createImageDataFromBuffer(rgb, { width: 2, height: 1, components: 3, colorSpace: 'RGB', colorProfile: 'sRGB IEC61966-2.1' });
+    const text = (await s.photoshop.imaging.encodeImageData({ imageData, base64: true })) as string;
+    expect(Buffer.from(text, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8])); // JPEG SOI
+    expect(s.sim.encodedImage(`data:image/jpeg;base64,${text}`)).toEqual({ width: 2, height: 1, rgb });
+    const bytes = await s.photoshop.imaging.encodeImageData({ imageData });
+    expect(Array.isArray(bytes) && bytes[0]).toBe(0xff);
+    const grey = await s.photoshop.imaging.createImageDataFromBuffer(new Uint8Array([1]), { width: 1, height: 1, components: 1, colorSpace: 'Grayscale' });
+    await expect(s.photoshop.imaging.encodeImageData({ imageData: grey, base64: true })).rejects.toMatchObject({ simKind: 'invalid-argument' });
+  });
+});
+
+describe('notifications', () => {
+  test('select (layers, another document), open and close reach listeners after the call; removed listeners hear nothing', async () => {
+    const heard: Array<[string, unknown]> = [];
+    const listener = (event: string, d: unknown) => void heard.push([event, (d as { documentID: number }).documentID]);
+    await s.photoshop.action.addNotificationListener(['select', 'open', 'close'], listener);
+    const a = s.sim.addDocument({ width: 1, height: 1 });
+    const b = s.sim.addDocument({ width: 1, height: 1 });
+    s.sim.selectLayers(a, [a.layers[0]]);
+    s.sim.activateDocument(a);
+    expect(heard).toEqual([]); // delivered after the current task
+    await new Promise((r) => setTimeout(r, 0));
+    expect(heard).toEqual([['open', a.id], ['open', b.id], ['select', a.id], ['select', a.id]]);
+    expect(s.photoshop.app.activeDocument!.id).toBe(a.id);
+    await s.photoshop.action.removeNotificationListener(['select', 'open', 'close'], listener);
+    s.sim.selectLayers(b, []);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(heard).toHaveLength(4);
+  });
+});

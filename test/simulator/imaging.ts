@@ -5,6 +5,7 @@
  * a behaviour open, the simulator refuses with 'not-modelled' rather than guess.
  */
 import type { imaging as PsImaging } from 'photoshop/dom/ImagingModule';
+import sharp from 'sharp';
 import { constants } from './constants';
 import { simError } from './errors';
 import type { Depth, DocState, PixelBuf, Rect } from './store';
@@ -92,7 +93,7 @@ export class SimImageData implements PhotoshopImageData {
   };
 }
 
-export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels' | 'createImageDataFromBuffer'> {
+export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels' | 'createImageDataFromBuffer' | 'encodeImageData'> {
   const modal = () => world.modal;
 
   async function getPixels(options: GetPixelsOptions): Promise<Awaited<ReturnType<Api['getPixels']>>> {
@@ -128,15 +129,13 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
     const r = intersect(wanted, available);
     // Message as Photoshop reports it (seen in third-party plugin notes; not in Adobe's docs).
     if (!r) throw simError('no-pixels', 'No pixels in the requested area');
-    const [w, h] = [r.right - r.left, r.bottom - r.top];
-    const ts = options.targetSize;
-    if (ts && ((ts.width !== undefined && ts.width !== w) || (ts.height !== undefined && ts.height !== h))) {
-      throw simError('not-modelled', 'simulator: getPixels scaling (targetSize / pyramid levels)');
-    }
+    const [fullW, fullH] = [r.right - r.left, r.bottom - r.top];
+    const [w, h] = targetSize(options.targetSize, fullW, fullH);
 
     const n = colorComponents(doc.mode);
-    const region = emptyPixels(r.left, r.top, w, h, n + 1);
-    blit(source, region);
+    const full = emptyPixels(r.left, r.top, fullW, fullH, n + 1);
+    blit(source, full);
+    const region = w === fullW && h === fullH ? full : scaleDown(full, w, h);
     const max = MAX_VALUE[doc.depth];
     const matte = hasAlpha && options.applyAlpha === true; // "converted to RGB by matting on white"
     const outComps = n + (hasAlpha && !matte ? 1 : 0);
@@ -150,7 +149,8 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
         data[p * outComps + c] = depth === 32 ? v * scale : Math.round(v * scale);
       }
     }
-    const imageData = new SimImageData(world, w, h, outComps, depth, space, profileName(doc.profile, doc.mode, depth), true, data);
+    const profile = doc.untagged ? '' : profileName(doc.profile, doc.mode, depth); // untagged: no profile to name (a choice)
+    const imageData = new SimImageData(world, w, h, outComps, depth, space, profile, true, data);
     return { imageData, sourceBounds: r, level: 0 };
   }
 
@@ -207,6 +207,7 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
       throw simError('invalid-argument', `createImageDataFromBuffer: ${arrayBuffer.length} elements, expected ${width}×${height}×${components}`);
     }
     const profile = options.colorProfile ?? '';
+    if (profile === 'None') throw simError('invalid-argument', 'createImageDataFromBuffer: there is no colour profile named "None"');
     // "This text [(Linear RGB Profile)] should not be included when specifying a profile."
     if (LINEAR_SUFFIX.test(profile)) throw simError('invalid-argument', `createImageDataFromBuffer: pass the base profile name, not "${profile}"`);
     const fullRange = size === 16 && options.fullRange === true;
@@ -227,7 +228,26 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
     return new SimImageData(world, width, height, components, size as 8 | 16 | 32, colorSpace as ColorSpace, profile, !planar, data);
   }
 
-  return { getPixels, putPixels, createImageDataFromBuffer };
+  /**
+   * encodeImageData({imageData, base64}): "to allow image data to be used with UXP image
+   * elements ... you must use jpeg/base64 encoding"; "The data colorSpace must be RGB."
+   * A real JPEG (sharp); the simulator keeps the pixels behind each base64 text
+   * (world.encoded) so tests can see what an <img> shows. Other depths and alpha are
+   * not documented: refused as not modelled.
+   */
+  async function encodeImageData(options: Parameters<Api['encodeImageData']>[0]): Promise<number[] | string> {
+    const img = options.imageData;
+    if (!(img instanceof SimImageData)) throw simError('invalid-argument', 'encodeImageData: imageData must come from the imaging API');
+    if (img.colorSpace !== 'RGB') throw simError('invalid-argument', `encodeImageData: the data colorSpace must be RGB, got ${img.colorSpace}`);
+    if (img.componentSize !== 8 || img.hasAlpha) throw simError('not-modelled', `simulator: encodeImageData of ${img.componentSize}-bit data${img.hasAlpha ? ' with alpha' : ''}`);
+    const rgb = Uint8Array.from(img.pixels('encodeImageData'));
+    const jpeg = await sharp(Buffer.from(rgb), { raw: { width: img.width, height: img.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    const base64 = jpeg.toString('base64');
+    world.encoded.set(base64, { width: img.width, height: img.height, rgb });
+    return options.base64 ? base64 : Array.from(jpeg);
+  }
+
+  return { getPixels, putPixels, createImageDataFromBuffer, encodeImageData };
 }
 
 function pixelSpace(doc: DocState, op: string): ColorSpace {
@@ -236,9 +256,15 @@ function pixelSpace(doc: DocState, op: string): ColorSpace {
   return space;
 }
 
-/** A colour profile other than the document's would need a conversion: not modelled. "" means the document's. */
+/**
+ * A colour profile other than the document's would need a conversion: not modelled. Omitted or ""
+ * means the document's own ("If omitted, then the color profile of the target document is used").
+ */
 function checkProfile(doc: DocState, profile: string | undefined, op: string): void {
   if (!profile) return;
+  // "None" is what Document.colorProfileName says of an untagged document; no profile has that name.
+  if (profile === 'None') throw simError('invalid-argument', `${op}: there is no colour profile named "None"`);
+  if (doc.untagged) throw simError('not-modelled', `simulator: ${op} with profile "${profile}" in an untagged document`);
   if (op === 'getPixels' && LINEAR_SUFFIX.test(profile)) throw simError('invalid-argument', `getPixels: pass the base profile name, not "${profile}"`);
   if (profile.replace(LINEAR_SUFFIX, '') !== doc.profile) throw simError('not-modelled', `simulator: ${op} with profile "${profile}" in a "${doc.profile}" document`);
 }
@@ -251,6 +277,46 @@ function requestedDepth(doc: DocState, size: number | undefined): Depth {
     throw simError('not-modelled', `simulator: getPixels componentSize ${size} from a ${doc.depth}-bit document (needs a colour conversion)`);
   }
   return size;
+}
+
+/**
+ * targetSize: "Used to scale the returned image to a specific size ... If only one dimension
+ * is included, then the returned image data is scaled proportionally" (the other rounded here).
+ * Only scaling down is documented ("If the targetSize is smaller than the requested region");
+ * larger sizes are refused as not modelled.
+ */
+function targetSize(ts: { width?: number; height?: number } | undefined, w: number, h: number): [number, number] {
+  if (!ts || (ts.width === undefined && ts.height === undefined)) return [w, h];
+  for (const v of [ts.width, ts.height]) {
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw simError('invalid-argument', `getPixels: targetSize ${v}`);
+  }
+  const tw = ts.width ?? Math.max(1, Math.round((w * ts.height!) / h));
+  const th = ts.height ?? Math.max(1, Math.round((h * ts.width!) / w));
+  if (tw > w || th > h) throw simError('not-modelled', 'simulator: getPixels targetSize larger than the source region');
+  return [tw, th];
+}
+
+/**
+ * Scaled-down pixels, always from level 0 (pyramid levels are not modelled): each target
+ * pixel is the mean of the source pixels whose centres fall in its footprint, alpha
+ * included (Photoshop's resampling is not documented).
+ */
+function scaleDown(src: PixelBuf, w: number, h: number): PixelBuf {
+  const ch = src.channels;
+  const out = emptyPixels(src.left, src.top, w, h, ch);
+  const span = (i: number, n: number, size: number): [number, number] => [Math.floor((i * size) / n), Math.max(Math.floor((i * size) / n) + 1, Math.floor(((i + 1) * size) / n))];
+  for (let ty = 0; ty < h; ty++) {
+    const [y0, y1] = span(ty, h, src.height);
+    for (let tx = 0; tx < w; tx++) {
+      const [x0, x1] = span(tx, w, src.width);
+      for (let c = 0; c < ch; c++) {
+        let sum = 0;
+        for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += src.data[(y * src.width + x) * ch + c];
+        out.data[(ty * w + tx) * ch + c] = sum / ((x1 - x0) * (y1 - y0));
+      }
+    }
+  }
+  return out;
 }
 
 /** Bounds as {left, top, right, bottom} or {left, top, width, height} (both documented). */

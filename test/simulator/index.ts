@@ -20,7 +20,7 @@ import type { UxpSubset } from './uxp';
 import type { PageScript, WebviewOptions } from './webview';
 import { WebviewBridge } from './webview';
 import type { SimulatorOptions } from './world';
-import { World } from './world';
+import { World, type EncodedImage, type NotificationListener } from './world';
 
 export { isSimError, SimError } from './errors';
 export type { SimErrorKind } from './errors';
@@ -29,7 +29,7 @@ export { SimImageData } from './imaging';
 export type { PhotoshopSubset } from './api-types';
 export type { SimulatorOptions } from './world';
 export type { WebviewPage, SimWebview, SimEvent, PageScript } from './webview';
-export { SimElement, SimDialog, SimDropdown, SimSlider, SimProgressbar, SimHtmlDocument } from './html';
+export { SimElement, SimDialog, SimDropdown, SimSlider, SimProgressbar, SimTextfield, SimHtmlDocument } from './html';
 export type { SimFile, SimFolder, SimLocalStorage } from './uxp';
 
 /** A layer for sim.addDocument / sim.addLayer. Pixel values are in the document's own encoding. */
@@ -59,6 +59,8 @@ export interface DocumentSpec {
   depth?: Depth;
   /** Base profile name; default sRGB IEC61966-2.1 (RGB) or Gray Gamma 2.2 (Grayscale). */
   profile?: string;
+  /** No embedded profile: colorProfileName is "None"; its values are seen in `profile`, the working space. */
+  untagged?: boolean;
   resolution?: number;
   /** Top of the stack first. Default: a white Background layer. */
   layers?: LayerSpec[];
@@ -83,6 +85,8 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
   const fileSystem = new LocalFileSystem();
   const localStorage = new SimLocalStorage();
   const document = new SimHtmlDocument();
+  fileSystem.onPickerOpened = () => document.pickerOpened();
+  actions.refuseDialogs = (refuse) => { document.refuseDialogs = refuse; };
   const bridge = new WebviewBridge(world.options.pluginId, document, (fn) => modal.runOutside(fn));
   const alerts: string[] = [];
   const panelRoots = new Map<string, SimElement>();
@@ -93,31 +97,85 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     return root;
   };
 
+  const displays: Array<{ primary: boolean; headroom?: number }> = [{ primary: true }];
+  const clipboard = {
+    content: undefined as Record<string, string> | undefined,
+    /** UXP's navigator.clipboard.setContent(data): data maps MIME types to strings. */
+    setContent: async (data: Record<string, string>): Promise<void> => { clipboard.content = { ...data }; },
+  };
   const photoshop: PhotoshopSubset = {
     app,
     core: {
+      // "Returns the current display configuration as an array with an entry for each display" (23.0+);
+      // maximumExtendedDynamicRangeColorComponent from 26.5. Bounds and scale are a 1920×1080 stand-in.
+      getDisplayConfiguration: async () => displays.map((d) => {
+        const bounds = { left: 0, top: 0, right: 1920, bottom: 1080 };
+        return {
+          isPrimary: d.primary, scaleFactor: 1, globalBounds: bounds, globalWorkingBounds: bounds, physicalResolution: { horizontal: 1920, vertical: 1080 },
+          ...(d.headroom === undefined ? {} : { maximumExtendedDynamicRangeColorComponent: d.headroom }),
+        };
+      }),
       executeAsModal: (target, opts) => modal.executeAsModal(target, opts),
       isModal: () => modal.isModal(),
       // "Show a generic alert box to the user. 'OK' to dismiss." The simulated user reads it and clicks OK.
       showAlert: async (options) => { alerts.push(typeof options === 'string' ? options : options.message); },
     },
-    action: { recordAction: actions.recordAction },
+    action: {
+      recordAction: actions.recordAction,
+      // addNotificationListener(events, callback) / removeNotificationListener(events, callback), Photoshop 23.0+.
+      addNotificationListener: async (events, listener) => {
+        for (const e of events) {
+          if (!world.listeners.has(e)) world.listeners.set(e, new Set());
+          world.listeners.get(e)!.add(listener as NotificationListener);
+        }
+      },
+      removeNotificationListener: async (events, listener) => {
+        for (const e of events) world.listeners.get(e)?.delete(listener as NotificationListener);
+      },
+    },
     imaging: createImaging(world),
     constants,
   };
 
+  /** require('uxp').host and .versions (UXP reference); sim.versions changes what they say. */
+  const versions = { photoshop: '26.0.0', uxp: '8.0.0', plugin: '0.1.0' };
   const uxp: UxpSubset = {
+    host: { name: 'Photoshop', get version() { return versions.photoshop; } },
+    versions: { get uxp() { return versions.uxp; }, get plugin() { return versions.plugin; } },
     entrypoints: { setup: entrypoints.setup },
     storage: {
       localFileSystem: {
         getFileForOpening: fileSystem.getFileForOpening,
+        getFileForSaving: fileSystem.getFileForSaving,
         getDataFolder: fileSystem.getDataFolder,
         getPluginFolder: fileSystem.getPluginFolder,
         getTemporaryFolder: fileSystem.getTemporaryFolder,
+        getFolder: fileSystem.getFolder,
+        createPersistentToken: fileSystem.createPersistentToken,
+        getEntryForPersistentToken: fileSystem.getEntryForPersistentToken,
       },
       formats,
       types,
     },
+  };
+
+  /**
+   * The installed plugin and whether it is loaded. Photoshop manifest, "loadEvent" (23.1+): "`use`: The plugin is
+   * loaded when needed (when its UI become visible, or when a plugin command is executed). This is the default
+   * value. `startup`: The plugin is loaded automatically shortly after Photoshop is launched." Nothing documents
+   * Action playback loading a plugin: a step whose plugin is not loaded finds no global handler.
+   */
+  let installed: { loadEvent: string; load: () => void } | undefined;
+  let pluginGlobals: string[] | undefined; // set while loaded: the globals its load added
+  const loadPlugin = (): void => {
+    if (!installed || pluginGlobals) return;
+    const before = new Set(Object.keys(globalThis));
+    installed.load();
+    pluginGlobals = Object.keys(globalThis).filter((k) => !before.has(k));
+  };
+  const unloadPlugin = (): void => {
+    for (const k of pluginGlobals ?? []) delete (globalThis as Record<string, unknown>)[k];
+    pluginGlobals = undefined;
   };
 
   const docOf = (doc: SimDocument | number): DocState => world.requireDoc(typeof doc === 'number' ? doc : doc.id);
@@ -130,6 +188,7 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       const doc = addDocState(world, {
         name: spec.name ?? `Untitled-${world.docs.length + 1}`, width: spec.width, height: spec.height, resolution: spec.resolution ?? 72,
         mode, depth, profile: spec.profile ?? (mode === constants.DocumentMode.GRAYSCALE ? 'Gray Gamma 2.2' : 'sRGB IEC61966-2.1'),
+        untagged: spec.untagged,
       }, constants.DocumentFill.WHITE);
       if (spec.layers) {
         doc.nextLayerId = 1;
@@ -141,6 +200,7 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
         }
         if (doc.activeIds.length === 0 && doc.layers.length) doc.activeIds = [doc.layers[0].id];
       }
+      world.notify('open', { documentID: doc.id });
       return new SimDocument(world, doc.id);
     },
 
@@ -158,6 +218,19 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       const ids = layers.map((l) => (typeof l === 'number' ? l : l.id));
       if (ids.some((id) => !locateLayer(state, id))) throw new Error('simulator: selectLayers: no such layer');
       state.activeIds = ids;
+      world.notify('select', { _target: [{ _ref: 'layer' }], documentID: state.id, layerID: ids });
+    },
+
+    /** The user brings another open document to the front (its tab). */
+    activateDocument(doc: SimDocument | number): void {
+      const state = docOf(doc);
+      world.activeDocId = state.id;
+      world.notify('select', { _target: [{ _ref: 'document', _id: state.id }], documentID: state.id });
+    },
+
+    /** The pixels behind an `<img src="data:image/jpeg;base64,…">` the plugin made with imaging.encodeImageData. */
+    encodedImage(src: string): EncodedImage | undefined {
+      return world.encoded.get(src.replace(/^data:image\/jpeg;base64,/, ''));
     },
 
     /** A layer's pixels (or the composite when `layer` is omitted), cropped to its pixel bounds. */
@@ -210,15 +283,36 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       isModal: () => modal.isModal(),
     },
 
-    /** The Actions panel: startRecording / stopRecording / steps / play(name, {step, recordAgain}). */
+    /** The Actions panel: startRecording / stopRecording / steps / play(name, {step, recordAgain, refuseDialogs}). */
     actions,
 
-    /** The plugin's entrypoints as Photoshop drives them: runCommand, showPanel, hidePanel, invokePanelMenu. */
+    /** The installed plugin: install({manifest, load}) once, launch() as Photoshop starts (loads it if loadEvent is "startup"). */
+    plugin: {
+      install(spec: { manifest: { host?: { data?: { loadEvent?: string } } }; load: () => void }): void {
+        installed = { loadEvent: spec.manifest.host?.data?.loadEvent ?? 'use', load: spec.load };
+      },
+      launch(): void {
+        if (installed?.loadEvent === 'startup') loadPlugin();
+      },
+      get loaded(): boolean { return pluginGlobals !== undefined; },
+    },
+
+    /**
+     * The plugin's entrypoints as Photoshop drives them: runCommand, showPanel (show fires once), hidePanel (fires
+     * nothing), invokePanelMenu. Running a command or showing a panel loads an installed plugin first ("use").
+     */
     entrypoints: {
-      runCommand: (id: string, ...args: unknown[]) => entrypoints.runCommand(id, ...args),
+      runCommand: (id: string, ...args: unknown[]) => {
+        loadPlugin();
+        return entrypoints.runCommand(id, ...args);
+      },
       /** Opens the panel: create(rootNode) the first time, then show; the root is an element of sim.document. */
-      showPanel: (id: string, rootNode: unknown = panelRoot(id)) => entrypoints.showPanel(id, rootNode),
-      hidePanel: (id: string, rootNode: unknown = panelRoot(id)) => entrypoints.hidePanel(id, rootNode),
+      showPanel: (id: string, rootNode: unknown = panelRoot(id)) => {
+        loadPlugin();
+        return entrypoints.showPanel(id, rootNode);
+      },
+      /** The user hides the panel: no callback fires (PS-57284). */
+      hidePanel: (id: string) => entrypoints.hidePanel(id),
       /** Closes the panel for good: destroy(rootNode), and its content leaves the document. */
       destroyPanel: async (id: string) => {
         await entrypoints.destroyPanel(id, panelRoot(id));
@@ -233,7 +327,23 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     files: {
       addPluginFile: (path: string, content: string | Uint8Array) => fileSystem.addPluginFile(path, content),
       pickNext: (file: { name: string; content: Uint8Array } | null) => fileSystem.pickNext(file),
+      /** The name the user gives in the next save dialog (null: Cancel), and what a saved file holds. */
+      saveNext: (name: string | null) => fileSystem.saveNext(name),
+      saved: (name: string) => fileSystem.saved(name),
+      folderNext: (path: string | null) => fileSystem.folderNext(path),
+      folderNames: (path: string) => fileSystem.folderNames(path),
+      diskFile: (path: string, name: string) => fileSystem.diskFile(path, name),
+      removeDiskFolder: (path: string) => fileSystem.removeDiskFolder(path),
     },
+
+    /** What host.version and versions.uxp / .plugin say (Photoshop 26.0.0, UXP 8.0.0 by default). */
+    versions,
+
+    /** The displays core.getDisplayConfiguration reports; `headroom` is maximumExtendedDynamicRangeColorComponent (26.5+). */
+    displays,
+
+    /** UXP's clipboard (navigator.clipboard, installed by install.ts): what setContent was last given. */
+    clipboard,
 
     /** The plugin's HTML document (install.ts exposes it as globalThis.document), and what a user does with its widgets. */
     document,
@@ -269,6 +379,8 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       document.reset();
       panelRoots.clear();
       bridge.window.removeAllListeners();
+      unloadPlugin();
+      sim.plugin.launch();
     },
 
     /** Back to a fresh Photoshop: no documents, modal state free, Actions, entrypoints, files and storage cleared. */
@@ -284,6 +396,10 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       document.reset();
       panelRoots.clear();
       alerts.length = 0;
+      unloadPlugin();
+      Object.assign(versions, { photoshop: '26.0.0', uxp: '8.0.0', plugin: '0.1.0' });
+      displays.splice(0, displays.length, { primary: true });
+      clipboard.content = undefined;
     },
   };
 

@@ -239,3 +239,21 @@ test('auto-close (un)registration still works after a cancel: the documented cle
   }, { commandName: 'temp doc' })).rejects.toMatchObject({ simKind: 'cancelled' });
   expect(s.photoshop.app.documents.map((d) => d.id)).toEqual([doc.id]);
 });
+
+test('playback with history suspended: suspendHistory gives 0xFFFFFFFF, resuming it throws, the Action is one state', async () => {
+  const doc = newPhoto();
+  const seen: unknown[] = [];
+  (globalThis as Record<string, unknown>).simStep = async (ctx: ExecutionContext) => {
+    const id = await ctx.hostControl.suspendHistory({ documentID: doc.id, name: 'mine' });
+    seen.push(id);
+    await doc.createPixelLayer({ name: 'new' });
+    await ctx.hostControl.resumeHistory(id, true).catch((e: Error) => seen.push(e.message));
+  };
+  s.sim.actions.startRecording('A');
+  await s.photoshop.action.recordAction({ name: 'step', methodName: 'simStep' }, {});
+  s.sim.actions.stopRecording();
+  await s.sim.actions.play('A', { suspendHistory: true });
+  delete (globalThis as Record<string, unknown>).simStep;
+  expect(seen).toEqual([4294967295, 'resumeHistory: suspension 4294967295 is owned by the Actions panel']);
+  expect([names(doc), s.sim.history(doc)]).toEqual([['new', 'Background'], ['A']]);
+});

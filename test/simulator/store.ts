@@ -100,6 +100,8 @@ export interface Suspension {
   revisionAtSuspend: number;
   /** The handle returned to the plugin; `finalName` may be set on it before resuming. */
   handle: { historySuspensionID: number; finalName?: string };
+  /** 'actions': the Actions panel suspended this document for an Action's playback. */
+  owner?: 'actions';
 }
 
 export interface DocState {
@@ -110,8 +112,13 @@ export interface DocState {
   resolution: number;
   mode: DocumentModeValue;
   depth: Depth;
-  /** Base profile name (no linear suffix). */
+  /** Base profile name (no linear suffix); for an untagged document, the working space its values are seen in. */
   profile: string;
+  /**
+   * No embedded profile (colorProfileType NONE): Document.colorProfileName is then "None"
+   * (document.md: "Valid only when colorProfileType is CUSTOM or WORKING, returns "None" otherwise").
+   */
+  untagged: boolean;
   /** Top-level layers, top of the stack first (ExtendScript/UXP convention: layers[0] is the top). */
   layers: LayerState[];
   activeIds: number[];

@@ -9,15 +9,22 @@ describe('entrypoints', () => {
   test('setup captures panels and commands; a second call throws', async () => {
     const calls: unknown[][] = [];
     s.uxp.entrypoints.setup({
-      panels: { main: { create: (root: unknown) => calls.push(['create', root]), show: (root: unknown) => calls.push(['show', root]) } },
+      panels: {
+        main: {
+          create: (root: unknown) => calls.push(['create', root]), show: (root: unknown) => calls.push(['show', root]),
+          hide: (root: unknown) => calls.push(['hide', root]),
+        },
+      },
       commands: { reconstruct: (...args: unknown[]) => { calls.push(['run', ...args]); return 'ran'; } },
     });
     expect(() => s.uxp.entrypoints.setup({})).toThrow(/already/);
     const root = { id: 'root' };
     await s.sim.entrypoints.showPanel('main', root);
+    await s.sim.entrypoints.hidePanel('main');
     await s.sim.entrypoints.showPanel('main', root);
     expect(await s.sim.entrypoints.runCommand('reconstruct', 'arg')).toBe('ran');
-    expect(calls).toEqual([['create', root], ['show', root], ['show', root], ['run', {}, 'arg']]);
+    // PS-57284: show fires once per plugin load, hide never.
+    expect(calls).toEqual([['create', root], ['show', root], ['run', {}, 'arg']]);
   });
 
   test('bad entrypoint data throws; slow panel callbacks break the 300 ms limit', async () => {
@@ -170,6 +177,65 @@ describe('more of the plugin environment', () => {
     expect([s.photoshop.app.documents, s.sim.entrypoints.isSetUp, s.sim.document.body.children.length, s.sim.localStorage.getItem('k'), s.sim.actions.steps('A')]).toEqual([[], false, 0, 'v', []]);
     const f = await (await s.uxp.storage.localFileSystem.getDataFolder()).getEntry('f') as SimFile;
     expect(await f.read()).toBe('data');
+  });
+
+  test('loadEvent: "use" loads the plugin at its first command or panel, "startup" at launch; unloading drops its globals', async () => {
+    let loads = 0;
+    const load = () => {
+      loads++;
+      (globalThis as Record<string, unknown>).simPluginGlobal = loads;
+      s.uxp.entrypoints.setup({ commands: { c: () => 'ran' } });
+    };
+    s.sim.plugin.install({ manifest: { host: { data: {} } }, load });
+    s.sim.plugin.launch();
+    expect([s.sim.plugin.loaded, loads]).toEqual([false, 0]);
+    expect(await s.sim.entrypoints.runCommand('c')).toBe('ran');
+    s.sim.relaunch();
+    expect([s.sim.plugin.loaded, (globalThis as Record<string, unknown>).simPluginGlobal]).toEqual([false, undefined]);
+    s.sim.plugin.install({ manifest: { host: { data: { loadEvent: 'startup' } } }, load });
+    s.sim.relaunch();
+    expect([s.sim.plugin.loaded, loads]).toEqual([true, 2]);
+    s.sim.reset();
+    expect((globalThis as Record<string, unknown>).simPluginGlobal).toBeUndefined();
+  });
+
+  test('host and versions; getFileForSaving writes where the user chose, or gives nothing on Cancel', async () => {
+    expect([s.uxp.host.version, s.uxp.versions.uxp, s.uxp.versions.plugin]).toEqual(['26.0.0', '8.0.0', '0.1.0']);
+    s.sim.versions.photoshop = '26.5.0';
+    expect(s.uxp.host.version).toBe('26.5.0');
+    const fs = s.uxp.storage.localFileSystem;
+    s.sim.files.saveNext(null);
+    expect(await fs.getFileForSaving('a.txt', { types: ['txt'] })).toBeNull();
+    s.sim.files.saveNext('report.txt');
+    const file = (await fs.getFileForSaving('a.txt', { types: ['txt'] }))!;
+    await file.write('hello');
+    expect([file.nativePath, s.sim.files.saved('report.txt')]).toEqual(['/sim/saved/report.txt', 'hello']);
+  });
+
+  test('getFolder and persistent tokens: the picked folder again in a later session, until it is gone', async () => {
+    const fs = s.uxp.storage.localFileSystem;
+    s.sim.files.folderNext(null);
+    expect(await fs.getFolder()).toBeNull();
+    s.sim.files.folderNext('/Users/me/Out');
+    const folder = (await fs.getFolder())!;
+    const token = await fs.createPersistentToken(folder);
+    const temp = await folder.createFile('.a.jpg.tmp', { overwrite: true });
+    await temp.write(new Uint8Array([1, 2, 3]), { format: s.uxp.storage.formats.binary });
+    await temp.moveTo(folder, { newName: 'a.jpg', overwrite: true });
+    expect(s.sim.files.folderNames('/Users/me/Out')).toEqual(['a.jpg']);
+    s.sim.relaunch();
+    const again = (await fs.getEntryForPersistentToken(token)) as typeof folder;
+    expect([again.isFolder, again.nativePath, (await again.getEntries()).map((e) => e.name)]).toEqual([true, '/Users/me/Out', ['a.jpg']]);
+    expect(Array.from(s.sim.files.diskFile('/Users/me/Out', 'a.jpg')!)).toEqual([1, 2, 3]);
+    s.sim.files.removeDiskFolder('/Users/me/Out');
+    await expect(fs.getEntryForPersistentToken(token)).rejects.toThrow('token is not defined');
+    await expect(fs.getEntryForPersistentToken('made-up')).rejects.toThrow('token is not defined');
+  });
+
+  test('getDisplayConfiguration: one entry per display; the headroom field only where set (26.5+)', async () => {
+    s.sim.displays.splice(0, 1, { primary: true, headroom: 2.5 }, { primary: false });
+    const got = await s.photoshop.core.getDisplayConfiguration({});
+    expect(got.map((d) => [d.isPrimary, d.maximumExtendedDynamicRangeColorComponent])).toEqual([[true, 2.5], [false, undefined]]);
   });
 
   test('showPanel roots are elements of the plugin document; destroyPanel calls destroy and removes them', async () => {

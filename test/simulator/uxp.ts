@@ -24,10 +24,13 @@ export const ENTRYPOINT_TIMEOUT_MS = 300;
 export class Entrypoints {
   private setupData: EntrypointsSetup | null = null;
   private created = new Set<string>();
+  /** Panels whose `show` has fired in this plugin load (PS-57284: it fires once). */
+  private shown = new Set<string>();
 
   reset(): void {
     this.setupData = null;
     this.created.clear();
+    this.shown.clear();
   }
 
   /** "This API can only be called once ... The function throws in case of any error in entrypoints data or if its called more than once." */
@@ -57,20 +60,31 @@ export class Entrypoints {
     return run.call({ id }, {}, ...args);
   }
 
-  /** The panel opens: `create(rootNode)` the first time, then `show(rootNode, data)`, each held to the 300 ms limit. */
+  /**
+   * The panel becomes visible: `create(rootNode)` the first time, each held to the 300 ms limit.
+   * Known issue PS-57284 (Known UXP Issues in Photoshop, "Events"): "`uxpshowpanel` and the
+   * corresponding `show` callback occurs only once, when the panel is initially made visible.
+   * It will not recur." So `show(rootNode, data)` fires at the first showing of a plugin load only.
+   */
   async showPanel(id: string, rootNode: unknown = {}): Promise<void> {
     const p = this.panel(id);
     if (!this.created.has(id)) {
       this.created.add(id);
       if (typeof p !== 'function' && p.create) await withinTimeout(p.create.call({ id }, rootNode), `panel "${id}" create`);
     }
+    if (this.shown.has(id)) return;
+    this.shown.add(id);
     const show = typeof p === 'function' ? p : p.show;
     if (show) await withinTimeout(show.call({ id }, rootNode, {}), `panel "${id}" show`);
   }
 
-  async hidePanel(id: string, rootNode: unknown = {}): Promise<void> {
-    const p = this.panel(id);
-    if (typeof p !== 'function' && p.hide) await withinTimeout(p.hide.call({ id }, rootNode, {}), `panel "${id}" hide`);
+  /**
+   * The user hides the panel (closes its tab, collapses it). PS-57284: "`uxphidepanel` and the
+   * corresponding `hide` callback never occurs, even when the panel is made invisible." So nothing
+   * is called; the panel's content stays in the document.
+   */
+  async hidePanel(id: string): Promise<void> {
+    this.panel(id);
   }
 
   /** The panel is closed for good: `destroy(rootNode)` (no timeout is documented for it). */
@@ -164,6 +178,19 @@ export class SimFile extends SimEntry {
     if (!this.parent.delete(this.name)) throw simError('not-found', `delete: ${this.nativePath} does not exist`);
   }
 
+  /** moveTo(folder, {newName, overwrite = false}): "If `true` allows the move to overwrite existing files". */
+  async moveTo(folder: SimFolder, options: { newName?: string; overwrite?: boolean } = {}): Promise<void> {
+    this.writable('moveTo');
+    const node = this.node();
+    if (!node) throw simError('not-found', `moveTo: ${this.nativePath} does not exist`);
+    const name = options.newName ?? this.name;
+    const target = folder.childMap('moveTo');
+    if (target.has(name) && !options.overwrite) throw simError('invalid-argument', `moveTo: ${folder.nativePath}/${name} exists`);
+    if (target.get(name)?.kind === 'folder') throw simError('invalid-argument', `moveTo: ${folder.nativePath}/${name} is a folder`);
+    this.parent.delete(this.name);
+    target.set(name, node);
+  }
+
   async getMetadata(): Promise<{ name: string; size: number; dateModified: Date; isFile: boolean; isFolder: boolean }> {
     const n = this.node();
     if (!n) throw simError('not-found', `getMetadata: ${this.nativePath} does not exist`);
@@ -175,6 +202,16 @@ export class SimFolder extends SimEntry {
   readonly isFile = false;
   readonly isFolder = true;
   constructor(name: string, path: string, readOnly: boolean, private readonly children: Map<string, Node>) { super(name, path, readOnly); }
+
+  async moveTo(): Promise<void> {
+    throw simError('not-modelled', 'simulator: moving a folder');
+  }
+
+  /** For moveTo into this folder. */
+  childMap(op: string): Map<string, Node> {
+    this.writable(op);
+    return this.children;
+  }
 
   private wrap(name: string, node: Node): SimFile | SimFolder {
     const path = `${this.nativePath}/${name}`;
@@ -226,13 +263,79 @@ export class LocalFileSystem {
   private plugin = new Map<string, Node>();
   private temp = new Map<string, Node>();
   private picks: Array<{ name: string; content: Uint8Array } | null> = [];
+  private saves: Array<string | null> = [];
+  private savedFiles = new Map<string, Node>();
+  /** The user's disk outside the sandbox: folders by path (/Users/me/Pictures), reached only through getFolder. */
+  private disk = new Map<string, Map<string, Node>>();
+  private folderPicks: Array<string | null> = [];
+  private tokens = new Map<string, string>();
+  /** Called as a file dialog opens (index.ts: the document's PS-57264 click repeat). */
+  onPickerOpened: () => void = () => undefined;
 
   reset(): void {
     this.data = new Map();
     this.plugin = new Map();
     this.temp = new Map();
     this.picks = [];
+    this.saves = [];
+    this.savedFiles = new Map();
+    this.disk = new Map();
+    this.folderPicks = [];
+    this.tokens = new Map();
   }
+
+  /** Test control: a folder of the user's disk (created empty the first time). */
+  private diskFolder(path: string): SimFolder {
+    let children = this.disk.get(path);
+    if (!children) this.disk.set(path, (children = new Map()));
+    return new SimFolder(path.slice(path.lastIndexOf('/') + 1), path, false, children);
+  }
+
+  /** Test control: the folder the user picks in the next folder dialog (null: they cancel). */
+  folderNext(path: string | null): void {
+    this.folderPicks.push(path);
+  }
+
+  /** Test control: the names in a folder of the user's disk, and a file's bytes there. */
+  folderNames(path: string): string[] {
+    return [...(this.disk.get(path)?.keys() ?? [])].sort();
+  }
+
+  diskFile(path: string, name: string): Uint8Array | undefined {
+    const node = this.disk.get(path)?.get(name);
+    return node?.kind === 'file' ? node.content : undefined;
+  }
+
+  /** Test control: the folder is gone (moved, deleted, or its permission revoked): its tokens no longer resolve. */
+  removeDiskFolder(path: string): void {
+    this.disk.delete(path);
+  }
+
+  /** getFolder(): "the selected folder or `null` if no folder is selected"; files within are read-write. */
+  getFolder = async (): Promise<SimFolder | null> => {
+    this.onPickerOpened();
+    if (!this.folderPicks.length) throw new Error('simulator: a folder dialog opened but the test queued no pick (sim.files.folderNext)');
+    const path = this.folderPicks.shift()!;
+    return path === null ? null : this.diskFolder(path);
+  };
+
+  /**
+   * createPersistentToken(entry) → Promise<string>. The docs say the token may stop working ("moving files,
+   * changing permissions"); "you'll get an error at the time of use". Modelled for folders of the user's disk.
+   */
+  createPersistentToken = async (entry: SimFile | SimFolder): Promise<string> => {
+    if (!(entry instanceof SimFolder) || !this.disk.has(entry.nativePath)) throw simError('not-modelled', 'simulator: tokens for this entry');
+    const token = `sim-token-${this.tokens.size + 1}`;
+    this.tokens.set(token, entry.nativePath);
+    return token;
+  };
+
+  /** getEntryForPersistentToken(token): the entry; an unknown token is "Reference Error: token is not defined". */
+  getEntryForPersistentToken = async (token: string): Promise<SimFolder> => {
+    const path = this.tokens.get(token);
+    if (path === undefined || !this.disk.has(path)) throw new ReferenceError('token is not defined');
+    return this.diskFolder(path);
+  };
 
   /** Test control: what the user picks in the next open dialog (null: they cancel). */
   pickNext(file: { name: string; content: Uint8Array } | null): void {
@@ -246,6 +349,7 @@ export class LocalFileSystem {
    */
   getFileForOpening = async (options: { types?: string[]; allowMultiple?: boolean } = {}): Promise<SimFile | null> => {
     if (options.allowMultiple) throw simError('not-modelled', 'simulator: getFileForOpening({allowMultiple: true})');
+    this.onPickerOpened();
     if (!this.picks.length) throw new Error('simulator: a file dialog opened but the test queued no pick (sim.files.pickNext)');
     const pick = this.picks.shift()!;
     if (!pick) return null;
@@ -254,6 +358,32 @@ export class LocalFileSystem {
     if (!types.includes('*') && !types.includes(ext)) throw new Error(`simulator: the picker offers ${types.join(', ')} files, not ${pick.name}`);
     const folder = new Map<string, Node>([[pick.name, { kind: 'file', content: pick.content.slice(), modified: new Date() }]]);
     return new SimFile(pick.name, `/sim/picked/${pick.name}`, true, folder);
+  };
+
+  /** Test control: what the user names in the next save dialog (null: they cancel). */
+  saveNext(name: string | null): void {
+    this.saves.push(name);
+  }
+
+  /** What was written to a file saved through the save dialog, by name. */
+  saved(name: string): string | undefined {
+    const node = this.savedFiles.get(name);
+    return node?.kind === 'file' ? new TextDecoder().decode(node.content) : undefined;
+  }
+
+  /**
+   * getFileForSaving(suggestedName, {types}): a writable File where the user chose, or nothing when they
+   * cancel. It opens a file dialog, so PS-57264 applies as for getFileForOpening.
+   */
+  getFileForSaving = async (suggestedName: string, options: { types?: string[] } = {}): Promise<SimFile | null> => {
+    if (typeof suggestedName !== 'string' || !suggestedName) throw simError('invalid-argument', 'getFileForSaving: a suggested name is required');
+    this.onPickerOpened();
+    if (!this.saves.length) throw new Error('simulator: a save dialog opened but the test queued no answer (sim.files.saveNext)');
+    const name = this.saves.shift()!;
+    if (name === null) return null;
+    const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '';
+    if (options.types && !options.types.includes(ext)) throw new Error(`simulator: the save dialog offers ${options.types.join(', ')} files, not ${name}`);
+    return new SimFile(name, `/sim/saved/${name}`, false, this.savedFiles);
   };
 
   /** "a folder that can be used for extension's data storage without user interaction." */
@@ -292,9 +422,15 @@ export class SimLocalStorage {
 
 /** The simulated `uxp` module. It must satisfy the declaration the plugin compiles against (src/host/uxp.d.ts). */
 export interface UxpSubset {
+  host: { readonly name: string; readonly version: string };
+  versions: { readonly uxp: string; readonly plugin: string };
   entrypoints: { setup: Entrypoints['setup'] };
   storage: {
-    localFileSystem: Pick<LocalFileSystem, 'getFileForOpening' | 'getDataFolder' | 'getPluginFolder' | 'getTemporaryFolder'>;
+    localFileSystem: Pick<
+      LocalFileSystem,
+      | 'getFileForOpening' | 'getFileForSaving' | 'getDataFolder' | 'getPluginFolder' | 'getTemporaryFolder' | 'getFolder'
+      | 'createPersistentToken' | 'getEntryForPersistentToken'
+    >;
     formats: typeof formats;
     types: typeof types;
   };
@@ -302,4 +438,4 @@ export interface UxpSubset {
 type Assert<T extends true> = T;
 type Conforms<S, R> = S extends R ? true : false;
 /** Compile-time: the simulator's module can stand in for what src/host/uxp.d.ts declares. */
-export type UxpChecks = [Assert<Conforms<UxpSubset, Pick<typeof import('uxp'), 'entrypoints' | 'storage'>>>];
+export type UxpChecks = [Assert<Conforms<UxpSubset, Pick<typeof import('uxp'), 'host' | 'versions' | 'entrypoints' | 'storage'>>>];

@@ -24,6 +24,17 @@ export interface SimulatorOptions {
   modalWaitMs?: number;
 }
 
+/** action.addNotificationListener's callback: `(eventName, descriptor)`. */
+export type NotificationListener = (event: string, descriptor: Record<string, unknown>) => void;
+
+/** What imaging.encodeImageData made: the JPEG's base64 text, and the pixels it encodes. */
+export interface EncodedImage {
+  readonly width: number;
+  readonly height: number;
+  /** 8-bit RGB, chunky. */
+  readonly rgb: Uint8Array;
+}
+
 export class World {
   docs: DocState[] = [];
   activeDocId: number | null = null;
@@ -35,7 +46,30 @@ export class World {
     this.options = { pluginId: options.pluginId ?? 'sim.plugin', getPixelsNeedsModal: options.getPixelsNeedsModal ?? true, modalWaitMs: options.modalWaitMs };
   }
 
+  /** Listeners per event name (action.addNotificationListener). */
+  readonly listeners = new Map<string, Set<NotificationListener>>();
+  /** Every image encoded by imaging.encodeImageData, by its base64 text. */
+  readonly encoded = new Map<string, EncodedImage>();
+
+  /**
+   * Tells the listeners of `event`, after the current task (Photoshop notifies once the
+   * command is done; the docs give no timing). A throwing listener does not stop the others.
+   */
+  notify(event: string, descriptor: Record<string, unknown>): void {
+    const listeners = [...(this.listeners.get(event) ?? [])];
+    if (listeners.length === 0) return;
+    setTimeout(() => listeners.forEach((l) => {
+      try {
+        l(event, { _obj: event, ...descriptor });
+      } catch {
+        // Photoshop reports listener errors in the developer console only.
+      }
+    }), 0);
+  }
+
   reset(): void {
+    this.listeners.clear();
+    this.encoded.clear();
     this.docs = [];
     this.activeDocId = null;
     this.nextDocId = 101;
@@ -63,6 +97,7 @@ export class World {
   }
 
   closeDoc(id: number): void {
+    if (this.findDoc(id)) this.notify('close', { documentID: id });
     this.docs = this.docs.filter((d) => d.id !== id);
     if (this.activeDocId === id) this.activeDocId = this.docs.length ? this.docs[this.docs.length - 1].id : null;
   }

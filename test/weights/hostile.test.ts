@@ -5,8 +5,10 @@ import { readNpz } from '../../src/weights/npz';
 import { readParamsFile } from '../../src/weights/params-file';
 import { unpickle } from '../../src/weights/unpickle';
 import {
-  type ArraySpec, PickleWriter, arrayState, f4, npyFile, npzFile, objectArrayPickle, paramsNpz, pickleNpz, reconstruct, writeArray,
+  type ArraySpec, PickleWriter, arrayState, f4, npyFile, npzFile, objectArrayPickle, paramsNpz, pickleNpz, reconstruct,
+  sharedStoragePickle, writeArray,
 } from './pickle-writer';
+import { zipSync } from 'fflate';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(join(__dirname, '..', 'fixtures', 'weights', name)));
 
@@ -83,6 +85,33 @@ describe('arrays', () => {
     refuse(pickleNpz(writeArray(p3(), good).raw('.').finish(), 1), /holds a float32 array of shape \(2,3\)/);
     const f4Header = npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }", good.data);
     refuse(npzFile({ 'params.npy': f4Header }), /holds a '<f4' array of shape \(6\); expected a 1-D object array/);
+  });
+
+  it('refuses one byte block backing many arrays (a 1.6 KB file decoded to 3.3 GB)', () => {
+    const block: ArraySpec = { shape: [1024], data: f4(new Array(1024).fill(0.5)) };
+    const pickle = sharedStoragePickle(1000, block);
+    expect(pickle.length).toBeLessThan(20_000); // 1000 arrays of 4 KB each from 20 KB of pickle
+    refuse(pickleNpz(pickle, 1000), /pickle byte \d+: float32 array data is shared with an earlier array/);
+    // The same values twice, stored twice, are fine.
+    expect(unpickle(objectArrayPickle([block, block])).data).toHaveLength(2);
+  });
+
+  it("refuses one string encoded into many arrays (Python 2's _codecs.encode route to the same copies)", () => {
+    const latin1 = String.fromCharCode(...f4([0.5, 1.5]));
+    const encode = (w: PickleWriter, text: (w: PickleWriter) => void) => {
+      w.global('_codecs', 'encode');
+      text(w);
+      w.unicode('latin1').raw('\x86R');
+    };
+    const first: ArraySpec = {
+      shape: [2],
+      data: new Uint8Array(0),
+      writeData: (w) => encode(w, (x) => x.unicode(latin1).raw('q\x09')),
+    };
+    const again: ArraySpec = { ...first, writeData: (w) => encode(w, (x) => x.raw('h\x09')) };
+    const [decoded] = unpickle(objectArrayPickle([first])).data as { data: Float32Array }[];
+    expect(Array.from(decoded.data)).toEqual([0.5, 1.5]);
+    refuse(pickleNpz(objectArrayPickle([first, again]), 2), /encoded string is shared with an earlier array/);
   });
 
   it('refuses objects built twice', () => {
@@ -203,8 +232,27 @@ describe('the zip container', () => {
     refuse(patchCentral(valid, { method: 12 }), /unsupported compression method 12/);
     const compressed = fixture('compressed.npz');
     refuse(patchCentral(compressed, { originalSize: 900 }), /zip member 0 \("params.npy"\): extracted 791 bytes, header declares 900/);
-    // Sizes smaller than the data cut the member (fflate checks no CRC): the .npy parser notices.
-    refuse(patchCentral(compressed, { originalSize: 700 }), /pickle byte \d+: /);
-    refuse(patchCentral(valid, { size: 100, originalSize: 100 }), /.npy header byte 8: header length 118 runs past/);
+    // Sizes smaller than the data: the inflation stops there; a stored member fails its CRC.
+    const short = patchCentral(compressed, { originalSize: 700 });
+    refuse(short, /zip member 0 \("params.npy"\): inflates past its declared size of 700 bytes/);
+    refuse(patchCentral(valid, { size: 100, originalSize: 100 }), /zip member 0 \("params.npy"\): Bad CRC-32/);
+  });
+
+  it('stops inflating at the declared size: a valid member padded with 8 MB of zeros is refused', () => {
+    const npy = readNpz(valid).get('params')!;
+    const padded = new Uint8Array(npy.length + 8 * 2 ** 20);
+    padded.set(npy);
+    const zip = zipSync({ 'params.npy': padded }, { level: 9 });
+    expect(zip.length).toBeLessThan(20_000);
+    // Declaring only the valid part used to extract just that part, after inflating all 8 MB.
+    refuse(patchCentral(zip, { originalSize: npy.length }), /inflates past its declared size of \d+ bytes/);
+  });
+
+  it('checks the CRC-32, as NumPy does', () => {
+    const damaged = valid.slice();
+    const at = Buffer.from(damaged).lastIndexOf(Buffer.from(good.data.subarray(4, 8))); // float 1.0 of the array data
+    damaged[at + 3] ^= 0x01; // still a finite float: only the CRC can tell
+    refuse(damaged, /zip member 0 \("params.npy"\): Bad CRC-32 \(header 0x[0-9a-f]{8}, data 0x[0-9a-f]{8}\)/);
+    expect(readParamsFile(valid)[0].data[1]).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { randomHdrcnnParams } from '../../bench/random-weights';
+import { randomHdrcnnParams } from '../../tools/random-weights';
 import { createRgbImage } from '../../src/core/image';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';

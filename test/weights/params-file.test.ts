@@ -6,7 +6,7 @@ import { f4, paramsNpz } from './pickle-writer';
 
 const fixture = (...path: string[]) => new Uint8Array(readFileSync(join(__dirname, '..', 'fixtures', ...path)));
 
-/** The 80 shapes of HDRCNN.md's parameter table at the given channel widths. */
+/** The 80 shapes of docs/HDRCNN.md's parameter table at the given channel widths. */
 function hdrcnnShapes(widths: { vgg: number[]; decoder: number[] }): number[][] {
   const shapes: number[][] = [];
   const conv = (k: number, cin: number, cout: number) => shapes.push([k, k, cin, cout], [cout]);
@@ -52,7 +52,7 @@ describe('readParamsFile on the golden fixture', () => {
     });
   });
 
-  it('matches the full-width parameter count of HDRCNN.md', () => {
+  it('matches the full-width parameter count of docs/HDRCNN.md', () => {
     const full = hdrcnnShapes({ vgg: [64, 128, 256, 512, 512], decoder: [512, 512, 256, 128, 64] });
     expect(full.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0)).toBe(29_447_332);
   });

@@ -55,6 +55,8 @@ export interface ArraySpec {
   descr?: string; // dtype code given to numpy.dtype, default 'f4'
   order?: string; // byte order in the dtype state, default '<'
   fortran?: boolean;
+  /** Writes the data object instead of BINBYTES of `data` (e.g. Python 2's `_codecs.encode`). */
+  writeData?: (w: PickleWriter) => void;
 }
 
 export const f4 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
@@ -74,7 +76,10 @@ export function reconstruct(w: PickleWriter): PickleWriter {
 export function arrayState(w: PickleWriter, a: ArraySpec): PickleWriter {
   w.raw('(').int(1).tuple(a.shape);
   dtype(w, a.descr ?? 'f4', a.order ?? '<', 0);
-  return w.raw(a.fortran ? '\x88' : '\x89').bytes(a.data).raw('t');
+  w.raw(a.fortran ? '\x88' : '\x89');
+  if (a.writeData) a.writeData(w);
+  else w.bytes(a.data);
+  return w.raw('t');
 }
 
 export const writeArray = (w: PickleWriter, a: ArraySpec) => arrayState(reconstruct(w), a).raw('b');
@@ -110,3 +115,19 @@ export function pickleNpz(pickle: Uint8Array, length: number): Uint8Array {
 
 /** A complete weights file holding the given arrays. */
 export const paramsNpz = (arrays: ArraySpec[]) => pickleNpz(objectArrayPickle(arrays), arrays.length);
+
+/**
+ * A hostile object-array pickle: `count` arrays whose data is one memoised byte block (and one
+ * memoised state tuple), so each extra array costs a few pickle bytes but a full copy if decoded.
+ */
+export function sharedStoragePickle(count: number, block: ArraySpec): Uint8Array {
+  const w = reconstruct(new PickleWriter().proto(3)).raw('(').int(1).tuple([count]);
+  dtype(w, 'O8', '|', 63);
+  w.raw('\x89](');
+  // First array: _reconstruct's global and arguments memoised as 1 and 2, its state as 3.
+  w.global('numpy.core.multiarray', '_reconstruct').raw('q\x01');
+  w.global('numpy', 'ndarray').int(0).raw('\x85C\x01b\x87q\x02R');
+  arrayState(w, block).raw('q\x03b');
+  for (let i = 1; i < count; i++) w.raw('h\x01h\x02Rh\x03b');
+  return w.raw('etb.').finish();
+}
