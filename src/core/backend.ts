@@ -4,6 +4,7 @@
  * network planar tiles; the runtime knows nothing about images or tiling.
  */
 import type { CancelSignal } from './cancellation';
+import type { WindowCostModel } from './tile-cost';
 
 /** Planar (NCHW, N = 1) RGB: the R plane, then G, then B. */
 export interface PlanarTile {
@@ -15,6 +16,11 @@ export interface PlanarTile {
 export interface InferenceBackend {
   /** What runs the network, for status lines and logs, e.g. "onnxruntime-node (cpu)". */
   readonly name: string;
+  /**
+   * What a window costs this backend, for the cost planner (tile-cost.ts). Absent: the fixed
+   * tile plan, one read per tile window (reconstruct.ts).
+   */
+  readonly cost?: WindowCostModel;
   /**
    * Runs HDRCNN on one tile; returns the log-HDR output in the same planar layout.
    * A backend that can drop a tile in flight rejects when `signal` aborts; others finish it.

@@ -7,11 +7,20 @@
  * Tiles whose core has no pixel inside the highlight mask are never sent to
  * the network: their output is `x²` exactly (docs/HDRCNN.md), whatever it would say.
  * Per sample, `x^(1/g)` and the pixel's mask are computed once.
+ *
+ * Two plans, one blend. Without a cost model (the plugin's engine reports none) the
+ * fixed tile plan runs: one read per tile window, each tile on its own fitted window
+ * ({@link reconstructTile}, which the panel's preview shares). With one (the CLI's
+ * onnxruntime-node, or `options.cost`) the network's windows are chosen by cost before
+ * any run (reconstruction-plan.ts): one window may write parts of several tiles, and a
+ * tile whose parts lie in several windows is written when its last one has run.
  */
 import type { InferenceBackend } from './backend';
 import { throwIfCancelled, type CancelSignal } from './cancellation';
 import { checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, outputSample, type HdrcnnSettings } from './hdrcnn';
 import { createRgbImage, type Rect, type RgbImage } from './image';
+import { planReconstruction } from './reconstruction-plan';
+import type { WindowCostModel } from './tile-cost';
 import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type Tile, type TileSettings } from './tile-plan';
 import { readWindow, sourceRect, type ImagePatch } from './window';
 
@@ -26,6 +35,8 @@ export interface ReconstructProgress {
 export interface ReconstructOptions {
   readonly settings?: Partial<HdrcnnSettings>;
   readonly tiles?: TileSettings;
+  /** What windows cost; default: the backend's own model; with none, the fixed tile plan. */
+  readonly cost?: WindowCostModel;
   /** Stops the run between steps (and the backend's tile, if it can): it rejects with CancelledError. */
   readonly signal?: CancelSignal;
   readonly onProgress?: (progress: ReconstructProgress) => void;
@@ -54,7 +65,10 @@ export interface PixelSink {
 
 export interface TileCounts {
   readonly tiles: number;
+  /** Tiles written from the network's output. */
   readonly computedTiles: number;
+  /** Runs of the network: fewer than computed tiles where windows were merged. */
+  readonly networkRuns: number;
 }
 
 export interface ReconstructResult extends TileCounts {
@@ -146,7 +160,7 @@ export interface TileResult {
 }
 
 /**
- * One tile of the plan as the loop computes it: the network over its window (fitted to the
+ * One tile of the fixed plan as the loop computes it: the network over its window (fitted to the
  * core's highlights) unless the core has none, blended over the core. `read` holds the source
  * over `rect = sourceRect(tile.window, …)`. The panel's preview calls it too, so its crop is
  * the committed run's result at the same place.
@@ -170,10 +184,16 @@ export async function reconstructTile(
   return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma, net), computed: true };
 }
 
-export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
-  const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
+/** The fixed plan: each tile read once over its window and computed on its own ({@link reconstructTile}). */
+async function reconstructFixed(
+  source: PixelSource,
+  sink: PixelSink,
+  backend: InferenceBackend,
+  settings: HdrcnnSettings,
+  tileSettings: TileSettings,
+  options: ReconstructOptions,
+): Promise<TileCounts> {
   const { width, height } = source;
-  const tileSettings = options.tiles ?? DEFAULT_TILE_SETTINGS;
   const plan = planTiles(width, height, tileSettings);
   let computed = 0;
   for (let t = 0; t < plan.length; t++) {
@@ -187,7 +207,101 @@ export async function reconstructTiles(source: PixelSource, sink: PixelSink, bac
     await sink.write(tile.core, result.pixels);
     options.onProgress?.({ done: t + 1, total: plan.length, computed });
   }
-  return { tiles: plan.length, computedTiles: computed };
+  return { tiles: plan.length, computedTiles: computed, networkRuns: computed };
+}
+
+/** The rectangle holding every pixel of `rects`. */
+function boundingRect(rects: readonly Rect[]): Rect {
+  const left = Math.min(...rects.map((r) => r.left));
+  const top = Math.min(...rects.map((r) => r.top));
+  const right = Math.max(...rects.map((r) => r.left + r.width));
+  const bottom = Math.max(...rects.map((r) => r.top + r.height));
+  return { left, top, width: right - left, height: bottom - top };
+}
+
+/** Writes `piece` (a part of `image`'s area at `rect`) into `image`, which covers `area`. */
+function pasteInto(image: RgbImage, area: Rect, rect: Rect, piece: RgbImage): void {
+  pasteImage(image, { ...rect, left: rect.left - area.left, top: rect.top - area.top }, piece);
+}
+
+/** The cost planner's windows (reconstruction-plan.ts), blended as the fixed plan blends. */
+async function reconstructPlanned(
+  source: PixelSource,
+  sink: PixelSink,
+  backend: InferenceBackend,
+  settings: HdrcnnSettings,
+  tileSettings: TileSettings,
+  cost: WindowCostModel,
+  options: ReconstructOptions,
+): Promise<TileCounts> {
+  const { signal } = options;
+  const { width, height } = source;
+  const { tiles, parts, plan } = await planReconstruction(source, { settings, tiles: tileSettings, cost, signal });
+  let [done, computed] = [0, 0];
+  const finish = async (core: Rect, pixels: RgbImage, fromNetwork: boolean) => {
+    await sink.write(core, pixels);
+    [done, computed] = [done + 1, computed + Number(fromNetwork)];
+    options.onProgress?.({ done, total: tiles.length, computed });
+  };
+  const readPatch = async (rect: Rect) => {
+    const read = await source.read(rect);
+    throwIfCancelled(signal);
+    return { linear: read.linear, patch: networkPatch(rect, read, width, height, settings) };
+  };
+  type Read = Awaited<ReturnType<typeof readPatch>>;
+  const blend = ({ patch, linear }: Read, rect: Rect, net?: { window: Rect; logHdr: Float32Array }) =>
+    blendCore(patch, linear, rect, highlightMask(patch, rect), settings.gamma, net);
+  // A tile whose parts are spread over several runs is assembled here until its last one has run.
+  const pending = new Map<number, number>();
+  for (const { tile } of plan.runs.flatMap((run) => run.parts.map((p) => parts[p]))) {
+    pending.set(tile, (pending.get(tile) ?? 0) + 1);
+  }
+  const assembling = new Map<number, RgbImage>();
+  const runs = [...plan.runs].sort((a, b) => a.window.top - b.window.top || a.window.left - b.window.left);
+  for (const { window, parts: mine } of runs) {
+    throwIfCancelled(signal);
+    const touched = [...new Set(mine.map((p) => parts[p].tile))];
+    // The cores' pixels outside the highlights are blended too, so the patch holds them as well as the window.
+    const cores = touched.map((t) => tiles[t].core);
+    const read = await readPatch(boundingRect([sourceRect(window, width, height), ...cores]));
+    const logHdr = checkNetworkOutput(await backend.run(readWindow(read.patch, window), signal), window);
+    const net = { window, logHdr };
+    for (const t of touched) {
+      throwIfCancelled(signal);
+      const { core } = tiles[t];
+      const own = mine.filter((p) => parts[p].tile === t);
+      const left = pending.get(t)! - own.length;
+      pending.set(t, left);
+      if (left === 0 && !assembling.has(t)) {
+        await finish(core, blend(read, core, net), true);
+        continue;
+      }
+      // Mask 0 over the whole core first: every pixel with α > 0 lies in a part, pasted over it from its run.
+      const noMask = { alpha: new Float64Array(core.width * core.height) };
+      const out = assembling.get(t) ?? blendCore(read.patch, read.linear, core, noMask, settings.gamma);
+      for (const p of own) pasteInto(out, core, parts[p].rect, blend(read, parts[p].rect, net));
+      if (left > 0) assembling.set(t, out);
+      else {
+        assembling.delete(t);
+        await finish(core, out, true);
+      }
+    }
+  }
+  for (const [t, { core }] of tiles.entries()) {
+    if (pending.has(t)) continue;
+    throwIfCancelled(signal);
+    await finish(core, blend(await readPatch(core), core), false);
+  }
+  return { tiles: tiles.length, computedTiles: computed, networkRuns: plan.runs.length };
+}
+
+export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
+  const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
+  const tileSettings = options.tiles ?? DEFAULT_TILE_SETTINGS;
+  const cost = options.cost ?? backend.cost;
+  return cost
+    ? reconstructPlanned(source, sink, backend, settings, tileSettings, cost, options)
+    : reconstructFixed(source, sink, backend, settings, tileSettings, options);
 }
 
 /** Copies `rect` of an in-memory image. */

@@ -87,10 +87,10 @@ export function planTiles(width: number, height: number, settings: TileSettings 
 /**
  * The smallest window that still gives every pixel of `highlights` (a part of
  * the tile's core) its full margin of context: the highlights' bounds on the
- * 32-pixel grid, grown by the margin, within the tile's own window. Sparse
- * highlights (lamps, speculars) then cost a small window instead of a whole
- * tile. (Rounding window sides up to 128 to meet fewer shapes was measured:
- * slower on the CPU, the runtime's first run of a new shape costs little.)
+ * 32-pixel grid, grown by the margin, within the tile's own window (the
+ * planner passes the padded image there). Sparse highlights (lamps, speculars)
+ * then cost a small window instead of a whole tile; whether sides are rounded
+ * up to 128 for fewer shapes is the cost model's choice (run-plan.ts).
  */
 export function fitWindow(tile: Tile, highlights: Rect, margin: number): Rect {
   const { window } = tile;

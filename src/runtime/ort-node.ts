@@ -5,6 +5,7 @@
 import * as ort from 'onnxruntime-node';
 import type { InferenceBackend, PlanarTile } from '../core/backend';
 import { MODEL_INPUT, MODEL_OUTPUT } from '../core/hdrcnn';
+import { ortNodeCost } from '../core/tile-cost';
 
 export interface OrtNodeOptions {
   /** Intra-op threads; default: onnxruntime's choice (all cores). */
@@ -40,6 +41,7 @@ export async function createOrtNodeSession(
 export function wrapOrtNodeSession(session: ort.InferenceSession): InferenceBackend {
   return {
     name: 'onnxruntime-node (cpu)',
+    cost: ortNodeCost(),
     async run(tile: PlanarTile): Promise<Float32Array> {
       let result: ort.InferenceSession.ReturnType;
       try {

@@ -7,6 +7,7 @@
 import * as ort from 'onnxruntime-web';
 import type { InferenceBackend, PlanarTile } from '../core/backend';
 import { MODEL_INPUT, MODEL_OUTPUT } from '../core/hdrcnn';
+import { DEFAULT_GPU_LIMITS, ortWasmCost, webGpuCost, type GpuBufferLimits } from '../core/tile-cost';
 
 export type WebProvider = 'webgpu' | 'wasm';
 
@@ -30,7 +31,10 @@ export async function createOrtWebBackend(model: Uint8Array, options: OrtWebOpti
     executionProviders: [options.provider === 'webgpu' && options.device ? { name: 'webgpu', device: options.device } : options.provider],
     graphOptimizationLevel: 'all',
   });
+  // A device passed in carries the buffer limits it was created with; onnxruntime's own gets the defaults.
+  const limits = (options.device as { limits?: GpuBufferLimits } | undefined)?.limits ?? DEFAULT_GPU_LIMITS;
   return {
+    cost: options.provider === 'webgpu' ? webGpuCost(limits) : ortWasmCost(),
     name: `onnxruntime-web (${options.provider}${options.provider === 'wasm' ? `, ${ort.env.wasm.numThreads} thread(s)` : ''})`,
     async run(tile: PlanarTile): Promise<Float32Array> {
       const input = new ort.Tensor('float32', tile.data, [1, 3, tile.height, tile.width]);

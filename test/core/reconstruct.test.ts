@@ -1,8 +1,10 @@
 import type { InferenceBackend, PlanarTile } from '../../src/core/backend';
 import { CancelledError } from '../../src/core/cancellation';
 import { createRgbImage, type RgbImage } from '../../src/core/image';
-import { reconstruct, reconstructTiles } from '../../src/core/reconstruct';
+import { cropImage, reconstruct, reconstructTiles } from '../../src/core/reconstruct';
+import { ORT_NODE_BYTES_PER_PIXEL, ortNodeCost, type WindowCostModel } from '../../src/core/tile-cost';
 import { planTiles, wholeImageSettings } from '../../src/core/tile-plan';
+import { sourceRect } from '../../src/core/window';
 import { createOrtNodeBackend } from '../../src/runtime/ort-node';
 import { fixtureInput, tinyModelBytes } from '../helpers/fixture';
 import { mirrorTile, seamErrors } from '../helpers/images';
@@ -17,6 +19,14 @@ function constantBackend(): InferenceBackend & { calls: PlanarTile[] } {
     dispose: async () => undefined,
   };
 }
+
+/** Nothing to gain from merging, and no whole-image window for images past 128²: one run per part with highlights. */
+const NO_MERGING: WindowCostModel = { name: 'no merging', perRun: 0, perPixel: 0, perShape: 0, maxWindowPixels: 128 * 128 };
+/** Runs dear against pixels: neighbours merge, up to `maxWindowPixels`. */
+const merging = (maxWindowPixels: number): WindowCostModel =>
+  ({ name: 'merging', perRun: 1, perPixel: 1e-6, perShape: 0.01, maxWindowPixels });
+/** The two plans: the fixed tiles (no cost model) and the cost planner's. */
+const PLANS: Array<[string, WindowCostModel | undefined]> = [['fixed plan', undefined], ['cost planner', NO_MERGING]];
 
 function gradient(width: number, height: number, max: number): RgbImage {
   return createRgbImage(width, height, Float32Array.from({ length: width * height * 3 }, (_, i) => (max * (i % (width * 3))) / (width * 3)));
@@ -46,7 +56,7 @@ describe('reconstruct', () => {
     expect(out.data[0]).toBe(0);
   });
 
-  it('keeps a source’s own linear values outside the mask and blends them inside', async () => {
+  it.each(PLANS)('keeps a source’s own linear values outside the mask and blends them inside: %s', async (_, cost) => {
     const backend = constantBackend();
     const image = gradient(64, 32, 0.9);
     const [p, q] = [(5 * 64 + 7) * 3, (20 * 64 + 40) * 3];
@@ -64,7 +74,7 @@ describe('reconstruct', () => {
       for (let y = 0; y < rect.height; y++) out.set(px.data.subarray(y * rect.width * 3, (y + 1) * rect.width * 3), ((rect.top + y) * 64 + rect.left) * 3);
     } };
     const gamma = 1.25;
-    await reconstructTiles(source, sink, backend, { settings: { gamma }, tiles: { tileSize: 32, margin: 0 } });
+    await reconstructTiles(source, sink, backend, { settings: { gamma }, tiles: { tileSize: 32, margin: 0 }, cost });
     expect(out[q]).toBe(linear[q]);
     expect(out[q + 2]).toBe(linear[q + 2]);
     const alpha = (Math.fround(0.97) ** (1 / gamma) - 0.95) / 0.05;
@@ -75,13 +85,14 @@ describe('reconstruct', () => {
     expect(backend.calls).toHaveLength(1);
   });
 
-  it('reports progress per tile and stops between tiles when cancelled', async () => {
+  it.each(PLANS)('reports progress per tile and stops between tiles when cancelled: %s', async (_, cost) => {
     const backend = constantBackend();
     const image = createRgbImage(256, 256, new Float32Array(256 * 256 * 3).fill(1));
     const run = new AbortController();
     const seen: number[] = [];
     const result = reconstruct(image, backend, {
-      tiles: { tileSize: 64, margin: 32 },
+      tiles: { tileSize: 64, margin: 32, fitToHighlights: false }, // one run per tile
+      cost,
       signal: run.signal,
       onProgress: ({ done }) => {
         seen.push(done);
@@ -91,6 +102,19 @@ describe('reconstruct', () => {
     await expect(result).rejects.toBeInstanceOf(CancelledError);
     expect(seen).toEqual([1, 2]);
     expect(backend.calls).toHaveLength(2);
+  });
+
+  it('without a cost model reads each tile window once and nothing else (no highlight pass)', async () => {
+    const image = gradient(200, 150, 0.9);
+    image.data.set([1, 1, 1], (70 * 200 + 100) * 3);
+    const tiles = { tileSize: 64, margin: 32 };
+    const reads: Array<{ left: number; top: number; width: number; height: number }> = [];
+    const source = { width: 200, height: 150, read: (r: (typeof reads)[number]) => (reads.push(r), cropImage(image, r)) };
+    await reconstructTiles(source, { write: () => undefined }, constantBackend(), { tiles });
+    expect(reads).toEqual(planTiles(200, 150, tiles).map((t) => sourceRect(t.window, 200, 150)));
+    reads.length = 0;
+    await reconstructTiles(source, { write: () => undefined }, constantBackend(), { tiles, cost: NO_MERGING });
+    expect(reads[0]).toEqual({ left: 0, top: 0, width: 200, height: 150 }); // the planner's pass over the image
   });
 
   it('refuses bad settings before any work', async () => {
@@ -109,11 +133,18 @@ describe('tiled against whole-image inference (fixture weights)', () => {
   afterAll(() => backend.dispose());
 
   // Bounds from measurements on this image (bench prints the same for full-width weights).
-  it('agrees within the seam bound on a 384×256 image in 320-pixel windows', async () => {
+  it.each([
+    ['fixed tiles', true, NO_MERGING],
+    ['unmerged parts', false, NO_MERGING],
+    ['merged windows', false, merging(320 * 256)],
+  ] as Array<[string, boolean, WindowCostModel]>)('agrees within the seam bound on a 384×256 image, margin 128: %s', async (name, fixed, cost) => {
     const image = mirrorTile(await fixtureInput(), 4, 4);
     const whole = await reconstruct(image, backend, { tiles: wholeImageSettings(image.width, image.height) });
-    const tiled = await reconstruct(image, backend, { tiles: { tileSize: 64, margin: 128 } });
-    expect(tiled.tiles).toBeGreaterThan(1);
+    const tiled = await reconstruct(image, backend, { tiles: { tileSize: 64, margin: 128, fitToHighlights: !fixed }, cost });
+    expect(tiled.networkRuns).toBeGreaterThan(1);
+    // Fixed tiles run once each; unmerged parts are smaller than tiles; merged windows serve several tiles.
+    const runsAgainstTiles = { 'fixed tiles': 0, 'unmerged parts': 1, 'merged windows': -1 }[name];
+    expect(Math.sign(tiled.networkRuns - tiled.computedTiles)).toBe(runsAgainstTiles);
     const { median, p99 } = seamErrors(tiled.image, whole.image, image);
     expect(median).toBeLessThan(0.01);
     expect(p99).toBeLessThan(0.05);
@@ -127,6 +158,40 @@ describe('tiled against whole-image inference (fixture weights)', () => {
     const b = await reconstruct(odd, backend, { tiles: wholeImageSettings(83, 61) });
     expect(a.image.data).toEqual(b.image.data);
     expect(a.computedTiles).toBe(1);
+  });
+});
+
+describe('reconstruct with a cost model', () => {
+  /** A backend that records its calls, under a given cost model. */
+  const costed = (cost: WindowCostModel) => Object.assign(constantBackend(), { cost });
+
+  it.each([[97, 61], [300, 200], [640, 480], [1000, 700], [1333, 517]])('%i×%i: every pixel is written exactly once', async (w, h) => {
+    const image = gradient(w, h, 0.9);
+    for (const [x, y] of [[3, 5], [w - 1, h - 1], [Math.floor(w / 2), Math.floor(h / 3)], [w - 40, 10]]) image.data.set([1, 1, 1], (y * w + x) * 3);
+    for (const cost of [ortNodeCost(), merging(256 * 256)]) {
+      const hits = new Uint8Array(w * h);
+      const source = { width: w, height: h, read: (r: { left: number; top: number; width: number; height: number }) => cropImage(image, r) };
+      const sink = {
+        write: (r: { left: number; top: number; width: number; height: number }) => {
+          for (let y = r.top; y < r.top + r.height; y++) for (let x = r.left; x < r.left + r.width; x++) hits[y * w + x]++;
+        },
+      };
+      await reconstructTiles(source, sink, costed(cost), { tiles: { tileSize: 128, margin: 32 } });
+      expect(hits.every((n) => n === 1)).toBe(true);
+    }
+  });
+
+  it('runs the whole image once when that is cheapest, and never a window past the memory budget', async () => {
+    const image = createRgbImage(640, 480, new Float32Array(640 * 480 * 3).fill(0.97)); // highlights in every tile
+    const cheap = costed(ortNodeCost());
+    const result = await reconstruct(image, cheap, { tiles: { tileSize: 128, margin: 32 } });
+    expect(cheap.calls.map((t) => [t.width, t.height])).toEqual([[640, 480]]);
+    expect([result.networkRuns, result.computedTiles]).toEqual([1, result.tiles]);
+    const budget = 200 * 200;
+    const bounded = costed(ortNodeCost(budget * ORT_NODE_BYTES_PER_PIXEL));
+    await reconstruct(image, bounded, { tiles: { tileSize: 128, margin: 32 } });
+    expect(bounded.calls.length).toBeGreaterThan(1);
+    for (const t of bounded.calls) expect(t.width * t.height).toBeLessThanOrEqual(budget);
   });
 });
 
@@ -151,16 +216,16 @@ describe('reconstruct with a broken network', () => {
   const bright = () => createRgbImage(64, 32, new Float32Array(64 * 32 * 3).fill(1));
   const tiles = { tileSize: 64, margin: 0 };
 
-  it('refuses non-finite output instead of writing Inf samples', async () => {
+  it.each(PLANS)('refuses non-finite output instead of writing Inf samples: %s', async (_, cost) => {
     const inf = backend((tile) => new Float32Array(tile.data.length).fill(2).fill(Infinity, 10, 13));
     const text = 'the model gave 3 non-finite values (NaN or Inf) for the window at 0,0; it is broken';
-    await expect(reconstruct(bright(), inf, { tiles })).rejects.toThrow(text);
+    await expect(reconstruct(bright(), inf, { tiles, cost })).rejects.toThrow(text);
   });
 
-  it('refuses a one-channel output instead of zeroing the highlights', async () => {
+  it.each(PLANS)('refuses a one-channel output instead of zeroing the highlights: %s', async (_, cost) => {
     const grey = backend((tile) => new Float32Array(tile.width * tile.height).fill(2));
     const text = 'the model gave 2048 values for a 64×32 RGB window (6144 expected)';
-    await expect(reconstruct(bright(), grey, { tiles })).rejects.toThrow(text);
+    await expect(reconstruct(bright(), grey, { tiles, cost })).rejects.toThrow(text);
   });
 });
 
