@@ -56,7 +56,11 @@ module.exports = {
     onlyImports(
       'host-layer',
       '^src/host/',
-      ['^src/(core|protocol|weights|plugin-core|gain-map-jpeg|host)/', '^(photoshop|uxp)(/|$)', 'node_modules/@types/photoshop/'],
+      [
+        '^src/(core|protocol|weights|plugin-core|gain-map-jpeg|host)/',
+        '^(photoshop|uxp)(/|$)',
+        'node_modules/@types/photoshop/',
+      ],
       'src/host/ may import core, protocol, weights (model conversion in the plugin), plugin-core, gain-map-jpeg, photoshop and uxp',
     ),
     onlyImports(

@@ -13,7 +13,10 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
     // three's ES modules (the CLI's EXR writer, gainmap-js's decoder in the gain-map test) and @noble/hashes
     // (SHA-256 of models) ship as ES modules only, as in jest.config.js.
-    '^.+/node_modules/(three/(examples|src|build)|@noble/hashes)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
+    '^.+/node_modules/(three/(examples|src|build)|@noble/hashes)/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true }, isolatedModules: true },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(three/(examples|src|build)|@noble/hashes)/)'],
   moduleNameMapper: { '^three$': '<rootDir>/node_modules/three/build/three.module.js' },

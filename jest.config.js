@@ -10,7 +10,10 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
     // three's EXR loader, commander and @noble/hashes (SHA-256 of models) ship as ES modules only;
     // compile them to CommonJS for jest.
-    '^.+/node_modules/(three/(examples|src|build)|commander|@noble/hashes)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
+    '^.+/node_modules/(three/(examples|src|build)|commander|@noble/hashes)/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true }, isolatedModules: true },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(three/(examples|src|build)|commander|@noble/hashes)/)'],
   // The loader imports 'three'; its CommonJS entry is a deprecated shim around the ES build.

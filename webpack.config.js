@@ -19,7 +19,11 @@ const typescript = {
   test: /\.ts$/,
   exclude: /node_modules/,
   loader: 'ts-loader',
-  options: { configFile: path.join(root, 'tsconfig.json'), transpileOnly: true, compilerOptions: { noEmit: false, sourceMap: false } },
+  options: {
+    configFile: path.join(root, 'tsconfig.json'),
+    transpileOnly: true,
+    compilerOptions: { noEmit: false, sourceMap: false },
+  },
 };
 
 const common = (mode) => ({
@@ -45,18 +49,25 @@ const ORT_WASM = path.join(ortDist, 'ort-wasm-simd-threaded.asyncify.wasm');
 class InlineEnginePage {
   apply(compiler) {
     compiler.hooks.thisCompilation.tap('InlineEnginePage', (compilation) => {
-      compilation.hooks.processAssets.tap({ name: 'InlineEnginePage', stage: Compilation.PROCESS_ASSETS_STAGE_SUMMARIZE }, () => {
-        const script = compilation.getAsset('engine.js').source.source().toString();
-        // Inside an inline script the HTML parser ends the element at "</script" (and "<!--" can hide that end).
-        if (/<\/script|<!--/i.test(script)) throw new Error('engine.js contains "</script" or "<!--": it cannot be inlined');
-        const wasm = fs.readFileSync(ORT_WASM).toString('base64');
-        const html = fs
-          .readFileSync(path.join(root, 'src', 'engine', 'engine.html'), 'utf8')
-          .replace('<!-- inline:ort-wasm -->', () => `<script type="application/octet-stream" id="ort-wasm">${wasm}</script>`)
-          .replace('<!-- inline:engine.js -->', () => `<script>${script}</script>`);
-        compilation.emitAsset('engine.html', new sources.RawSource(html));
-        compilation.deleteAsset('engine.js');
-      });
+      compilation.hooks.processAssets.tap(
+        { name: 'InlineEnginePage', stage: Compilation.PROCESS_ASSETS_STAGE_SUMMARIZE },
+        () => {
+          const script = compilation.getAsset('engine.js').source.source().toString();
+          // Inside an inline script the HTML parser ends the element at "</script" (and "<!--" can hide that end).
+          if (/<\/script|<!--/i.test(script))
+            throw new Error('engine.js contains "</script" or "<!--": it cannot be inlined');
+          const wasm = fs.readFileSync(ORT_WASM).toString('base64');
+          const html = fs
+            .readFileSync(path.join(root, 'src', 'engine', 'engine.html'), 'utf8')
+            .replace(
+              '<!-- inline:ort-wasm -->',
+              () => `<script type="application/octet-stream" id="ort-wasm">${wasm}</script>`,
+            )
+            .replace('<!-- inline:engine.js -->', () => `<script>${script}</script>`);
+          compilation.emitAsset('engine.html', new sources.RawSource(html));
+          compilation.deleteAsset('engine.js');
+        },
+      );
     });
   }
 }
@@ -76,7 +87,10 @@ const engine = (mode) => ({
     },
   },
   module: {
-    rules: [typescript, { test: /ort\.webgpu\.bundle\.min\.mjs$/, loader: path.join(root, 'scripts', 'page-url-loader.js') }],
+    rules: [
+      typescript,
+      { test: /ort\.webgpu\.bundle\.min\.mjs$/, loader: path.join(root, 'scripts', 'page-url-loader.js') },
+    ],
     // The runtime's new URL('….wasm', …) must not make webpack copy the 27 MB file beside the page.
     parser: { javascript: { url: false } },
   },
@@ -91,7 +105,10 @@ const plugin = (mode) => ({
   entry: './src/index.ts',
   output: { path: dist, filename: 'index.js', clean: { keep: /^engine[\\/]/ } },
   module: {
-    rules: [typescript, { test: /jpeg-js[\\/]lib[\\/]encoder\.js$/, loader: path.join(root, 'scripts', 'uxp-buffer-loader.js') }],
+    rules: [
+      typescript,
+      { test: /jpeg-js[\\/]lib[\\/]encoder\.js$/, loader: path.join(root, 'scripts', 'uxp-buffer-loader.js') },
+    ],
   },
   externals: { photoshop: 'commonjs2 photoshop', uxp: 'commonjs2 uxp', fs: 'commonjs2 fs', os: 'commonjs2 os' },
   plugins: [

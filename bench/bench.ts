@@ -20,7 +20,18 @@ import { benchScale } from './scale';
 import { benchWindowCost } from './window-cost';
 import { benchImages, benchTiling } from './tiling';
 
-const SECTIONS = ['inference', 'cost', 'tiling', 'scale', 'provision', 'exr', 'browser', 'gainmap', 'gainmap-encoders', 'preview'];
+const SECTIONS = [
+  'inference',
+  'cost',
+  'tiling',
+  'scale',
+  'provision',
+  'exr',
+  'browser',
+  'gainmap',
+  'gainmap-encoders',
+  'preview',
+];
 
 async function main(): Promise<void> {
   // Words that are no section name filter the tiling section's images (e.g. `tiling img_002 night`).
@@ -28,7 +39,9 @@ async function main(): Promise<void> {
   const wanted = args.filter((a) => SECTIONS.includes(a));
   const filters = args.filter((a) => !SECTIONS.includes(a));
   const run = (name: string) => wanted.length === 0 || wanted.includes(name);
-  console.log(`HDR Reconstruct benchmark — ${new Date().toISOString()}, node ${process.version}, ${require('node:os').cpus().length} cores`);
+  console.log(
+    `HDR Reconstruct benchmark — ${new Date().toISOString()}, node ${process.version}, ${require('node:os').cpus().length} cores`,
+  );
   if (run('inference')) benchInference();
   if (run('cost')) benchWindowCost();
   if (run('tiling')) {

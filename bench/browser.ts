@@ -40,40 +40,47 @@ interface TileFigure {
 
 /** Runs `runs + 1` tiles of `size`² inside the page; the first is reported apart (WebGPU compiles its shaders then). */
 function timeTiles(page: Page, size: number, runs: number): Promise<TileFigure> {
-  return page.evaluate(
-    async ({ size, runs, version }) => {
-      const w = window as unknown as { __toPlugin: (m: unknown) => void };
-      const data = Float32Array.from({ length: 3 * size * size }, () => Math.random());
-      const bytes = new Uint8Array(data.buffer);
-      let text = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      const input = { encoding: 'base64-f32le', length: data.length, data: btoa(text) };
-      const harness = w.__toPlugin;
-      const times: number[] = [];
-      for (let i = 0; i <= runs; i++) {
-        const id = 1_000_000 + i;
-        const started = performance.now();
-        const reply = await new Promise<{ type: string; message?: string }>((resolve) => {
-          w.__toPlugin = (m) => {
-            const r = JSON.parse(m as string) as { id: number; type: string; message?: string };
-            if (r.id === id && (r.type === 'result' || r.type === 'error')) resolve(r);
-          };
-          window.postMessage({ type: 'run-tile', id, version, width: size, height: size, input }, '*');
-        });
-        if (reply.type === 'error') throw new Error(reply.message);
-        times.push(performance.now() - started);
-      }
-      w.__toPlugin = harness;
-      return { first: times[0], rest: times.slice(1) };
-    },
-    { size, runs, version: PROTOCOL_VERSION },
-  ).then(({ first, rest }) => ({ first, median: median(rest) }));
+  return page
+    .evaluate(
+      async ({ size, runs, version }) => {
+        const w = window as unknown as { __toPlugin: (m: unknown) => void };
+        const data = Float32Array.from({ length: 3 * size * size }, () => Math.random());
+        const bytes = new Uint8Array(data.buffer);
+        let text = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        const input = { encoding: 'base64-f32le', length: data.length, data: btoa(text) };
+        const harness = w.__toPlugin;
+        const times: number[] = [];
+        for (let i = 0; i <= runs; i++) {
+          const id = 1_000_000 + i;
+          const started = performance.now();
+          const reply = await new Promise<{ type: string; message?: string }>((resolve) => {
+            w.__toPlugin = (m) => {
+              const r = JSON.parse(m as string) as { id: number; type: string; message?: string };
+              if (r.id === id && (r.type === 'result' || r.type === 'error')) resolve(r);
+            };
+            window.postMessage({ type: 'run-tile', id, version, width: size, height: size, input }, '*');
+          });
+          if (reply.type === 'error') throw new Error(reply.message);
+          times.push(performance.now() - started);
+        }
+        w.__toPlugin = harness;
+        return { first: times[0], rest: times.slice(1) };
+      },
+      { size, runs, version: PROTOCOL_VERSION },
+    )
+    .then(({ first, rest }) => ({ first, median: median(rest) }));
 }
 
 /** Encoding a megapixel tile for the bridge and back, per stage, in Node (ms, median of 5). */
 function bridgeCostNode(): Array<[string, number]> {
   const data = Float32Array.from({ length: 3 * MEGAPIXEL }, () => Math.random() * 4);
-  const stages: Record<string, number[]> = { encodeFloat32: [], 'JSON.stringify': [], 'JSON.parse': [], decodeFloat32: [] };
+  const stages: Record<string, number[]> = {
+    encodeFloat32: [],
+    'JSON.stringify': [],
+    'JSON.parse': [],
+    decodeFloat32: [],
+  };
   const time = <T>(name: string, f: () => T): T => {
     const started = performance.now();
     const result = f();
@@ -82,7 +89,9 @@ function bridgeCostNode(): Array<[string, number]> {
   };
   for (let i = 0; i < 5; i++) {
     const encoded = time('encodeFloat32', () => encodeFloat32(data));
-    const text = time('JSON.stringify', () => JSON.stringify({ type: 'run-tile', id: 1, version: PROTOCOL_VERSION, width: 1000, height: 1000, input: encoded }));
+    const text = time('JSON.stringify', () =>
+      JSON.stringify({ type: 'run-tile', id: 1, version: PROTOCOL_VERSION, width: 1000, height: 1000, input: encoded }),
+    );
     const parsed = time('JSON.parse', () => JSON.parse(text));
     time('decodeFloat32', () => decodeFloat32(parsed.input));
   }
@@ -92,7 +101,14 @@ function bridgeCostNode(): Array<[string, number]> {
 /** Chromium posting a megapixel message to itself (structured clone of 16 MB of base64), ms, median of 5. */
 function bridgeCostChromium(page: Page): Promise<number> {
   return page.evaluate(async (n) => {
-    const message = { type: 'run-tile', id: 1, version: 1, width: 1000, height: 1000, input: { encoding: 'base64-f32le', length: n, data: 'A'.repeat((n * 4 * 4) / 3) } };
+    const message = {
+      type: 'run-tile',
+      id: 1,
+      version: 1,
+      width: 1000,
+      height: 1000,
+      input: { encoding: 'base64-f32le', length: n, data: 'A'.repeat((n * 4 * 4) / 3) },
+    };
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       const started = performance.now();
@@ -108,7 +124,9 @@ function bridgeCostChromium(page: Page): Promise<number> {
 }
 
 async function tileTimes(browser: Browser, rows: Array<Array<string | number>>): Promise<number> {
-  const narrow = convertWeights(new Uint8Array(readFileSync(path.join(REPO, 'test', 'fixtures', 'hdrcnn-tiny', 'params.npz'))));
+  const narrow = convertWeights(
+    new Uint8Array(readFileSync(path.join(REPO, 'test', 'fixtures', 'hdrcnn-tiny', 'params.npz'))),
+  );
   const full = new Uint8Array(readFileSync(benchModel(1)));
   let chromiumBridge = NaN;
   const server = await startServer({ contentType: false });
@@ -138,14 +156,18 @@ async function tileTimes(browser: Browser, rows: Array<Array<string | number>>):
 
 /** Page size; navigation → engine listening; first init (decodes and compiles the inline .wasm) with the narrow model. */
 export async function pageFigures(browser: Browser, server: TestServer): Promise<Array<Array<string | number>>> {
-  const narrow = convertWeights(new Uint8Array(readFileSync(path.join(REPO, 'test', 'fixtures', 'hdrcnn-tiny', 'params.npz'))));
+  const narrow = convertWeights(
+    new Uint8Array(readFileSync(path.join(REPO, 'test', 'fixtures', 'hdrcnn-tiny', 'params.npz'))),
+  );
   const loads: number[] = [];
   const inits: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const context = await browser.newContext(); // nothing cached between runs
     let started = performance.now();
     const engine = await openEngine(browser, server, { context });
-    await engine.page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Engine loaded'));
+    await engine.page.waitForFunction(() =>
+      document.getElementById('status')?.textContent?.startsWith('Engine loaded'),
+    );
     loads.push(performance.now() - started);
     started = performance.now();
     await engine.client.init({ label: 'narrow', bytes: narrow }, 'wasm');
@@ -172,7 +194,10 @@ export async function transferFigures(browser: Browser, server: TestServer): Pro
     for (let i = 0; i < 3; i++) {
       let arrived = NaN;
       const engine = await openEngine(browser, server, {
-        events: { onModelStatus: (state, message) => state === 'loading' && message.startsWith('loading ') && (arrived = performance.now()) },
+        events: {
+          onModelStatus: (state, message) =>
+            state === 'loading' && message.startsWith('loading ') && (arrived = performance.now()),
+        },
       });
       const opened = performance.now();
       await engine.client.init({ label: 'full', bytes: model }, 'wasm');
@@ -180,7 +205,13 @@ export async function transferFigures(browser: Browser, server: TestServer): Pro
       inits.push(performance.now() - opened);
       await engine.close();
     }
-    rows.push([fp16 ? 'fp16' : 'fp32', `${(model.length / 2 ** 20).toFixed(1)} MiB`, Math.ceil(model.length / 3e6), median(transfers), median(inits)]);
+    rows.push([
+      fp16 ? 'fp16' : 'fp32',
+      `${(model.length / 2 ** 20).toFixed(1)} MiB`,
+      Math.ceil(model.length / 3e6),
+      median(transfers),
+      median(inits),
+    ]);
   }
   return rows;
 }
@@ -201,7 +232,11 @@ export async function benchBrowser(): Promise<void> {
   } finally {
     await browser.close();
   }
-  printTable(`Engine page in Chromium ${version}, served with no Content-Type and no COOP/COEP`, ['what', 'figure'], page);
+  printTable(
+    `Engine page in Chromium ${version}, served with no Content-Type and no COOP/COEP`,
+    ['what', 'figure'],
+    page,
+  );
   printTable(
     'Full-width model over the bridge (chunks of 3 MB as base64 JSON, each acknowledged), median of 3',
     ['model', 'size', 'chunks', 'until whole and checked, ms', 'whole init (and WASM session), ms'],
@@ -216,7 +251,11 @@ export async function benchBrowser(): Promise<void> {
   printTable(
     'Bridge payload cost per megapixel of RGB float32 (12 MB raw, 16 MB base64), one direction, median of 5',
     ['stage', 'ms'],
-    [...node, ['total, Node', node.reduce((sum, [, ms]) => sum + ms, 0)], ['Chromium postMessage clone of the encoded message', chromiumBridge]],
+    [
+      ...node,
+      ['total, Node', node.reduce((sum, [, ms]) => sum + ms, 0)],
+      ['Chromium postMessage clone of the encoded message', chromiumBridge],
+    ],
   );
 }
 

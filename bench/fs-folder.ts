@@ -30,7 +30,9 @@ class DiskFolder implements StoredFolder {
         if (format === formats.utf8) return bytes.toString('utf8');
         // A large file's Buffer owns its ArrayBuffer: hand that over, as UXP's read does, without a copy.
         const whole = bytes.byteOffset === 0 && bytes.length === bytes.buffer.byteLength;
-        return whole ? (bytes.buffer as ArrayBuffer) : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+        return whole
+          ? (bytes.buffer as ArrayBuffer)
+          : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
       },
       write: async (data) => {
         writeFileSync(where, typeof data === 'string' ? data : new Uint8Array(data));

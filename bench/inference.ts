@@ -8,7 +8,10 @@ import path from 'node:path';
 import { benchModel } from './make-model';
 import { gflops, median, printTable } from './stats';
 
-const SIZES: Array<[number, number]> = [[512, 512], [1024, 768]];
+const SIZES: Array<[number, number]> = [
+  [512, 512],
+  [1024, 768],
+];
 const CONFIGS: Array<{ runtime: 'node' | 'wasm'; threads: number; label: string }> = [
   { runtime: 'node', threads: 2, label: 'onnxruntime-node cpu' },
   { runtime: 'wasm', threads: 1, label: 'onnxruntime-web wasm 1 thread' },
@@ -20,13 +23,44 @@ export function benchInference(runs = 3): void {
   const rows: Array<Array<string | number>> = [];
   for (const [width, height] of SIZES) {
     for (const c of CONFIGS) {
-      const out = execFileSync(process.execPath, [path.join(__dirname, 'run-inference.js'), model, c.runtime, String(c.threads), String(width), String(height), String(runs)], { encoding: 'utf8' });
+      const out = execFileSync(
+        process.execPath,
+        [
+          path.join(__dirname, 'run-inference.js'),
+          model,
+          c.runtime,
+          String(c.threads),
+          String(width),
+          String(height),
+          String(runs),
+        ],
+        { encoding: 'utf8' },
+      );
       const r = JSON.parse(out.trim().split('\n').pop()!) as { bare?: number[]; cli: number[]; peakRssMiB: number };
       const cli = median(r.cli);
       const bare = r.bare ? median(r.bare) : undefined;
-      if (bare !== undefined) rows.push([`${c.label}: bare session.run`, `${width}×${height}`, bare, gflops(width, height, bare), r.peakRssMiB, '']);
-      rows.push([`${c.label}: CLI path`, `${width}×${height}`, cli, gflops(width, height, cli), r.peakRssMiB, bare ? (cli / bare).toFixed(3) : '']);
+      if (bare !== undefined)
+        rows.push([
+          `${c.label}: bare session.run`,
+          `${width}×${height}`,
+          bare,
+          gflops(width, height, bare),
+          r.peakRssMiB,
+          '',
+        ]);
+      rows.push([
+        `${c.label}: CLI path`,
+        `${width}×${height}`,
+        cli,
+        gflops(width, height, cli),
+        r.peakRssMiB,
+        bare ? (cli / bare).toFixed(3) : '',
+      ]);
     }
   }
-  printTable(`Inference: full-width random weights, median of ${runs} runs`, ['runtime', 'size', 'median s', 'GFLOP/s', 'peak RSS MiB', 'CLI / bare (target ≤ 1.1)'], rows);
+  printTable(
+    `Inference: full-width random weights, median of ${runs} runs`,
+    ['runtime', 'size', 'median s', 'GFLOP/s', 'peak RSS MiB', 'CLI / bare (target ≤ 1.1)'],
+    rows,
+  );
 }

@@ -9,7 +9,16 @@
  * RSS before provisioning, and process.memoryUsage() at the end of each phase.
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,12 +47,20 @@ export function fullWidthNpz(): string {
   for (const p of params) {
     const w = reconstruct(new PickleWriter()).raw('(').int(1).tuple(p.shape);
     dtype(w, 'f4', '<', 0);
-    parts.push(w.raw('\x89').lengthOp('B', p.data.byteLength).finish(), new Uint8Array(p.data.buffer), new PickleWriter().raw('tb').finish());
+    parts.push(
+      w.raw('\x89').lengthOp('B', p.data.byteLength).finish(),
+      new Uint8Array(p.data.buffer),
+      new PickleWriter().raw('tb').finish(),
+    );
   }
   parts.push(new PickleWriter().raw('etb.').finish());
   const header = `{'descr': '|O', 'fortran_order': False, 'shape': (${params.length},), }`;
   const text = header + ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const npyHead = Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.from([text.length % 256, text.length >> 8]), Buffer.from(text, 'latin1')]);
+  const npyHead = Buffer.concat([
+    Buffer.from('\x93NUMPY\x01\x00', 'latin1'),
+    Buffer.from([text.length % 256, text.length >> 8]),
+    Buffer.from(text, 'latin1'),
+  ]);
   mkdirSync(BENCH_DIR, { recursive: true });
   writeFileSync(file, zipSync({ 'params.npy': Buffer.concat([npyHead, ...parts]) }, { level: 0 }));
   return file;
@@ -64,15 +81,32 @@ function ackingEndpoint(): BridgeEndpoint {
   const listeners = new Set<(event: { data: unknown }) => void>();
   let received = 0;
   let chunks = 0;
-  const answer = (m: object) => setImmediate(() => listeners.forEach((l) => l({ data: { ...m, version: PROTOCOL_VERSION } })));
+  const answer = (m: object) =>
+    setImmediate(() => listeners.forEach((l) => l({ data: { ...m, version: PROTOCOL_VERSION } })));
   return {
     postMessage: (message) => {
-      const m = JSON.parse(JSON.stringify(message)) as { type: string; id: number; target: number; index: number; data: string; model: { chunks: number } };
+      const m = JSON.parse(JSON.stringify(message)) as {
+        type: string;
+        id: number;
+        target: number;
+        index: number;
+        data: string;
+        model: { chunks: number };
+      };
       if (m.type === 'init') chunks = m.model.chunks;
       if (m.type !== 'model-chunk') return;
       received += Buffer.from(m.data, 'base64').length;
       answer({ type: 'chunk', id: m.id, index: m.index, received });
-      if (m.index === chunks - 1) answer({ type: 'ready', id: m.target, provider: 'wasm', reason: '', model: '', wasmThreads: 1, crossOriginIsolated: false });
+      if (m.index === chunks - 1)
+        answer({
+          type: 'ready',
+          id: m.target,
+          provider: 'wasm',
+          reason: '',
+          model: '',
+          wasmThreads: 1,
+          crossOriginIsolated: false,
+        });
     },
     addEventListener: (_t, l) => listeners.add(l),
     removeEventListener: (_t, l) => listeners.delete(l),
@@ -81,14 +115,27 @@ function ackingEndpoint(): BridgeEndpoint {
 
 /** One provisioning and transfer, in this (fresh) process; the cache folder is `dir`. */
 async function child(file: string, dir: string, what: string): Promise<void> {
-  const sources = { clean: { label: 'clean', urls: ['https://weights.test/hdrcnn_params.npz'] }, jpeg: { label: 'jpeg', urls: [] } };
-  const deps: ProvisionDeps = { fetch: fileFetch(file), cache: new ModelFileCache(diskStore(dir)), bundledModel: async () => undefined, sources };
+  const sources = {
+    clean: { label: 'clean', urls: ['https://weights.test/hdrcnn_params.npz'] },
+    jpeg: { label: 'jpeg', urls: [] },
+  };
+  const deps: ProvisionDeps = {
+    fetch: fileFetch(file),
+    cache: new ModelFileCache(diskStore(dir)),
+    bundledModel: async () => undefined,
+    sources,
+  };
   const report = { status: () => undefined, progress: () => undefined };
   const before = process.memoryUsage().rss;
   const rows: Array<Array<string | number>> = [];
   const phase = (name: string) => {
     const m = process.memoryUsage();
-    const row = [name, (before / MIB).toFixed(0), (peakRss() / MIB).toFixed(0), ((peakRss() - before) / MIB).toFixed(0)];
+    const row = [
+      name,
+      (before / MIB).toFixed(0),
+      (peakRss() / MIB).toFixed(0),
+      ((peakRss() - before) / MIB).toFixed(0),
+    ];
     rows.push([...row, (m.heapUsed / MIB).toFixed(0), (m.arrayBuffers / MIB).toFixed(0)]);
   };
   const model = await provisionModel('clean', deps, report, new AbortController().signal);
@@ -105,7 +152,9 @@ export function benchProvisionMemory(): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'hdr-provision-'));
   // A fresh process each, so a peak is that provisioning's alone (garbage not yet collected included).
   const run = (what: string) =>
-    JSON.parse(execFileSync(process.execPath, [__filename, '--child', file, dir, what], { encoding: 'utf8' })) as Array<Array<string | number>>;
+    JSON.parse(execFileSync(process.execPath, [__filename, '--child', file, dir, what], { encoding: 'utf8' })) as Array<
+      Array<string | number>
+    >;
   const rows = [...run('download, check, convert, cache'), ...run('from the cache')];
   rmSync(dir, { recursive: true });
   printTable(

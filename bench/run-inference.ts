@@ -26,7 +26,11 @@ async function main(): Promise<void> {
   const [width, height, runs, threads] = [Number(w), Number(h), Number(runsArg), Number(threadsArg)];
   const model = new Uint8Array(readFileSync(modelFile));
   // A photo-like input with clipped samples everywhere, so the network always runs.
-  const image = createRgbImage(width, height, Float32Array.from({ length: width * height * 3 }, (_, i) => Math.min(1, ((i * 7919) % 1000) / 900)));
+  const image = createRgbImage(
+    width,
+    height,
+    Float32Array.from({ length: width * height * 3 }, (_, i) => Math.min(1, ((i * 7919) % 1000) / 900)),
+  );
   const tiles = wholeImageSettings(width, height);
   const result: Record<string, unknown> = { runtime, threads, width, height };
   if (runtime === 'node') {

@@ -7,7 +7,8 @@ export const median = (xs: number[]): number => {
 export const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 
 /** HDRCNN's cost: about 0.73 TFLOP per megapixel of network input. */
-export const gflops = (width: number, height: number, seconds: number): number => (730 * (width * height) / 1e6) / seconds;
+export const gflops = (width: number, height: number, seconds: number): number =>
+  (730 * (width * height)) / 1e6 / seconds;
 
 export function printTable(title: string, header: string[], rows: Array<Array<string | number>>): void {
   const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)))];

@@ -28,12 +28,14 @@ import { CAMERA_GAMMA, clippedPixelShare, exposeTo8bit } from './virtual-camera'
  * The project's shared material (samples, HDR scenes): HDR_SHARED, else the nearest ancestor of the bench
  * with a ../shared (main tree or a worktree).
  */
-export const SHARED = process.env.HDR_SHARED ?? ((): string => {
-  for (let dir = path.resolve(__dirname, '..', '..'); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '..', 'shared'))) return path.join(dir, '..', 'shared');
-  }
-  return path.resolve(__dirname, '..', '..', '..', 'shared');
-})();
+export const SHARED =
+  process.env.HDR_SHARED ??
+  ((): string => {
+    for (let dir = path.resolve(__dirname, '..', '..'); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (existsSync(path.join(dir, '..', 'shared'))) return path.join(dir, '..', 'shared');
+    }
+    return path.resolve(__dirname, '..', '..', '..', 'shared');
+  })();
 const CLIP_LEVELS = [0.02, 0.05, 0.1];
 
 export interface BenchImage {
@@ -43,7 +45,11 @@ export interface BenchImage {
 
 /** A published 8-bit photo back to (clipped) linear light, for the virtual camera. */
 function linearise(image: RgbImage): RgbImage {
-  return createRgbImage(image.width, image.height, image.data.map((v) => v ** CAMERA_GAMMA));
+  return createRgbImage(
+    image.width,
+    image.height,
+    image.data.map((v) => v ** CAMERA_GAMMA),
+  );
 }
 
 /** The bench's images whose name contains one of `filters` (all when there are none). */
@@ -52,20 +58,27 @@ export async function benchImages(filters: string[] = [], clipLevels = CLIP_LEVE
   const wanted = (name: string) => filters.length === 0 || filters.some((f) => name.includes(f));
   const samples = path.join(SHARED, 'samples');
   if (existsSync(samples)) {
-    for (const f of readdirSync(samples).filter((f) => f.endsWith('.png')).sort()) {
+    for (const f of readdirSync(samples)
+      .filter((f) => f.endsWith('.png'))
+      .sort()) {
       const levels = clipLevels.filter((clip) => wanted(`samples/${f} @${clip * 100}%`));
       if (!wanted(`samples/${f}`) && levels.length === 0) continue;
       const decoded = await readImage(path.join(samples, f));
       const image = decoded.read({ left: 0, top: 0, width: decoded.width, height: decoded.height });
       if (wanted(`samples/${f}`)) images.push({ name: `samples/${f}`, image });
-      for (const clip of levels) images.push({ name: `samples/${f} @${clip * 100}%`, image: exposeTo8bit(linearise(image), clip) });
+      for (const clip of levels)
+        images.push({ name: `samples/${f} @${clip * 100}%`, image: exposeTo8bit(linearise(image), clip) });
     }
   }
   for (const group of ['blender', 'ilm']) {
     const dir = path.join(SHARED, 'hdr-scenes', group);
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((f) => f.endsWith('.exr')).sort()) {
-      const names = clipLevels.map((clip) => [clip, `${group}/${f} @${clip * 100}%`] as const).filter(([, name]) => wanted(name));
+    for (const f of readdirSync(dir)
+      .filter((f) => f.endsWith('.exr'))
+      .sort()) {
+      const names = clipLevels
+        .map((clip) => [clip, `${group}/${f} @${clip * 100}%`] as const)
+        .filter(([, name]) => wanted(name));
       if (names.length === 0) continue;
       const scene = readExr(path.join(dir, f));
       for (const [clip, name] of names) images.push({ name, image: exposeTo8bit(scene, clip) });
@@ -116,7 +129,8 @@ export async function blockFloor(source: PixelSource, margin: number): Promise<n
     for (let c = 0; c < columns; c++) {
       let near = false;
       for (let y = Math.max(0, r - reach); y <= Math.min(rows - 1, r + reach) && !near; y++) {
-        for (let x = Math.max(0, c - reach); x <= Math.min(columns - 1, c + reach) && !near; x++) near = hot[y * columns + x] === 1;
+        for (let x = Math.max(0, c - reach); x <= Math.min(columns - 1, c + reach) && !near; x++)
+          near = hot[y * columns + x] === 1;
       }
       needed += Number(near);
     }
@@ -129,7 +143,11 @@ export async function blockFloor(source: PixelSource, margin: number): Promise<n
  * meets it: no shape seen before. Wall time, and the process's CPU time (all
  * threads): on a shared machine the second is what stays comparable.
  */
-async function timedRun(makeBackend: () => Promise<InferenceBackend>, image: RgbImage, tiles: TileSettings): Promise<[ReconstructResult, number, number]> {
+async function timedRun(
+  makeBackend: () => Promise<InferenceBackend>,
+  image: RgbImage,
+  tiles: TileSettings,
+): Promise<[ReconstructResult, number, number]> {
   const backend = await makeBackend();
   const [start, cpu] = [performance.now(), process.cpuUsage()];
   const result = await reconstruct(image, backend, { tiles });
@@ -139,7 +157,11 @@ async function timedRun(makeBackend: () => Promise<InferenceBackend>, image: Rgb
   return [result, seconds, (user + system) / 1e6];
 }
 
-export async function benchTiling(makeBackend: () => Promise<InferenceBackend>, images: BenchImage[], tiles: TileSettings = DEFAULT_TILE_SETTINGS): Promise<void> {
+export async function benchTiling(
+  makeBackend: () => Promise<InferenceBackend>,
+  images: BenchImage[],
+  tiles: TileSettings = DEFAULT_TILE_SETTINGS,
+): Promise<void> {
   const rows: Array<Array<string | number>> = [];
   const seamMedians: number[] = [];
   const held: Array<[boolean, boolean]> = [];
@@ -148,12 +170,20 @@ export async function benchTiling(makeBackend: () => Promise<InferenceBackend>, 
     const share = contextShare(image, tiles.margin);
     const probe = await makeBackend();
     cost = probe.cost!;
-    const source = { width: image.width, height: image.height, read: (r: Parameters<typeof cropImage>[1]) => cropImage(image, r) };
+    const source = {
+      width: image.width,
+      height: image.height,
+      read: (r: Parameters<typeof cropImage>[1]) => cropImage(image, r),
+    };
     const { plan } = await planReconstruction(source, { settings: DEFAULT_SETTINGS, tiles, cost });
     const floor = await blockFloor(source, tiles.margin);
     await probe.dispose();
     const modelledWhole = planSeconds(cost, [{ width: roundUpTo32(image.width), height: roundUpTo32(image.height) }]);
-    const [whole, wholeTime, wholeCpu] = await timedRun(makeBackend, image, wholeImageSettings(image.width, image.height));
+    const [whole, wholeTime, wholeCpu] = await timedRun(
+      makeBackend,
+      image,
+      wholeImageSettings(image.width, image.height),
+    );
     const [tiled, tiledTime, tiledCpu] = await timedRun(makeBackend, image, tiles);
     const seam = seamErrors(tiled.image, whole.image, image);
     const [ratio, cpuRatio] = [tiledTime / wholeTime, tiledCpu / wholeCpu];
@@ -161,17 +191,41 @@ export async function benchTiling(makeBackend: () => Promise<InferenceBackend>, 
     held.push([ratio <= bound, cpuRatio <= bound]);
     seamMedians.push(seam.median);
     rows.push([
-      name, `${image.width}×${image.height}`, (100 * clippedPixelShare(image)).toFixed(1), share, floor,
-      `${tiled.networkRuns}: ${tiled.computedTiles}/${tiled.tiles}`, wholeTime, tiledTime, ratio, cpuRatio,
-      plan.seconds / modelledWhole, bound, `${ratio <= bound ? 'yes' : 'NO'} / ${cpuRatio <= bound ? 'yes' : 'NO'}`,
-      seam.median, seam.p99,
+      name,
+      `${image.width}×${image.height}`,
+      (100 * clippedPixelShare(image)).toFixed(1),
+      share,
+      floor,
+      `${tiled.networkRuns}: ${tiled.computedTiles}/${tiled.tiles}`,
+      wholeTime,
+      tiledTime,
+      ratio,
+      cpuRatio,
+      plan.seconds / modelledWhole,
+      bound,
+      `${ratio <= bound ? 'yes' : 'NO'} / ${cpuRatio <= bound ? 'yes' : 'NO'}`,
+      seam.median,
+      seam.p99,
     ]);
   }
   printTable(
     `Tiling: tile ${tiles.tileSize}, margin ${tiles.margin}, cost model "${cost?.name}" (full-width random weights)`,
     [
-      'image', 'size', 'clipped %', 'share', 'block floor', 'runs: tiles computed', 'whole s', 'tiled s', 'tiled/whole', 'CPU time ratio',
-      'modelled', 'bound', 'holds (wall / CPU)', 'seam median', 'seam p99',
+      'image',
+      'size',
+      'clipped %',
+      'share',
+      'block floor',
+      'runs: tiles computed',
+      'whole s',
+      'tiled s',
+      'tiled/whole',
+      'CPU time ratio',
+      'modelled',
+      'bound',
+      'holds (wall / CPU)',
+      'seam median',
+      'seam p99',
     ],
     rows,
   );

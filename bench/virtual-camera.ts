@@ -31,6 +31,7 @@ export function exposeTo8bit(scene: RgbImage, clippedShare: number): RgbImage {
 /** Share of pixels whose brightest channel is at 1 (the 8-bit maximum). */
 export function clippedPixelShare(image: RgbImage): number {
   let clipped = 0;
-  for (let p = 0; p < image.width * image.height; p++) if (Math.max(image.data[3 * p], image.data[3 * p + 1], image.data[3 * p + 2]) >= 1) clipped++;
+  for (let p = 0; p < image.width * image.height; p++)
+    if (Math.max(image.data[3 * p], image.data[3 * p + 1], image.data[3 * p + 2]) >= 1) clipped++;
   return clipped / (image.width * image.height);
 }

@@ -18,10 +18,16 @@ const walk = (dir) => {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) walk(full);
-    else files[path.relative(dist, full).split(path.sep).join('/')] = [new Uint8Array(fs.readFileSync(full)), { mtime: new Date('2020-01-01T00:00:00Z') }];
+    else
+      files[path.relative(dist, full).split(path.sep).join('/')] = [
+        new Uint8Array(fs.readFileSync(full)),
+        { mtime: new Date('2020-01-01T00:00:00Z') },
+      ];
   }
 };
 walk(dist);
 const out = path.join(root, `hdr-reconstruct-${manifest.version}.ccx`);
 fs.writeFileSync(out, zipSync(files, { level: 9 }));
-console.log(`${path.relative(root, out)}: ${Object.keys(files).length} files, ${(fs.statSync(out).size / 1048576).toFixed(1)} MB`);
+console.log(
+  `${path.relative(root, out)}: ${Object.keys(files).length} files, ${(fs.statSync(out).size / 1048576).toFixed(1)} MB`,
+);

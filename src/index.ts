@@ -49,7 +49,11 @@ setupEntrypoints({
     // Plugins > HDR Reconstruct > Diagnostics: checks for a first run or a bug report; changes no document.
     [DIAGNOSTICS_ID]: async () => {
       await openDiagnostics({
-        pluginWindow: window, store, alert: showAlert, now: () => Date.now(), when: () => new Date().toISOString(),
+        pluginWindow: window,
+        store,
+        alert: showAlert,
+        now: () => Date.now(),
+        when: () => new Date().toISOString(),
         clipboard: (navigator as Navigator & { clipboard?: Clipboard }).clipboard,
       });
     },

@@ -17,14 +17,25 @@ import { EngineClient, type BridgeEndpoint, type EngineEvents } from '../src/pro
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The repository, from tools/ (ts-jest) or dist-cli/tools/ (compiled bench) alike. */
-const repoRoot = (dir: string): string => (existsSync(path.join(dir, 'package.json')) ? dir : repoRoot(path.dirname(dir)));
+const repoRoot = (dir: string): string =>
+  existsSync(path.join(dir, 'package.json')) ? dir : repoRoot(path.dirname(dir));
 export const REPO = repoRoot(__dirname);
 const ENGINE_DIR = path.join(REPO, 'dist', 'engine');
-const BASE_ARGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const BASE_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Headless Chromium with a fresh profile; `webgpu: false` leaves WebGPU off (no adapter). */
 export function launchChromium({ webgpu = true } = {}): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: webgpu ? [...BASE_ARGS, '--enable-unsafe-webgpu'] : BASE_ARGS });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: webgpu ? [...BASE_ARGS, '--enable-unsafe-webgpu'] : BASE_ARGS,
+  });
 }
 
 export type Route = (request: IncomingMessage, response: ServerResponse) => void;
@@ -38,7 +49,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+};
 
 /**
  * Serves dist/engine at /engine/ on 127.0.0.1 only. `isolated` adds the
@@ -47,7 +63,12 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
  */
 export async function startServer({ isolated = false, contentType = true } = {}): Promise<TestServer> {
   const hits = new Map<string, number>();
-  const server: TestServer = { origin: '', hits, routes: new Map(), close: () => new Promise((r) => (http.closeAllConnections(), http.close(() => r()))) };
+  const server: TestServer = {
+    origin: '',
+    hits,
+    routes: new Map(),
+    close: () => new Promise((r) => (http.closeAllConnections(), http.close(() => r()))),
+  };
   const http = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
@@ -75,10 +96,16 @@ export async function startServer({ isolated = false, contentType = true } = {})
 }
 
 /** Serves `body` whole, or cut after `sendBytes` while still declaring its full length, or as an HTTP error. */
-export function fileRoute(body: Uint8Array, { status = 200, sendBytes = body.length, declareLength = true } = {}): Route {
+export function fileRoute(
+  body: Uint8Array,
+  { status = 200, sendBytes = body.length, declareLength = true } = {},
+): Route {
   return (_request, response) => {
     if (status !== 200) return void response.writeHead(status).end('server error');
-    response.writeHead(200, { 'Content-Type': 'application/octet-stream', ...(declareLength ? { 'Content-Length': body.length } : {}) });
+    response.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      ...(declareLength ? { 'Content-Length': body.length } : {}),
+    });
     if (sendBytes >= body.length) return void response.end(Buffer.from(body));
     // Flush part of the body, then drop the connection: a download cut short.
     response.write(Buffer.from(body.subarray(0, sendBytes)), () => setTimeout(() => response.socket?.destroy(), 50));

@@ -101,7 +101,13 @@ export async function fuzzTargets(root: string): Promise<{ targets: FuzzTarget[]
 
   const v = PROTOCOL_VERSION;
   const requests = [
-    { type: 'init', id: 1, version: v, model: { label: 'model', bytes: 4, chunks: 1, sha256: 'ab'.repeat(32) }, provider: 'auto' },
+    {
+      type: 'init',
+      id: 1,
+      version: v,
+      model: { label: 'model', bytes: 4, chunks: 1, sha256: 'ab'.repeat(32) },
+      provider: 'auto',
+    },
     { type: 'model-chunk', id: 2, version: v, target: 1, index: 0, data: 'UEsDBA==' },
     { type: 'run-tile', id: 3, version: v, width: 2, height: 2, input: encodeFloat32(new Float32Array(12).fill(0.5)) },
     { type: 'cancel', id: 4, version: v, target: 3 },

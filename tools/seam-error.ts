@@ -5,7 +5,12 @@
 import { DEFAULT_SETTINGS, pixelAlpha, type HdrcnnSettings } from '../src/core/hdrcnn';
 import type { RgbImage } from '../src/core/image';
 
-export function seamErrors(tiled: RgbImage, whole: RgbImage, input: RgbImage, settings: HdrcnnSettings = DEFAULT_SETTINGS): { median: number; p99: number; pixels: number } {
+export function seamErrors(
+  tiled: RgbImage,
+  whole: RgbImage,
+  input: RgbImage,
+  settings: HdrcnnSettings = DEFAULT_SETTINGS,
+): { median: number; p99: number; pixels: number } {
   const errors: number[] = [];
   for (let p = 0; p < input.width * input.height; p++) {
     if (pixelAlpha(input.data[3 * p], input.data[3 * p + 1], input.data[3 * p + 2], settings) === 0) continue;

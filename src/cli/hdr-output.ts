@@ -37,7 +37,9 @@ function encodeRgbe({ width, height, data }: RgbImage): Uint8Array {
   const out = new Uint8Array(header.length + width * height * 4);
   out.set(header);
   for (let p = 0, o = header.length; p < width * height; p++, o += 4) {
-    const r = Math.max(0, data[3 * p]), g = Math.max(0, data[3 * p + 1]), b = Math.max(0, data[3 * p + 2]);
+    const r = Math.max(0, data[3 * p]),
+      g = Math.max(0, data[3 * p + 1]),
+      b = Math.max(0, data[3 * p + 2]);
     const m = Math.max(r, g, b);
     if (m < 1e-32) continue; // (0,0,0,0)
     const e = Math.floor(Math.log2(m)) + 1;

@@ -97,7 +97,8 @@ async function decode(
   const maxValue = depth === 'float' ? 1 : depth === 'ushort' ? 65535 : 255;
   const alpha = info.channels === 4 ? coverage(all, maxValue) : undefined;
   const samples = info.channels === 4 ? dropAlpha(all) : all;
-  if (depth === 'float') for (let i = 0; i < samples.length; i++) samples[i] = Math.min(1, Math.max(0, srgb(samples[i])));
+  if (depth === 'float')
+    for (let i = 0; i < samples.length; i++) samples[i] = Math.min(1, Math.max(0, srgb(samples[i])));
   return { ...rawImage(info.width, info.height, samples, maxValue), alpha };
 }
 

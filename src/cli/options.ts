@@ -102,7 +102,8 @@ export const PREDICT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--exr-float', description: 'EXR with 32-bit float samples instead of half float', defaultValue: false },
   {
     flags: '--max-boost <stops>',
-    description: "jpg: cap of the gain map's boost, in stops (up to 16); default: the image's reconstructed range (at most 8)",
+    description:
+      "jpg: cap of the gain map's boost, in stops (up to 16); default: the image's reconstructed range (at most 8)",
     parse: (raw) => {
       const n = positive(raw);
       if (n > 16) throw new InvalidArgumentError('It must be at most 16 stops.');

@@ -61,7 +61,9 @@ export interface PredictResult {
 }
 
 function previewPng(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> {
-  return sharp(bytes, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(bytes, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 async function gainMapJpeg(decoded: DecodedImage, hdr: RgbImage, options: PredictOptions, log: Logger) {
@@ -77,13 +79,17 @@ async function gainMapJpeg(decoded: DecodedImage, hdr: RgbImage, options: Predic
 export async function predict(options: PredictOptions, log: Logger): Promise<PredictResult> {
   const size = { width: predictionSize(options.width), height: predictionSize(options.height) };
   if (!options.fullRes && (size.width !== options.width || size.height !== options.height)) {
-    log.warn(`prediction size has been changed from ${options.width}x${options.height} pixels to ${size.width}x${size.height} pixels, to comply with autoencoder pooling and up-sampling.`);
+    log.warn(
+      `prediction size has been changed from ${options.width}x${options.height} pixels to ${size.width}x${size.height} pixels, to comply with autoencoder pooling and up-sampling.`,
+    );
   }
   if (options.format === 'jpg') checkGainMapJpegOptions(options.gainMap ?? DEFAULT_GAIN_MAP_JPEG);
   const inputs = await listInputs(options.imDir);
   await checkOutDir(options.outDir);
   const params = await readFile(options.params).catch(() => {
-    throw new Error(`--params ${options.params}: cannot read the weights (official hdrcnn_params.npz, or a converted .onnx)`);
+    throw new Error(
+      `--params ${options.params}: cannot read the weights (official hdrcnn_params.npz, or a converted .onnx)`,
+    );
   });
   const backend: InferenceBackend = await createOrtNodeBackend(modelFromFile(params), { threads: options.threads });
   const written: string[] = [];
@@ -103,16 +109,23 @@ export async function predict(options: PredictOptions, log: Logger): Promise<Pre
         continue;
       }
       const { width, height, samples, maxValue } = decoded;
-      log.info(`\t${width}x${height} (Saturation: ${(100 * saturatedFraction(samples, options.settings.scaling, maxValue)).toFixed(2)}%)`);
+      log.info(
+        `\t${width}x${height} (Saturation: ${(100 * saturatedFraction(samples, options.settings.scaling, maxValue)).toFixed(2)}%)`,
+      );
       const hdr = createRgbImage(width, height);
       const label = `  ${path.basename(frame)}`;
       const progress = log.progress ? log.progress(label) : frameProgress(label);
       let elapsed = 0;
-      const counts = await reconstructTiles(decoded, { write: (rect, pixels) => pasteImage(hdr, rect, pixels) }, backend, {
-        settings: options.settings,
-        tiles: options.tiles,
-        onProgress: (p) => progress.update(p),
-      }).finally(() => (elapsed = progress.finish())); // a failed frame still ends its bar
+      const counts = await reconstructTiles(
+        decoded,
+        { write: (rect, pixels) => pasteImage(hdr, rect, pixels) },
+        backend,
+        {
+          settings: options.settings,
+          tiles: options.tiles,
+          onProgress: (p) => progress.update(p),
+        },
+      ).finally(() => (elapsed = progress.finish())); // a failed frame still ends its bar
       log.info(`\tinference ${(elapsed / 1000).toFixed(2)} s, ${counts.computedTiles}/${counts.tiles} tiles computed`);
       const k = String(i + 1).padStart(6, '0');
       const hdrBytes =

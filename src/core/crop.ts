@@ -25,5 +25,10 @@ export function centreCrop(width: number, height: number, targetWidth: number, t
   const left = Math.trunc(Math.max(0, (width - sx) / 2));
   const top = Math.trunc(Math.max(0, (height - sy) / 2));
   // Python slices x[int(yo):int(yo+sy)], so the end is truncated independently.
-  return { left, top, width: Math.trunc(Math.max(0, (width - sx) / 2) + sx) - left, height: Math.trunc(Math.max(0, (height - sy) / 2) + sy) - top };
+  return {
+    left,
+    top,
+    width: Math.trunc(Math.max(0, (width - sx) / 2) + sx) - left,
+    height: Math.trunc(Math.max(0, (height - sy) / 2) + sy) - top,
+  };
 }

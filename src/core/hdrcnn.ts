@@ -34,8 +34,10 @@ export const ALPHA_THRESHOLD = 0.95;
 
 export function checkSettings(settings: HdrcnnSettings): HdrcnnSettings {
   const { gamma, scaling } = settings;
-  if (!Number.isFinite(gamma) || gamma <= 0 || gamma > 10) throw new RangeError(`gamma must be in (0, 10], got ${gamma}`);
-  if (!Number.isFinite(scaling) || scaling < 1 || scaling > 1000) throw new RangeError(`scaling must be in [1, 1000], got ${scaling}`);
+  if (!Number.isFinite(gamma) || gamma <= 0 || gamma > 10)
+    throw new RangeError(`gamma must be in (0, 10], got ${gamma}`);
+  if (!Number.isFinite(scaling) || scaling < 1 || scaling > 1000)
+    throw new RangeError(`scaling must be in [1, 1000], got ${scaling}`);
   return settings;
 }
 

@@ -17,7 +17,14 @@
  */
 import type { InferenceBackend } from './backend';
 import { throwIfCancelled, type CancelSignal } from './cancellation';
-import { checkSettings, DEFAULT_SETTINGS, highlightAlpha, networkValue, outputSample, type HdrcnnSettings } from './hdrcnn';
+import {
+  checkSettings,
+  DEFAULT_SETTINGS,
+  highlightAlpha,
+  networkValue,
+  outputSample,
+  type HdrcnnSettings,
+} from './hdrcnn';
 import { createRgbImage, type Rect, type RgbImage } from './image';
 import { planReconstruction } from './reconstruction-plan';
 import type { WindowCostModel } from './tile-cost';
@@ -76,7 +83,13 @@ export interface ReconstructResult extends TileCounts {
 }
 
 /** The network's input values `x'` of a source patch, one `networkValue` per sample (doubles: the mask stays exact). */
-function networkPatch(rect: Rect, read: SourcePixels, width: number, height: number, settings: HdrcnnSettings): ImagePatch {
+function networkPatch(
+  rect: Rect,
+  read: SourcePixels,
+  width: number,
+  height: number,
+  settings: HdrcnnSettings,
+): ImagePatch {
   const data = new Float64Array(read.data.length);
   for (let i = 0; i < data.length; i++) data[i] = networkValue(read.data[i], settings);
   return { rect, data, imageWidth: width, imageHeight: height };
@@ -178,7 +191,8 @@ export async function reconstructTile(
   const patch = networkPatch(rect, read, image.width, image.height, settings);
   const mask = highlightMask(patch, tile.core);
   if (!mask.bounds) return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma), computed: false };
-  const window = tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, mask.bounds, tileSettings.margin);
+  const window =
+    tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, mask.bounds, tileSettings.margin);
   const net = { window, logHdr: checkNetworkOutput(await backend.run(readWindow(patch, window), signal), window) };
   throwIfCancelled(signal);
   return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma, net), computed: true };
@@ -295,7 +309,12 @@ async function reconstructPlanned(
   return { tiles: tiles.length, computedTiles: computed, networkRuns: plan.runs.length };
 }
 
-export async function reconstructTiles(source: PixelSource, sink: PixelSink, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<TileCounts> {
+export async function reconstructTiles(
+  source: PixelSource,
+  sink: PixelSink,
+  backend: InferenceBackend,
+  options: ReconstructOptions = {},
+): Promise<TileCounts> {
   const settings = checkSettings({ ...DEFAULT_SETTINGS, ...options.settings });
   const tileSettings = options.tiles ?? DEFAULT_TILE_SETTINGS;
   const cost = options.cost ?? backend.cost;
@@ -317,14 +336,26 @@ export function cropImage(image: RgbImage, rect: Rect): RgbImage {
 /** Writes `pixels` into `image` at `rect`. */
 export function pasteImage(image: RgbImage, rect: Rect, pixels: RgbImage): void {
   for (let y = 0; y < rect.height; y++) {
-    image.data.set(pixels.data.subarray(y * rect.width * 3, (y + 1) * rect.width * 3), ((rect.top + y) * image.width + rect.left) * 3);
+    image.data.set(
+      pixels.data.subarray(y * rect.width * 3, (y + 1) * rect.width * 3),
+      ((rect.top + y) * image.width + rect.left) * 3,
+    );
   }
 }
 
 /** Reconstructs an in-memory image. */
-export async function reconstruct(image: RgbImage, backend: InferenceBackend, options: ReconstructOptions = {}): Promise<ReconstructResult> {
+export async function reconstruct(
+  image: RgbImage,
+  backend: InferenceBackend,
+  options: ReconstructOptions = {},
+): Promise<ReconstructResult> {
   const out = createRgbImage(image.width, image.height);
   const source: PixelSource = { width: image.width, height: image.height, read: (rect) => cropImage(image, rect) };
-  const counts = await reconstructTiles(source, { write: (rect, pixels) => pasteImage(out, rect, pixels) }, backend, options);
+  const counts = await reconstructTiles(
+    source,
+    { write: (rect, pixels) => pasteImage(out, rect, pixels) },
+    backend,
+    options,
+  );
   return { image: out, ...counts };
 }

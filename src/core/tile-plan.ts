@@ -35,7 +35,10 @@ export const DEFAULT_TILE_SETTINGS: TileSettings = { tileSize: 256, margin: 32 }
 export const roundUpTo32 = (n: number): number => Math.max(SIZE_MULTIPLE, Math.ceil(n / SIZE_MULTIPLE) * SIZE_MULTIPLE);
 
 export function checkTileSettings(s: TileSettings): TileSettings {
-  for (const [name, v, min] of [['tileSize', s.tileSize, SIZE_MULTIPLE], ['margin', s.margin, 0]] as const) {
+  for (const [name, v, min] of [
+    ['tileSize', s.tileSize, SIZE_MULTIPLE],
+    ['margin', s.margin, 0],
+  ] as const) {
     if (!Number.isInteger(v) || v < min || v % SIZE_MULTIPLE !== 0) {
       throw new RangeError(`${name} must be a multiple of ${SIZE_MULTIPLE} (≥ ${min}), got ${v}`);
     }

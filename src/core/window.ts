@@ -47,7 +47,10 @@ export function readWindow(patch: ImagePatch, window: Rect): PlanarTile {
   const { rect, data: samples } = patch;
   const plane = width * height;
   const data = new Float32Array(3 * plane);
-  const columns = Int32Array.from({ length: width }, (_, x) => reflectIndex(window.left + x, patch.imageWidth) - rect.left);
+  const columns = Int32Array.from(
+    { length: width },
+    (_, x) => reflectIndex(window.left + x, patch.imageWidth) - rect.left,
+  );
   for (let y = 0; y < height; y++) {
     const row = (reflectIndex(window.top + y, patch.imageHeight) - rect.top) * rect.width;
     for (let x = 0; x < width; x++) {

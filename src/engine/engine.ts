@@ -13,7 +13,14 @@
  */
 import type { InferenceBackend, PlanarTile } from '../core/backend';
 import { EngineError, ProtocolError, type ErrorCode } from '../protocol/errors';
-import { parseRequest, PROTOCOL_VERSION, refusal, type Provider, type Request, type Response } from '../protocol/messages';
+import {
+  parseRequest,
+  PROTOCOL_VERSION,
+  refusal,
+  type Provider,
+  type Request,
+  type Response,
+} from '../protocol/messages';
 import { decodeFloat32, encodeFloat32 } from '../protocol/payload';
 import type { GpuChoice, GpuDevice } from './gpu';
 import { ModelAssembly } from './model-assembly';
@@ -105,7 +112,11 @@ export class Engine {
       try {
         this.assemblies.set(request.id, new ModelAssembly(request.model));
       } catch (e) {
-        this.send(request.id, { type: 'error', code: 'model', message: `no room for a ${request.model.bytes}-byte model: ${message(e)}` });
+        this.send(request.id, {
+          type: 'error',
+          code: 'model',
+          message: `no room for a ${request.model.bytes}-byte model: ${message(e)}`,
+        });
         return;
       }
     }
@@ -119,7 +130,11 @@ export class Engine {
   private takeChunk(chunk: Extract<Request, { type: 'model-chunk' }>): void {
     const assembly = this.assemblies.get(chunk.target);
     if (!assembly) {
-      this.send(chunk.id, { type: 'error', code: 'not-ready', message: `no init request ${chunk.target} is waiting for its model` });
+      this.send(chunk.id, {
+        type: 'error',
+        code: 'not-ready',
+        message: `no init request ${chunk.target} is waiting for its model`,
+      });
       return;
     }
     try {
@@ -140,7 +155,14 @@ export class Engine {
       if (request.type === 'init') await this.init(request, signal);
       else await this.runTile(request, signal);
     } catch (e) {
-      const code: ErrorCode = e instanceof EngineError ? e.code : e instanceof ProtocolError ? 'bad-message' : request.type === 'init' ? 'model' : 'inference';
+      const code: ErrorCode =
+        e instanceof EngineError
+          ? e.code
+          : e instanceof ProtocolError
+            ? 'bad-message'
+            : request.type === 'init'
+              ? 'model'
+              : 'inference';
       const text = signal.aborted ? 'cancelled' : message(e);
       if (request.type === 'init') this.send(request.id, { type: 'model-status', state: 'failed', message: text });
       this.send(request.id, { type: 'error', code: signal.aborted ? 'cancelled' : code, message: text });
@@ -207,9 +229,17 @@ export class Engine {
       void close(session);
       output = await current.backend.run(tile);
     }
-    if (output.length !== tile.data.length) throw new EngineError('inference', `the model gave ${output.length} values for ${tile.data.length}`);
+    if (output.length !== tile.data.length)
+      throw new EngineError('inference', `the model gave ${output.length} values for ${tile.data.length}`);
     if (signal.aborted) throw cancelled();
-    this.send(request.id, { type: 'result', width: tile.width, height: tile.height, output: encodeFloat32(output), provider: current.provider, notice });
+    this.send(request.id, {
+      type: 'result',
+      width: tile.width,
+      height: tile.height,
+      output: encodeFloat32(output),
+      provider: current.provider,
+      notice,
+    });
   }
 }
 
@@ -217,7 +247,9 @@ export class Engine {
 async function compute(session: Session, tile: PlanarTile): Promise<Float32Array> {
   if (!session.device) return session.backend.run(tile);
   if (session.lost) throw new Error(`device lost: ${session.lost}`);
-  const lost = session.device.lost.then((info) => Promise.reject(new Error(`device lost: ${info.message || info.reason}`)));
+  const lost = session.device.lost.then((info) =>
+    Promise.reject(new Error(`device lost: ${info.message || info.reason}`)),
+  );
   const output = await Promise.race([session.backend.run(tile), lost]);
   // A result read back while the device went away is not trusted.
   if (session.lost) throw new Error(`device lost: ${session.lost}`);

@@ -51,8 +51,11 @@ export async function requestGpu(gpu: Gpu | undefined, { allowSoftware = false }
     if (!adapter) return { reason: 'no WebGPU adapter' };
     const software = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
     const name = [adapter.info?.vendor, adapter.info?.architecture].filter(Boolean).join(' ') || 'unnamed adapter';
-    if (software && !allowSoftware) return { reason: `the only WebGPU adapter (${name}) is a software renderer, slower than WASM` };
-    const requiredLimits = Object.fromEntries(MODEL_LIMITS.filter((n) => adapter.limits[n] !== undefined).map((n) => [n, adapter.limits[n]]));
+    if (software && !allowSoftware)
+      return { reason: `the only WebGPU adapter (${name}) is a software renderer, slower than WASM` };
+    const requiredLimits = Object.fromEntries(
+      MODEL_LIMITS.filter((n) => adapter.limits[n] !== undefined).map((n) => [n, adapter.limits[n]]),
+    );
     const device = await adapter.requestDevice({ requiredLimits });
     return { device, description: `${name}${software ? ' (software)' : ''}` };
   } catch (e) {

@@ -31,14 +31,21 @@ export class ModelAssembly {
     if (this.arrived[index]) throw new ProtocolError(`model chunk ${index} arrived twice`);
     const data = decodeBytes(base64);
     const expected = Math.min(CHUNK_BYTES, this.offer.bytes - index * CHUNK_BYTES);
-    if (data.length !== expected) throw new ProtocolError(`model chunk ${index} holds ${data.length} bytes, expected ${expected}`);
+    if (data.length !== expected)
+      throw new ProtocolError(`model chunk ${index} holds ${data.length} bytes, expected ${expected}`);
     this.bytes.set(data, index * CHUNK_BYTES);
     this.arrived[index] = true;
     this.received += data.length;
     if (++this.count === this.offer.chunks) {
       const sha256 = sha256Hex(this.bytes);
       if (sha256 === this.offer.sha256) this.finish(this.bytes);
-      else this.fail(new EngineError('model', `${this.offer.label} arrived damaged: SHA-256 ${sha256}, expected ${this.offer.sha256}`));
+      else
+        this.fail(
+          new EngineError(
+            'model',
+            `${this.offer.label} arrived damaged: SHA-256 ${sha256}, expected ${this.offer.sha256}`,
+          ),
+        );
     }
     return this.received;
   }

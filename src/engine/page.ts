@@ -25,7 +25,8 @@ const WASM_ELEMENT = 'ort-wasm';
 
 const page = window as unknown as Window & { uxpHost?: Bridge };
 const framed = window.parent !== window;
-const host: Bridge | undefined = page.uxpHost ?? (framed ? { postMessage: (m) => window.parent.postMessage(m, '*') } : undefined);
+const host: Bridge | undefined =
+  page.uxpHost ?? (framed ? { postMessage: (m) => window.parent.postMessage(m, '*') } : undefined);
 
 const show = (text: string): void => {
   const status = document.getElementById('status');
@@ -48,7 +49,8 @@ const deps: EngineDeps = {
   requestGpu: (allowSoftware) => requestGpu((navigator as Navigator & { gpu?: Gpu }).gpu, { allowSoftware }),
   // One WASM thread: threads need a cross-origin isolated page (local content cannot send COOP/COEP)
   // and a worker script file, which a one-file page does not have.
-  createBackend: (model, provider, device) => createOrtWebBackend(model, { provider, threads: 1, wasmBinary: runtimeWasm(), device }),
+  createBackend: (model, provider, device) =>
+    createOrtWebBackend(model, { provider, threads: 1, wasmBinary: runtimeWasm(), device }),
   runtimeInfo: () => ({ wasmThreads: ortWasmThreads(), crossOriginIsolated: self.crossOriginIsolated === true }),
 };
 
@@ -59,7 +61,9 @@ if (!host) {
   if (new URLSearchParams(location.search).has('self-test')) {
     show('Self-test running…');
     void runSelfTest(deps, () => performance.now()).then((report) => {
-      show(report.ok ? `Self-test passed on ${report.provider} in ${report.ms} ms` : `Self-test failed: ${report.error}`);
+      show(
+        report.ok ? `Self-test passed on ${report.provider} in ${report.ms} ms` : `Self-test failed: ${report.error}`,
+      );
       bridge.post(report);
     });
   } else {

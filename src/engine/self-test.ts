@@ -26,7 +26,13 @@ export async function runSelfTest(deps: EngineDeps, now: () => number): Promise<
   let adapter = '';
   let backend: InferenceBackend | undefined;
   const report = (ok: boolean, error?: string): SelfTestReport => ({
-    type: 'self-test', version: PROTOCOL_VERSION, ok, provider, adapter, ...deps.runtimeInfo(), ms: Math.round(now() - started),
+    type: 'self-test',
+    version: PROTOCOL_VERSION,
+    ok,
+    provider,
+    adapter,
+    ...deps.runtimeInfo(),
+    ms: Math.round(now() - started),
     ...(error === undefined ? {} : { error }),
   });
   try {
@@ -44,8 +50,10 @@ export async function runSelfTest(deps: EngineDeps, now: () => number): Promise<
     const y = await backend.run({ width: SIZE, height: SIZE, data: planar });
     const expected = referenceLogHdr(params, x, SIZE, SIZE);
     let worst = 0;
-    for (let p = 0; p < pixels; p++) for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(y[c * pixels + p] - expected[p * 3 + c]));
-    if (!(worst <= TOLERANCE)) return report(false, `the ${provider} output is off by up to ${worst} from the reference`);
+    for (let p = 0; p < pixels; p++)
+      for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(y[c * pixels + p] - expected[p * 3 + c]));
+    if (!(worst <= TOLERANCE))
+      return report(false, `the ${provider} output is off by up to ${worst} from the reference`);
     return report(true);
   } catch (e) {
     return report(false, e instanceof Error ? e.message : String(e));

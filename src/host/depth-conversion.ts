@@ -31,6 +31,8 @@ export function conversionNotice(doc: Document): string | undefined {
   const found = affectedLayers(doc.layers);
   if (!found.length) return undefined;
   const named = found.slice(0, LISTED).join(', ') + (found.length > LISTED ? ` and ${found.length - LISTED} more` : '');
-  return `“${doc.title}” is now 32 bits per channel: ${named} may look different in 32-bit mode. `
-    + 'Edit > Undo removes the conversion with the new layer.';
+  return (
+    `“${doc.title}” is now 32 bits per channel: ${named} may look different in 32-bit mode. ` +
+    'Edit > Undo removes the conversion with the new layer.'
+  );
 }

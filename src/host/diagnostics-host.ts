@@ -53,41 +53,53 @@ function difference(expected: ArrayLike<number>, got: ArrayLike<number>): string
  * the modal scope ends, whatever happens in it (executeAsModal docs, "Automatic document closing").
  */
 export function imagingRoundTrip(depth: Depth): Promise<string | undefined> {
-  return core.executeAsModal(async (ctx) => {
-    const doc = await app.createDocument({
-      name: `HDR Reconstruct diagnostics ${depth}-bit`, width: SIZE, height: SIZE, resolution: 72,
-      mode: constants.NewDocumentMode.RGB, depth, fill: constants.DocumentFill.TRANSPARENT,
-    });
-    if (!doc) throw new Error('Photoshop did not create the temporary document');
-    await ctx.hostControl.registerAutoCloseDocument(doc.id);
-    const layerID = doc.layers[0].id;
-    const put = async (data: Uint8Array | Uint16Array | Float32Array): Promise<void> => {
-      const imageData = await imaging.createImageDataFromBuffer(data, {
-        width: SIZE, height: SIZE, components: 4, chunky: true, colorSpace: 'RGB',
+  return core.executeAsModal(
+    async (ctx) => {
+      const doc = await app.createDocument({
+        name: `HDR Reconstruct diagnostics ${depth}-bit`,
+        width: SIZE,
+        height: SIZE,
+        resolution: 72,
+        mode: constants.NewDocumentMode.RGB,
+        depth,
+        fill: constants.DocumentFill.TRANSPARENT,
       });
-      try {
-        await imaging.putPixels({ documentID: doc.id, layerID, imageData, replace: true });
-      } finally {
-        imageData.dispose();
-      }
-    };
-    const get = async (): Promise<Uint8Array | Uint16Array | Float32Array> => {
-      const { imageData } = await imaging.getPixels({ documentID: doc.id, layerID });
-      try {
-        return (await imageData.getData({ chunky: true })) as Uint8Array | Uint16Array | Float32Array;
-      } finally {
-        imageData.dispose();
-      }
-    };
-    const expected = pattern(depth);
-    await put(expected);
-    const first = await get();
-    const firstDiff = difference(expected, first);
-    if (firstDiff) return `after putPixels, ${firstDiff}`;
-    await put(first);
-    const second = difference(expected, await get());
-    return second && `after a second round trip, ${second}`;
-  }, { commandName: 'HDR Reconstruct diagnostics' });
+      if (!doc) throw new Error('Photoshop did not create the temporary document');
+      await ctx.hostControl.registerAutoCloseDocument(doc.id);
+      const layerID = doc.layers[0].id;
+      const put = async (data: Uint8Array | Uint16Array | Float32Array): Promise<void> => {
+        const imageData = await imaging.createImageDataFromBuffer(data, {
+          width: SIZE,
+          height: SIZE,
+          components: 4,
+          chunky: true,
+          colorSpace: 'RGB',
+        });
+        try {
+          await imaging.putPixels({ documentID: doc.id, layerID, imageData, replace: true });
+        } finally {
+          imageData.dispose();
+        }
+      };
+      const get = async (): Promise<Uint8Array | Uint16Array | Float32Array> => {
+        const { imageData } = await imaging.getPixels({ documentID: doc.id, layerID });
+        try {
+          return (await imageData.getData({ chunky: true })) as Uint8Array | Uint16Array | Float32Array;
+        } finally {
+          imageData.dispose();
+        }
+      };
+      const expected = pattern(depth);
+      await put(expected);
+      const first = await get();
+      const firstDiff = difference(expected, first);
+      if (firstDiff) return `after putPixels, ${firstDiff}`;
+      await put(first);
+      const second = difference(expected, await get());
+      return second && `after a second round trip, ${second}`;
+    },
+    { commandName: 'HDR Reconstruct diagnostics' },
+  );
 }
 
 /** core.getDisplayConfiguration (23.0+); the headroom field from 26.5. Undefined where the call is missing. */
@@ -102,11 +114,22 @@ export async function displayHeadroom(): Promise<DisplayHeadroom[] | undefined> 
  * present or not, its size, and whether size and SHA-256 are the ones recorded with it. One at a
  * time: each is read whole (about 120 MB) and hashed.
  */
-export async function modelCacheState(store: KeyValueStore, cache: ModelFileCache = dataFolderCache()): Promise<ModelCacheState[]> {
+export async function modelCacheState(
+  store: KeyValueStore,
+  cache: ModelFileCache = dataFolderCache(),
+): Promise<ModelCacheState[]> {
   const name = userWeightsName(store);
   const entries = [
-    ...WEIGHTS_VARIANTS.map((v) => ({ what: MODEL_SOURCES[v].label, file: cacheName(v), remedy: 'it is downloaded again when next used' })),
-    { what: name ? `chosen weights file “${name}”` : 'chosen weights file', file: USER_MODEL, remedy: 'choose the file again' },
+    ...WEIGHTS_VARIANTS.map((v) => ({
+      what: MODEL_SOURCES[v].label,
+      file: cacheName(v),
+      remedy: 'it is downloaded again when next used',
+    })),
+    {
+      what: name ? `chosen weights file “${name}”` : 'chosen weights file',
+      file: USER_MODEL,
+      remedy: 'choose the file again',
+    },
   ];
   const states: ModelCacheState[] = [];
   for (const { what, file, remedy } of entries) states.push({ what, remedy, ...(await cache.inspect(file)) });

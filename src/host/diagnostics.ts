@@ -95,7 +95,13 @@ function versionAtLeast(version: string, min: readonly number[]): boolean {
 function versionLines(v: Versions): ReportLine[] {
   const ok = versionAtLeast(v.photoshop, MIN_PHOTOSHOP);
   const needs = ok ? '' : `; HDR Reconstruct needs Photoshop ${MIN_PHOTOSHOP.join('.')} or later`;
-  return [line(ok ? 'PASS' : 'FAIL', 'Versions', `Photoshop ${v.photoshop}, UXP ${v.uxp}, HDR Reconstruct ${v.plugin}${needs}`)];
+  return [
+    line(
+      ok ? 'PASS' : 'FAIL',
+      'Versions',
+      `Photoshop ${v.photoshop}, UXP ${v.uxp}, HDR Reconstruct ${v.plugin}${needs}`,
+    ),
+  ];
 }
 
 function selfTestLines(r: SelfTestReport): ReportLine[] {
@@ -109,9 +115,13 @@ function selfTestLines(r: SelfTestReport): ReportLine[] {
     r.provider === 'webgpu'
       ? line('PASS', 'WebGPU', `adapter ${r.adapter}`)
       : line('FAIL', 'WebGPU', `${r.adapter || 'no adapter'}: the engine runs on WASM, much slower`),
-    line('INFO', 'WASM', r.crossOriginIsolated
-      ? `${threads}, cross-origin isolated`
-      : `${threads}, not cross-origin isolated (so no WASM threads)`),
+    line(
+      'INFO',
+      'WASM',
+      r.crossOriginIsolated
+        ? `${threads}, cross-origin isolated`
+        : `${threads}, not cross-origin isolated (so no WASM threads)`,
+    ),
   ];
 }
 
@@ -141,10 +151,12 @@ function displayLines(displays: readonly DisplayHeadroom[] | undefined): ReportL
   if (!displays.length) return [line('INFO', 'Display', 'Photoshop reported no display')];
   return displays.map((d, i) => {
     const which = d.primary ? 'primary display' : `display ${i + 1}`;
-    if (d.headroom === undefined) return line('INFO', 'Display', `${which}: HDR headroom not reported (Photoshop 26.5+ reports it)`);
-    const hdr = d.headroom > 1
-      ? `HDR, headroom ${d.headroom.toFixed(1)}× SDR white`
-      : 'SDR (headroom 1.0): HDR values show clipped';
+    if (d.headroom === undefined)
+      return line('INFO', 'Display', `${which}: HDR headroom not reported (Photoshop 26.5+ reports it)`);
+    const hdr =
+      d.headroom > 1
+        ? `HDR, headroom ${d.headroom.toFixed(1)}× SDR white`
+        : 'SDR (headroom 1.0): HDR values show clipped';
     return line('INFO', 'Display', `${which}: ${hdr}`);
   });
 }

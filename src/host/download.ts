@@ -14,7 +14,12 @@ export type Fetch = (url: string, init: { signal: AbortSignal }) => Promise<Resp
 
 export type ByteProgress = (loaded: number, total: number) => void;
 
-export async function download(url: string, fetch: Fetch, signal: AbortSignal, onProgress: ByteProgress): Promise<Uint8Array> {
+export async function download(
+  url: string,
+  fetch: Fetch,
+  signal: AbortSignal,
+  onProgress: ByteProgress,
+): Promise<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(url, { signal });
@@ -24,7 +29,8 @@ export async function download(url: string, fetch: Fetch, signal: AbortSignal, o
   if (!response.ok) throw new EngineError('download', `${url}: HTTP ${response.status} ${response.statusText}`.trim());
   // Content-Length is readable cross-origin (CORS-safelisted); 0 when absent.
   const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_NPZ_BYTES) throw new EngineError('download', `${url}: ${declared} bytes is more than any HDRCNN weights file`);
+  if (declared > MAX_NPZ_BYTES)
+    throw new EngineError('download', `${url}: ${declared} bytes is more than any HDRCNN weights file`);
   if (!response.body) throw new EngineError('download', `${url}: empty response`);
   const reader = response.body.getReader();
   let bytes: Uint8Array = new Uint8Array(declared || 1 << 20);
@@ -35,7 +41,8 @@ export async function download(url: string, fetch: Fetch, signal: AbortSignal, o
       if (signal.aborted) throw new EngineError('cancelled', 'download cancelled');
       const { done, value } = await reader.read();
       if (done) break;
-      if (loaded + value.byteLength > MAX_NPZ_BYTES) throw new EngineError('download', `${url}: more than ${MAX_NPZ_BYTES} bytes, not a weights file`);
+      if (loaded + value.byteLength > MAX_NPZ_BYTES)
+        throw new EngineError('download', `${url}: more than ${MAX_NPZ_BYTES} bytes, not a weights file`);
       // Unknown length, or a decompressed body longer than declared: grow by doubling.
       if (loaded + value.byteLength > bytes.length) bytes = grown(bytes, loaded, loaded + value.byteLength);
       bytes.set(value, loaded);
@@ -60,5 +67,8 @@ function grown(bytes: Uint8Array, used: number, needed: number): Uint8Array {
 function failure(url: string, error: unknown, signal: AbortSignal, where = ''): EngineError {
   if (signal.aborted) return new EngineError('cancelled', 'download cancelled');
   const { message, cause } = error as Error & { cause?: Error };
-  return new EngineError('download', `${url}: ${message ?? String(error)}${cause?.message ? ` (${cause.message})` : ''}${where}`);
+  return new EngineError(
+    'download',
+    `${url}: ${message ?? String(error)}${cause?.message ? ` (${cause.message})` : ''}${where}`,
+  );
 }

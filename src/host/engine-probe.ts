@@ -23,7 +23,11 @@ export interface BridgeProbe {
  * Round trips through the engine page in `webview` (call before it enters the document, so its load
  * is not missed); `timeoutMs` without an answer fails one.
  */
-export function bridgeProbe(webview: HTMLElement & WebviewLike, pluginWindow: MessageWindow, timeoutMs: number): BridgeProbe {
+export function bridgeProbe(
+  webview: HTMLElement & WebviewLike,
+  pluginWindow: MessageWindow,
+  timeoutMs: number,
+): BridgeProbe {
   const loaded = whenLoaded(webview);
   loaded.catch(() => undefined); // reported by the first round trip
   const client = new EngineClient(webviewEndpoint(webview, pluginWindow), {}, { timeoutMs });

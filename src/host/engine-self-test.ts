@@ -35,7 +35,10 @@ export async function runEngineSelfTest(
         }
       };
       endpoint.addEventListener('message', listener);
-      timer = setTimeout(() => reject(new Error(`the engine self-test did not report within ${timeoutMs / 1000} s`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`the engine self-test did not report within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
     });
     const loaded = whenLoaded(webview);
     // A page that fails to load never reports: say why instead of waiting for the timeout.

@@ -72,15 +72,25 @@ class GainMapStream implements PixelSource, PixelSink {
   async read(rect: Rect): Promise<SourcePixels> {
     this.last = await readPatch(this.layer, this.origin, rect, this.format, this.hasAlpha);
     const { display, linear } = this.last.pixels;
-    return { width: rect.width, height: rect.height, data: display, linear: this.linearise === 'photoshop' ? linear : undefined };
+    return {
+      width: rect.width,
+      height: rect.height,
+      data: display,
+      linear: this.linearise === 'photoshop' ? linear : undefined,
+    };
   }
 
   async write(rect: Rect, hdr: RgbImage): Promise<void> {
     // The loop writes each core right after reading the window around it; any other core is read again.
     const inLast = (p?: SourcePatch): p is SourcePatch =>
-      !!p && rect.left >= p.rect.left && rect.top >= p.rect.top
-      && rect.left + rect.width <= p.rect.left + p.rect.width && rect.top + rect.height <= p.rect.top + p.rect.height;
-    const patch = inLast(this.last) ? this.last : await readPatch(this.layer, this.origin, rect, this.format, this.hasAlpha);
+      !!p &&
+      rect.left >= p.rect.left &&
+      rect.top >= p.rect.top &&
+      rect.left + rect.width <= p.rect.left + p.rect.width &&
+      rect.top + rect.height <= p.rect.top + p.rect.height;
+    const patch = inLast(this.last)
+      ? this.last
+      : await readPatch(this.layer, this.origin, rect, this.format, this.hasAlpha);
     const { pixels } = patch;
     const [dx, dy] = [rect.left - patch.rect.left, rect.top - patch.rect.top];
     const n = pixels.colorComponents;

@@ -8,7 +8,13 @@
 import { imaging } from 'photoshop';
 import type { Rect, RgbImage } from '../core/image';
 import type { PixelSink, PixelSource, SourcePixels } from '../core/reconstruct';
-import { decodePixels, encodeOutput, type DecodedPixels, type SourceFormat, type SourcePatch } from '../plugin-core/pixel-codec';
+import {
+  decodePixels,
+  encodeOutput,
+  type DecodedPixels,
+  type SourceFormat,
+  type SourcePatch,
+} from '../plugin-core/pixel-codec';
 import type { LineariseChoice } from '../plugin-core/settings';
 
 export interface LayerRef {
@@ -22,9 +28,24 @@ export interface LayerRef {
  * getPixels trims requests to where the layer has pixel data; a trimmed answer is
  * placed into a transparent patch of the requested size.
  */
-export async function readPatch(layer: LayerRef, origin: { left: number; top: number }, rect: Rect, format: Omit<SourceFormat, 'hasAlpha'>, hasAlpha: boolean): Promise<SourcePatch> {
-  const wanted = { left: origin.left + rect.left, top: origin.top + rect.top, right: origin.left + rect.left + rect.width, bottom: origin.top + rect.top + rect.height };
-  const { imageData, sourceBounds } = await imaging.getPixels({ documentID: layer.documentID, layerID: layer.layerID, sourceBounds: wanted });
+export async function readPatch(
+  layer: LayerRef,
+  origin: { left: number; top: number },
+  rect: Rect,
+  format: Omit<SourceFormat, 'hasAlpha'>,
+  hasAlpha: boolean,
+): Promise<SourcePatch> {
+  const wanted = {
+    left: origin.left + rect.left,
+    top: origin.top + rect.top,
+    right: origin.left + rect.left + rect.width,
+    bottom: origin.top + rect.top + rect.height,
+  };
+  const { imageData, sourceBounds } = await imaging.getPixels({
+    documentID: layer.documentID,
+    layerID: layer.layerID,
+    sourceBounds: wanted,
+  });
   let data: ArrayLike<number>;
   let got: { width: number; height: number; alpha: boolean };
   try {
@@ -34,16 +55,41 @@ export async function readPatch(layer: LayerRef, origin: { left: number; top: nu
     void imageData.dispose(); // documented as synchronous; typed as returning a Promise
   }
   const decoded = decodePixels(data, got.width, got.height, { ...format, hasAlpha: got.alpha });
-  const trimmed = sourceBounds.left !== wanted.left || sourceBounds.top !== wanted.top || got.width !== rect.width || got.height !== rect.height;
+  const trimmed =
+    sourceBounds.left !== wanted.left ||
+    sourceBounds.top !== wanted.top ||
+    got.width !== rect.width ||
+    got.height !== rect.height;
   if (!trimmed && got.alpha === hasAlpha) return { rect, pixels: decoded };
-  return { rect, pixels: placeInto(decoded, sourceBounds.left - wanted.left, sourceBounds.top - wanted.top, rect, format.colorComponents, hasAlpha) };
+  return {
+    rect,
+    pixels: placeInto(
+      decoded,
+      sourceBounds.left - wanted.left,
+      sourceBounds.top - wanted.top,
+      rect,
+      format.colorComponents,
+      hasAlpha,
+    ),
+  };
 }
 
 /** `part` at (dx, dy) inside a transparent patch of `rect`'s size. */
-function placeInto(part: DecodedPixels, dx: number, dy: number, rect: Rect, n: 1 | 3, hasAlpha: boolean): DecodedPixels {
+function placeInto(
+  part: DecodedPixels,
+  dx: number,
+  dy: number,
+  rect: Rect,
+  n: 1 | 3,
+  hasAlpha: boolean,
+): DecodedPixels {
   const count = rect.width * rect.height;
   const out: DecodedPixels = {
-    width: rect.width, height: rect.height, colorComponents: n, display: new Float32Array(count * 3), linear: new Float32Array(count * 3),
+    width: rect.width,
+    height: rect.height,
+    colorComponents: n,
+    display: new Float32Array(count * 3),
+    linear: new Float32Array(count * 3),
     alpha: hasAlpha ? new Float32Array(count) : null,
   };
   for (let y = 0; y < part.height; y++) {
@@ -118,15 +164,26 @@ export class LayerWriter implements PixelSink {
     const alpha = await o.alpha(rect);
     const samples = encodeOutput(hdr, o.colorComponents, alpha);
     const imageData = await imaging.createImageDataFromBuffer(samples, {
-      width: rect.width, height: rect.height, components: o.colorComponents + (alpha ? 1 : 0), chunky: true,
+      width: rect.width,
+      height: rect.height,
+      components: o.colorComponents + (alpha ? 1 : 0),
+      chunky: true,
       colorSpace: o.colorComponents === 3 ? 'RGB' : 'Grayscale',
       ...(o.targetProfile === undefined ? {} : { colorProfile: o.targetProfile }), // untagged: the document's own
     });
     try {
       await imaging.putPixels({
-        documentID: o.target.documentID, layerID: o.target.layerID, imageData, replace: false,
+        documentID: o.target.documentID,
+        layerID: o.target.layerID,
+        imageData,
+        replace: false,
         // Only left/top are used (imaging docs); the type wants a size too.
-        targetBounds: { left: o.origin.left + rect.left, top: o.origin.top + rect.top, width: rect.width, height: rect.height },
+        targetBounds: {
+          left: o.origin.left + rect.left,
+          top: o.origin.top + rect.top,
+          width: rect.width,
+          height: rect.height,
+        },
       });
     } finally {
       void imageData.dispose();

@@ -45,7 +45,8 @@ export interface CachedModel {
 export type CacheMiss = 'absent' | 'damaged';
 
 /** An entry as Diagnostics sees it; `sha256` only when size and SHA-256 match the recorded ones. */
-export type CacheEntryState = { readonly present: false } | { readonly present: true; readonly bytes: number; readonly sha256?: string };
+export type CacheEntryState =
+  { readonly present: false } | { readonly present: true; readonly bytes: number; readonly sha256?: string };
 
 async function entry(folder: StoredFolder, name: string): Promise<StoredFile | undefined> {
   try {
@@ -110,7 +111,12 @@ export class ModelFileCache {
 }
 
 /** Writes `NAME.partial`, then renames it to NAME: a reader never sees a half-written NAME. */
-async function writeWhole(folder: StoredFolder, name: string, data: Uint8Array | string, format: symbol): Promise<void> {
+async function writeWhole(
+  folder: StoredFolder,
+  name: string,
+  data: Uint8Array | string,
+  format: symbol,
+): Promise<void> {
   const partial = await folder.createFile(name + PARTIAL, { overwrite: true });
   try {
     await partial.write(typeof data === 'string' ? data : ownBuffer(data), { format });
@@ -123,4 +129,6 @@ async function writeWhole(folder: StoredFolder, name: string, data: Uint8Array |
 
 /** UXP's binary write takes an ArrayBuffer: the array's own when it spans it whole (no 120 MB copy). */
 const ownBuffer = (bytes: Uint8Array): ArrayBuffer =>
-  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
+  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? (bytes.buffer as ArrayBuffer)
+    : bytes.slice().buffer;

@@ -47,7 +47,11 @@ function convert<T>(run: () => T, what: string): T {
 
 /** `chosenName`: the original name of the file the user chose, for 'file'. */
 export async function provisionModel(
-  weights: WeightsChoice, deps: ProvisionDeps, report: ProvisionReport, signal: AbortSignal, chosenName = 'the chosen weights file',
+  weights: WeightsChoice,
+  deps: ProvisionDeps,
+  report: ProvisionReport,
+  signal: AbortSignal,
+  chosenName = 'the chosen weights file',
 ): Promise<EngineModel> {
   if (weights === 'file') return userModel(deps, chosenName);
   const bundled = await deps.bundledModel();
@@ -58,7 +62,12 @@ export async function provisionModel(
   return officialWeights(weights, deps, report, signal);
 }
 
-async function officialWeights(variant: WeightsVariant, deps: ProvisionDeps, report: ProvisionReport, signal: AbortSignal): Promise<EngineModel> {
+async function officialWeights(
+  variant: WeightsVariant,
+  deps: ProvisionDeps,
+  report: ProvisionReport,
+  signal: AbortSignal,
+): Promise<EngineModel> {
   const { label, urls } = deps.sources[variant];
   const name = cacheName(variant);
   const cached = await deps.cache.get(name).catch(() => 'absent' as const);
@@ -82,21 +91,38 @@ async function officialWeights(variant: WeightsVariant, deps: ProvisionDeps, rep
     try {
       await deps.cache.put(name, bytes, sha256);
     } catch (e) {
-      report.status('converting', `could not cache the model (${(e as Error).message}); it will be downloaded again next time`);
+      report.status(
+        'converting',
+        `could not cache the model (${(e as Error).message}); it will be downloaded again next time`,
+      );
     }
     return { label, bytes, sha256 };
   }
   // A file that arrived whole but is not HDRCNN says more than a host that was down.
   const code = failures.some((f) => f.code === 'model') ? 'model' : 'download';
-  throw new EngineError(code, `could not get the ${label}: ${failures.map((f) => f.message).join('; ') || 'no download URL configured'}`);
+  throw new EngineError(
+    code,
+    `could not get the ${label}: ${failures.map((f) => f.message).join('; ') || 'no download URL configured'}`,
+  );
 }
 
 /**
  * Download, check, convert. The 120 MB download is dropped once its arrays are read, before the
  * graph is built: with it, the download, the arrays and the model would be alive together.
  */
-async function downloadAndConvert(url: string, label: string, deps: ProvisionDeps, report: ProvisionReport, signal: AbortSignal): Promise<Uint8Array> {
-  let npz: Uint8Array | undefined = await download(url, deps.fetch, signal, throttled((loaded, total) => report.progress('download', loaded, total)));
+async function downloadAndConvert(
+  url: string,
+  label: string,
+  deps: ProvisionDeps,
+  report: ProvisionReport,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
+  let npz: Uint8Array | undefined = await download(
+    url,
+    deps.fetch,
+    signal,
+    throttled((loaded, total) => report.progress('download', loaded, total)),
+  );
   if (signal.aborted) throw new EngineError('cancelled', 'download cancelled');
   report.status('converting', `checking and converting the ${label}`);
   report.progress('convert', 0, 1);
@@ -113,7 +139,8 @@ const CHOOSE_AGAIN = 'use “Choose file…” in the HDR Reconstruct panel, or 
 async function userModel(deps: ProvisionDeps, label: string): Promise<EngineModel> {
   const cached = await deps.cache.get(USER_MODEL).catch(() => 'absent' as const);
   if (cached === 'absent') throw new UserError(`No weights file has been chosen: ${CHOOSE_AGAIN}`);
-  if (cached === 'damaged') throw new UserError(`The stored copy of the chosen weights file was damaged: ${CHOOSE_AGAIN}`);
+  if (cached === 'damaged')
+    throw new UserError(`The stored copy of the chosen weights file was damaged: ${CHOOSE_AGAIN}`);
   return { label, bytes: cached.bytes, sha256: cached.sha256 };
 }
 

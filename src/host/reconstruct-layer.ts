@@ -44,7 +44,8 @@ export interface RunSummary {
   readonly notices: readonly string[];
 }
 
-const layerName = (s: Settings): string => `HDR Reconstruct, gamma ${formatGamma(s.gamma)}${s.linearise === 'hdrcnn' ? ' (HDRCNN linear)' : ''}`;
+const layerName = (s: Settings): string =>
+  `HDR Reconstruct, gamma ${formatGamma(s.gamma)}${s.linearise === 'hdrcnn' ? ' (HDRCNN linear)' : ''}`;
 
 const docById = (id: number): Document | undefined => app.documents.find((d) => d.id === id) as Document | undefined;
 
@@ -98,7 +99,9 @@ export async function reconstructInModal(
   let actionsOwnHistory = false;
   try {
     report(0, 'Measuring clipped highlights');
-    const { saturated, highlights } = await measure(target, hdrcnn, signal, (f) => report(f, 'Measuring clipped highlights'));
+    const { saturated, highlights } = await measure(target, hdrcnn, signal, (f) =>
+      report(f, 'Measuring clipped highlights'),
+    );
     if (!highlights) return { changed: false, layerName: name, saturated, tiles: 0, computedTiles: 0, notices };
 
     const source = docById(target.documentID)!;
@@ -121,9 +124,13 @@ export async function reconstructInModal(
       output = { documentID: target.documentID, layerID: layer.id };
     } else {
       const doc = await app.createDocument({
-        name: `${target.documentTitle.replace(/\.[^.]+$/, '')} HDR`, width: source.width, height: source.height, resolution: source.resolution,
+        name: `${target.documentTitle.replace(/\.[^.]+$/, '')} HDR`,
+        width: source.width,
+        height: source.height,
+        resolution: source.resolution,
         mode: target.colorComponents === 3 ? constants.NewDocumentMode.RGB : constants.NewDocumentMode.GRAYSCALE,
-        depth: 32, fill: constants.DocumentFill.TRANSPARENT,
+        depth: 32,
+        fill: constants.DocumentFill.TRANSPARENT,
         ...(target.profile === undefined ? {} : { profile: target.profile }), // untagged: Photoshop's default
       });
       if (!doc) throw new Error('Photoshop did not create the new document');
@@ -135,18 +142,34 @@ export async function reconstructInModal(
     }
 
     const reader = new LayerReader({
-      source: { documentID: target.documentID, layerID: target.layerID }, origin: target.bounds,
-      width: target.bounds.width, height: target.bounds.height,
-      format: { depth: convertedFrom ? 32 : target.depth, colorComponents: target.colorComponents, curve, convertedFrom },
-      hasAlpha: !sourceLayer.isBackgroundLayer, linearise: settings.linearise,
+      source: { documentID: target.documentID, layerID: target.layerID },
+      origin: target.bounds,
+      width: target.bounds.width,
+      height: target.bounds.height,
+      format: {
+        depth: convertedFrom ? 32 : target.depth,
+        colorComponents: target.colorComponents,
+        curve,
+        convertedFrom,
+      },
+      hasAlpha: !sourceLayer.isBackgroundLayer,
+      linearise: settings.linearise,
     });
     const writer = new LayerWriter({
-      target: output, origin: target.bounds, colorComponents: target.colorComponents, targetProfile: target.profile,
+      target: output,
+      origin: target.bounds,
+      colorComponents: target.colorComponents,
+      targetProfile: target.profile,
       alpha: (rect) => reader.alpha(rect),
     });
     const counts = await reconstructTiles(reader, writer, backend, {
-      settings: hdrcnn, signal,
-      onProgress: (p) => report(MEASURE_SHARE + (1 - MEASURE_SHARE) * (p.done / p.total), `Reconstructing highlights (${p.done}/${p.total} tiles)`),
+      settings: hdrcnn,
+      signal,
+      onProgress: (p) =>
+        report(
+          MEASURE_SHARE + (1 - MEASURE_SHARE) * (p.done / p.total),
+          `Reconstructing highlights (${p.done}/${p.total} tiles)`,
+        ),
     });
     throwIfCancelled(signal);
     if (!actionsOwnHistory) await ctx.hostControl.resumeHistory(suspension, true);
@@ -162,7 +185,8 @@ export async function reconstructInModal(
   } catch (e) {
     if (actionsOwnHistory && docById(target.documentID)) throw notRolledBack(target, e, signal.aborted);
     throwIfCancelled(signal);
-    if (!docById(target.documentID)) throw new UserError(`“${target.documentTitle}” was closed during the reconstruction; nothing was saved.`);
+    if (!docById(target.documentID))
+      throw new UserError(`“${target.documentTitle}” was closed during the reconstruction; nothing was saved.`);
     throw e;
   }
 }
@@ -175,14 +199,14 @@ export async function reconstructInModal(
  */
 const ACTIONS_SUSPENSION = 0xffffffff;
 const ownedByActions = (s: unknown): boolean =>
-  s === ACTIONS_SUSPENSION
-  || (s as { historySuspensionID?: unknown } | undefined)?.historySuspensionID === ACTIONS_SUSPENSION;
+  s === ACTIONS_SUSPENSION ||
+  (s as { historySuspensionID?: unknown } | undefined)?.historySuspensionID === ACTIONS_SUSPENSION;
 
 /** A failed run whose changes the Actions panel's suspension keeps: say so, and how to undo them. */
 function notRolledBack(target: Target, e: unknown, cancelled: boolean): UserError {
   const why = cancelled ? 'Cancelled' : `Reconstruction failed: ${(e as Error)?.message ?? String(e)}`;
   return new UserError(
-    `${why}. The Actions panel holds the history of “${target.documentTitle}” during this playback, so its changes`
-    + ' could not be rolled back: use Edit > Undo to remove them.',
+    `${why}. The Actions panel holds the history of “${target.documentTitle}” during this playback, so its changes` +
+      ' could not be rolled back: use Edit > Undo to remove them.',
   );
 }

@@ -31,14 +31,20 @@ const BUSY = 'A reconstruction is already running: wait for it, or cancel it.';
 const percent = (share: number): string => `${(100 * share).toFixed(2)}%`;
 
 function describeSummary(s: RunSummary, settings: Settings, seconds: number, backend: string): string {
-  if (!s.changed) return `Nothing is clipped in this layer (${percent(s.saturated)} saturated): no highlight to reconstruct. The document is unchanged.`;
+  if (!s.changed)
+    return `Nothing is clipped in this layer (${percent(s.saturated)} saturated): no highlight to reconstruct. The document is unchanged.`;
   const where = settings.output === 'layer' ? 'above the source layer' : 'in a new 32-bit document';
   const notices = s.notices.length ? ` ${s.notices.join(' ')}` : '';
   return `Added “${s.layerName}” ${where}: ${percent(s.saturated)} of the layer was clipped; ${s.computedTiles} of ${s.tiles} tiles ran through the network on ${backend} in ${seconds.toFixed(1)} s (gamma ${formatGamma(settings.gamma)}).${notices}`;
 }
 
 /** The work of a run, inside the engine lease; `target` was checked before the engine started. */
-export type RunBody<T> = (lease: EngineLease, feedback: RunFeedback, run: AbortController, target: Target) => Promise<T>;
+export type RunBody<T> = (
+  lease: EngineLease,
+  feedback: RunFeedback,
+  run: AbortController,
+  target: Target,
+) => Promise<T>;
 /** The status line of a finished run. */
 export type Describe<T> = (result: T, seconds: number, backend: string) => string;
 
@@ -63,16 +69,24 @@ export class Runner {
   async runFromUser(settings: Settings, from: 'panel' | 'menu'): Promise<RunOutcome> {
     if (this.current) return { ok: false, cancelled: false, message: BUSY }; // the running one owns the listeners' UI
     let summary: RunSummary | undefined;
-    const outcome = await this.guarded(settings, from === 'panel', async (lease, feedback, run, target) => {
-      const step = (ctx: ExecutionContext) => reconstructInModal(ctx, target, settings, lease.client, feedback, run);
-      summary = await core.executeAsModal(step, { commandName: HISTORY_NAME });
-      return summary;
-    }, this.describe(settings));
+    const outcome = await this.guarded(
+      settings,
+      from === 'panel',
+      async (lease, feedback, run, target) => {
+        const step = (ctx: ExecutionContext) => reconstructInModal(ctx, target, settings, lease.client, feedback, run);
+        summary = await core.executeAsModal(step, { commandName: HISTORY_NAME });
+        return summary;
+      },
+      this.describe(settings),
+    );
     if (outcome.ok && summary?.changed) {
       try {
         await recordRun(settings);
       } catch (e) {
-        return this.finish({ ...outcome, message: `${outcome.message} (It could not be recorded into the Action: ${(e as Error).message}.)` });
+        return this.finish({
+          ...outcome,
+          message: `${outcome.message} (It could not be recorded into the Action: ${(e as Error).message}.)`,
+        });
       }
     }
     return this.finish(outcome);
@@ -89,7 +103,8 @@ export class Runner {
     if (this.current) throw new Error(BUSY);
     const outcome = this.finish(
       await this.guarded(
-        settings, false,
+        settings,
+        false,
         (lease, feedback, run) => reconstructInModal(ctx, undefined, settings, lease.client, feedback, run),
         this.describe(settings),
       ),
@@ -103,18 +118,26 @@ export class Runner {
    * Cancel and listeners. Never throws; the listeners hear the outcome.
    */
   async runOther<T>(
-    settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>,
+    settings: Settings,
+    fromPanel: boolean,
+    body: RunBody<T>,
+    describe: Describe<T>,
   ): Promise<RunOutcome<T>> {
     if (this.current) return { ok: false, cancelled: false, message: BUSY }; // the running one owns the listeners' UI
     return this.finish(await this.guarded(settings, fromPanel, body, describe));
   }
 
-  private describe = (settings: Settings): Describe<RunSummary> => (summary, seconds, backend) =>
-    describeSummary(summary, settings, seconds, backend);
+  private describe =
+    (settings: Settings): Describe<RunSummary> =>
+    (summary, seconds, backend) =>
+      describeSummary(summary, settings, seconds, backend);
 
   /** Target check, engine lease, the run, release; any failure becomes an outcome. */
   private async guarded<T>(
-    settings: Settings, fromPanel: boolean, body: RunBody<T>, describe: Describe<T>,
+    settings: Settings,
+    fromPanel: boolean,
+    body: RunBody<T>,
+    describe: Describe<T>,
   ): Promise<RunOutcome<T>> {
     const run = new AbortController();
     this.current = run;

@@ -27,7 +27,11 @@ export interface Target {
 }
 
 const MODE_NAMES: Record<string, string> = {
-  bitmapMode: 'Bitmap', CMYKColorMode: 'CMYK', duotoneMode: 'Duotone', indexedColorMode: 'Indexed Color', labColorMode: 'Lab Color',
+  bitmapMode: 'Bitmap',
+  CMYKColorMode: 'CMYK',
+  duotoneMode: 'Duotone',
+  indexedColorMode: 'Indexed Color',
+  labColorMode: 'Lab Color',
   multichannelMode: 'Multichannel',
 };
 
@@ -37,8 +41,10 @@ function layerProblem(name: string, kind: string): string | undefined {
   const K = constants.LayerKind;
   if (kind === K.NORMAL) return undefined;
   if (kind === K.GROUP) return `“${name}” is a group: select one pixel layer inside it.`;
-  if (kind === K.TEXT) return `“${name}” is a text layer: rasterize it first (Layer > Rasterize > Type), or select a pixel layer.`;
-  if (kind === K.SMARTOBJECT) return `“${name}” is a smart object: rasterize it first (Layer > Rasterize > Smart Object), or select a pixel layer.`;
+  if (kind === K.TEXT)
+    return `“${name}” is a text layer: rasterize it first (Layer > Rasterize > Type), or select a pixel layer.`;
+  if (kind === K.SMARTOBJECT)
+    return `“${name}” is a smart object: rasterize it first (Layer > Rasterize > Smart Object), or select a pixel layer.`;
   return `“${name}” is not a pixel layer (${kind}): select a layer with pixels of its own.`;
 }
 
@@ -48,10 +54,15 @@ export function findTarget(): Target {
   if (!doc) throw new UserError('Open a document first: there is no active document.');
   const M = constants.DocumentMode;
   if (doc.mode !== M.RGB && doc.mode !== M.GRAYSCALE) {
-    throw new UserError(`HDR Reconstruct works on RGB and Grayscale documents; “${doc.title}” is ${MODE_NAMES[doc.mode] ?? doc.mode}. Convert it (Image > Mode) and try again.`);
+    throw new UserError(
+      `HDR Reconstruct works on RGB and Grayscale documents; “${doc.title}” is ${MODE_NAMES[doc.mode] ?? doc.mode}. Convert it (Image > Mode) and try again.`,
+    );
   }
   const depth = DEPTHS[doc.bitsPerChannel];
-  if (!depth) throw new UserError(`“${doc.title}” has ${doc.bitsPerChannel} channels; HDR Reconstruct needs 8, 16 or 32 bits per channel.`);
+  if (!depth)
+    throw new UserError(
+      `“${doc.title}” has ${doc.bitsPerChannel} channels; HDR Reconstruct needs 8, 16 or 32 bits per channel.`,
+    );
   const selected = doc.activeLayers;
   if (selected.length === 0) throw new UserError('Select the pixel layer to reconstruct in the Layers panel.');
   if (selected.length > 1) throw new UserError(`Select a single pixel layer (${selected.length} layers are selected).`);
@@ -59,7 +70,8 @@ export function findTarget(): Target {
   const problem = layerProblem(layer.name, layer.kind);
   if (problem) throw new UserError(problem);
   const b = layer.boundsNoEffects; // the imaging docs name it as a pixel layer's valid getPixels region
-  if (b.right <= b.left || b.bottom <= b.top) throw new UserError(`“${layer.name}” is empty: it has no pixels to reconstruct.`);
+  if (b.right <= b.left || b.bottom <= b.top)
+    throw new UserError(`“${layer.name}” is empty: it has no pixels to reconstruct.`);
   return {
     documentID: doc.id,
     documentTitle: doc.title,
@@ -79,11 +91,14 @@ export function confirmTarget(expected: Target): Target {
   try {
     now = findTarget();
   } catch (e) {
-    if (!app.documents.some((d) => d.id === expected.documentID)) throw new UserError(`“${expected.documentTitle}” was closed.`);
+    if (!app.documents.some((d) => d.id === expected.documentID))
+      throw new UserError(`“${expected.documentTitle}” was closed.`);
     throw e;
   }
   if (now.documentID !== expected.documentID || now.layerID !== expected.layerID) {
-    throw new UserError('The active document or layer changed before the reconstruction could start: nothing was changed; run it again.');
+    throw new UserError(
+      'The active document or layer changed before the reconstruction could start: nothing was changed; run it again.',
+    );
   }
   return now;
 }

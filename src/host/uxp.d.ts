@@ -45,7 +45,10 @@ declare module 'uxp' {
     /** `formats.utf8` (default) gives a string, `formats.binary` an ArrayBuffer. */
     read(options?: { format?: symbol }): Promise<string | ArrayBuffer>;
     /** Creates the file on first write; returns the number of bytes written. */
-    write(data: string | ArrayBuffer | ArrayBufferView, options?: { format?: symbol; append?: boolean }): Promise<number>;
+    write(
+      data: string | ArrayBuffer | ArrayBufferView,
+      options?: { format?: symbol; append?: boolean },
+    ): Promise<number>;
     delete(): Promise<void>;
   }
 
@@ -60,7 +63,11 @@ declare module 'uxp' {
     /** The save dialog; undefined/null when the user cancels. */
     getFileForSaving(suggestedName: string, options?: { types?: string[] }): Promise<File | undefined | null>;
     /** Read-only files; `types` are extensions without the dot. Undefined/empty when nothing was picked. */
-    getFileForOpening(options?: { types?: string[]; allowMultiple?: false; initialDomain?: symbol }): Promise<File | undefined | null>;
+    getFileForOpening(options?: {
+      types?: string[];
+      allowMultiple?: false;
+      initialDomain?: symbol;
+    }): Promise<File | undefined | null>;
     getDataFolder(): Promise<Folder>;
     /** Read-only. */
     getPluginFolder(): Promise<Folder>;
@@ -94,5 +101,9 @@ interface HTMLDialogElement {
   readonly REJECTION_REASON_NOT_ALLOWED: unknown;
   /** "the node has been detached from DOM tree". */
   readonly REJECTION_REASON_DETACHED: unknown;
-  uxpShowModal(options?: { title?: string; resize?: 'none' | 'horizontal' | 'vertical' | 'both'; size?: { width: number; height: number } }): Promise<unknown>;
+  uxpShowModal(options?: {
+    title?: string;
+    resize?: 'none' | 'horizontal' | 'vertical' | 'both';
+    size?: { width: number; height: number };
+  }): Promise<unknown>;
 }

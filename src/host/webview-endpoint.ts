@@ -60,7 +60,15 @@ export function whenLoaded(webview: HTMLElement): Promise<void> {
       webview.removeEventListener('loaderror', done);
       const e = event as Event & { url?: string; code?: number; message?: string };
       if (event.type === 'loadstop') resolve();
-      else reject(new Error(`the engine page did not load (${e.url ?? ''}: ${e.message ?? 'error'} ${e.code ?? ''})`.replace(/\s+\)/, ')')));
+      else
+        reject(
+          new Error(
+            `the engine page did not load (${e.url ?? ''}: ${e.message ?? 'error'} ${e.code ?? ''})`.replace(
+              /\s+\)/,
+              ')',
+            ),
+          ),
+        );
     };
     webview.addEventListener('loadstop', done);
     webview.addEventListener('loaderror', done);

@@ -19,9 +19,15 @@ import type { KeyValueStore, WeightsChoice } from '../plugin-core/settings';
 import { modelKey, userWeightsName } from './weights-file';
 
 /** Turns a weights choice into the ONNX model to send; the plugin's is provisionModel on UXP. */
-export type Provision = (weights: WeightsChoice, report: ProvisionReport, signal: AbortSignal, chosenName?: string) => Promise<EngineModel>;
+export type Provision = (
+  weights: WeightsChoice,
+  report: ProvisionReport,
+  signal: AbortSignal,
+  chosenName?: string,
+) => Promise<EngineModel>;
 
-const uxpProvision: Provision = (weights, report, signal, chosenName) => provisionModel(weights, pluginProvisionDeps(), report, signal, chosenName);
+const uxpProvision: Provision = (weights, report, signal, chosenName) =>
+  provisionModel(weights, pluginProvisionDeps(), report, signal, chosenName);
 
 /** The model-status and progress events of a surface, as provisioning reports. */
 const reportTo = (events: EngineEvents): ProvisionReport => ({
@@ -83,7 +89,12 @@ export class WebviewLeases {
   ) {}
 
   /** Provisions the model in the plugin and loads it into `client`'s page; `signal` stops both. */
-  private async load(client: EngineClient, weights: WeightsChoice, events: EngineEvents, signal: AbortSignal): Promise<ReadyEngine> {
+  private async load(
+    client: EngineClient,
+    weights: WeightsChoice,
+    events: EngineEvents,
+    signal: AbortSignal,
+  ): Promise<ReadyEngine> {
     const model = await this.provision(weights, reportTo(events), signal, userWeightsName(this.store) ?? undefined);
     return client.init(model, 'auto', signal);
   }

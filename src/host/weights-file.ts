@@ -20,7 +20,10 @@ export const userWeightsName = (store: KeyValueStore): string | null => store.ge
  * Opens the file picker; converts and stores the file. Returns its name, or undefined when the user
  * cancelled; throws UserError when the file is not HDRCNN weights.
  */
-export async function chooseWeightsFile(store: KeyValueStore, cache: ModelFileCache = dataFolderCache()): Promise<string | undefined> {
+export async function chooseWeightsFile(
+  store: KeyValueStore,
+  cache: ModelFileCache = dataFolderCache(),
+): Promise<string | undefined> {
   const picked = await storage.localFileSystem.getFileForOpening({ types: ['npz', 'onnx'] });
   if (!picked) return undefined;
   const bytes = new Uint8Array((await picked.read({ format: storage.formats.binary })) as ArrayBuffer);
@@ -30,4 +33,5 @@ export async function chooseWeightsFile(store: KeyValueStore, cache: ModelFileCa
 }
 
 /** Identifies a model for reuse: the same key means the engine need not load it again. */
-export const modelKey = (weights: WeightsChoice, store: KeyValueStore): string => (weights === 'file' ? `file:${userWeightsName(store) ?? ''}` : weights);
+export const modelKey = (weights: WeightsChoice, store: KeyValueStore): string =>
+  weights === 'file' ? `file:${userWeightsName(store) ?? ''}` : weights;

@@ -5,7 +5,11 @@
  */
 import { formatLine, formatReport, runDiagnostics, type DiagnosticsProbes } from '../host/diagnostics';
 import {
-  dataFolderState, displayHeadroom, hostVersions, imagingRoundTrip, modelCacheState,
+  dataFolderState,
+  displayHeadroom,
+  hostVersions,
+  imagingRoundTrip,
+  modelCacheState,
 } from '../host/diagnostics-host';
 import { bridgeProbe } from '../host/engine-probe';
 import { runEngineSelfTest } from '../host/engine-self-test';
@@ -40,13 +44,16 @@ const BRIDGE_TIMEOUT_MS = 30_000;
 export async function openDiagnostics(deps: DiagnosticsDeps): Promise<string> {
   const status = h('sp-body', { id: 'hdr-diagnostics-status' }, RUNNING);
   const lines = h('div', { id: 'hdr-diagnostics-report', style: REPORT_STYLE });
-  const button = (id: string, text: string): Button => h('sp-button', { id, variant: 'secondary', disabled: true }, text) as Button;
+  const button = (id: string, text: string): Button =>
+    h('sp-button', { id, variant: 'secondary', disabled: true }, text) as Button;
   const copy = button('hdr-diagnostics-copy', 'Copy');
   const save = button('hdr-diagnostics-save', 'Save…');
   const close = h('sp-button', { id: 'hdr-diagnostics-close', variant: 'cta' }, 'Close');
   const engineView = engineWebview('hdr-diagnostics-engine', '24px');
   const dialog = h('dialog', { id: 'hdr-diagnostics' }, [
-    h('sp-heading', { size: 'XS' }, 'HDR Reconstruct diagnostics'), status, lines,
+    h('sp-heading', { size: 'XS' }, 'HDR Reconstruct diagnostics'),
+    status,
+    lines,
     h('div', { style: 'display: flex; gap: 8px; justify-content: flex-end' }, [copy, save, close]),
     engineView,
   ]) as HTMLDialogElement;
@@ -59,7 +66,11 @@ export async function openDiagnostics(deps: DiagnosticsDeps): Promise<string> {
     dialog.close();
     dialog.remove();
   };
-  const showing = dialog.uxpShowModal({ title: 'HDR Reconstruct diagnostics', resize: 'both', size: { width: 560, height: 480 } });
+  const showing = dialog.uxpShowModal({
+    title: 'HDR Reconstruct diagnostics',
+    resize: 'both',
+    size: { width: 560, height: 480 },
+  });
   showing.catch((e: unknown) => {
     const code = (e as { code?: unknown } | undefined)?.code;
     if (code === dialog.REJECTION_REASON_NOT_ALLOWED || code === dialog.REJECTION_REASON_DETACHED) shown = false;
@@ -70,12 +81,13 @@ export async function openDiagnostics(deps: DiagnosticsDeps): Promise<string> {
   const probes: DiagnosticsProbes = {
     versions: hostVersions,
     // The self-test's webview goes into the dialog while it runs, and is removed afterwards.
-    selfTest: () => runEngineSelfTest((src) => {
-      const webview = engineWebview('hdr-diagnostics-selftest', '24px');
-      webview.setAttribute('src', src);
-      dialog.appendChild(webview);
-      return webview;
-    }, deps.pluginWindow),
+    selfTest: () =>
+      runEngineSelfTest((src) => {
+        const webview = engineWebview('hdr-diagnostics-selftest', '24px');
+        webview.setAttribute('src', src);
+        dialog.appendChild(webview);
+        return webview;
+      }, deps.pluginWindow),
     bridgeRoundTrip: (bytes) => bridge.roundTrip(bytes),
     imagingRoundTrip,
     displays: displayHeadroom,
@@ -110,10 +122,14 @@ export async function openDiagnostics(deps: DiagnosticsDeps): Promise<string> {
   save.addEventListener('click', () => {
     if (saving) return;
     saving = true;
-    saveTextFile(REPORT_FILE, report).then(
-      (path) => { if (path) status.textContent = `Saved to ${path}: attach it to your bug report.`; },
-      (e: unknown) => (status.textContent = `Could not save: ${(e as Error).message}.`),
-    ).finally(() => (saving = false));
+    saveTextFile(REPORT_FILE, report)
+      .then(
+        (path) => {
+          if (path) status.textContent = `Saved to ${path}: attach it to your bug report.`;
+        },
+        (e: unknown) => (status.textContent = `Could not save: ${(e as Error).message}.`),
+      )
+      .finally(() => (saving = false));
   });
   return report;
 }

@@ -4,7 +4,11 @@
  */
 
 /** `<tag attrs…>` holding either text or child elements. */
-export function h(tag: string, attrs: Record<string, string | boolean | undefined> = {}, content: string | HTMLElement[] = []): HTMLElement {
+export function h(
+  tag: string,
+  attrs: Record<string, string | boolean | undefined> = {},
+  content: string | HTMLElement[] = [],
+): HTMLElement {
   const e = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === true) e.setAttribute(name, '');
@@ -22,7 +26,11 @@ export type Progressbar = HTMLElement & { value: number };
 export type Button = HTMLElement & { disabled: boolean };
 
 /** An sp-dropdown over `options`, the one with `selected` value chosen. */
-export function dropdown<T extends string>(id: string, options: ReadonlyArray<{ value: T; label: string }>, selected: T): Dropdown {
+export function dropdown<T extends string>(
+  id: string,
+  options: ReadonlyArray<{ value: T; label: string }>,
+  selected: T,
+): Dropdown {
   const items = options.map((o) => h('sp-menu-item', { value: o.value, selected: o.value === selected }, o.label));
   return h('sp-dropdown', { id, style: 'width: 100%' }, [h('sp-menu', { slot: 'options' }, items)]) as Dropdown;
 }

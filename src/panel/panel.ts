@@ -8,7 +8,15 @@ import { describeProblem } from '../plugin-core/errors';
 import type { GainMapExporter } from '../host/gain-map-exporter';
 import type { ModelState, WebviewLeases } from '../host/webview-leases';
 import type { Runner } from '../host/runner';
-import { formatGamma, GAMMA_MAX, GAMMA_MIN, loadSettings, saveSettings, type KeyValueStore, type Settings } from '../plugin-core/settings';
+import {
+  formatGamma,
+  GAMMA_MAX,
+  GAMMA_MIN,
+  loadSettings,
+  saveSettings,
+  type KeyValueStore,
+  type Settings,
+} from '../plugin-core/settings';
 import { chooseWeightsFile, userWeightsName } from '../host/weights-file';
 import { dropdown, h, selectItem, type Button, type Dropdown, type Progressbar, type Slider } from './dom';
 import { createExportControls } from './export-controls';
@@ -41,7 +49,12 @@ const LINEARISE = [
 ] as const;
 
 const STATE_LABELS: Record<ModelState, string> = {
-  bundled: 'Bundled', cached: 'Cached', downloading: 'Downloading', converting: 'Converting', loading: 'Loading', ready: 'Ready',
+  bundled: 'Bundled',
+  cached: 'Cached',
+  downloading: 'Downloading',
+  converting: 'Converting',
+  loading: 'Loading',
+  ready: 'Ready',
   failed: 'Failed',
 };
 
@@ -55,10 +68,18 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
 
   // An integer slider in hundredths of gamma: sp-slider documents min, max and value, not a fractional step.
   const gammaLabel = h('sp-label', { slot: 'label' }, gammaText(settings.gamma));
-  const gamma = h('sp-slider', {
-    id: 'hdr-gamma', min: String(GAMMA_MIN * 100), max: String(GAMMA_MAX * 100),
-    value: String(Math.round(settings.gamma * 100)), 'show-value': 'false', style: 'width: 100%',
-  }, [gammaLabel]) as Slider;
+  const gamma = h(
+    'sp-slider',
+    {
+      id: 'hdr-gamma',
+      min: String(GAMMA_MIN * 100),
+      max: String(GAMMA_MAX * 100),
+      value: String(Math.round(settings.gamma * 100)),
+      'show-value': 'false',
+      style: 'width: 100%',
+    },
+    [gammaLabel],
+  ) as Slider;
   const weights = dropdown('hdr-weights', WEIGHTS, settings.weights);
   const fileItem = weights.querySelectorAll('sp-menu-item')[2];
   fileItem.textContent = fileLabel(userWeightsName(store));
@@ -66,25 +87,43 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   const linearise = dropdown('hdr-linearise', LINEARISE, settings.linearise);
   const run = h('sp-button', { id: 'hdr-run', variant: 'cta' }, 'Reconstruct') as Button;
   const cancel = h('sp-button', { id: 'hdr-cancel', variant: 'secondary', disabled: true }, 'Cancel') as Button;
-  const progress = h('sp-progressbar', { id: 'hdr-progress', max: '100', value: '0', style: 'width: 100%' }) as Progressbar;
+  const progress = h('sp-progressbar', {
+    id: 'hdr-progress',
+    max: '100',
+    value: '0',
+    style: 'width: 100%',
+  }) as Progressbar;
   const status = h('sp-body', { id: 'hdr-status', size: 'S' }, 'Select a pixel layer, then press Reconstruct.');
   const model = h('sp-body', { id: 'hdr-model', size: 'S' }, 'Starting the engine…');
-  const modelProgress = h('sp-progressbar', { id: 'hdr-model-progress', max: '100', value: '0', style: 'width: 100%' }) as Progressbar;
+  const modelProgress = h('sp-progressbar', {
+    id: 'hdr-model-progress',
+    max: '100',
+    value: '0',
+    style: 'width: 100%',
+  }) as Progressbar;
   const showModelProgress = (shown: boolean): void => void (modelProgress.style.display = shown ? 'block' : 'none');
   showModelProgress(false);
   const retry = h('sp-button', { id: 'hdr-retry', variant: 'secondary', quiet: true }, 'Retry');
   const choose = h('sp-button', { id: 'hdr-choose', variant: 'secondary', quiet: true }, 'Choose file…');
   const webview = engineWebview('hdr-engine', '24px');
-  const exportControls = createExportControls(deps, () => settings, (message) => (status.textContent = message));
+  const exportControls = createExportControls(
+    deps,
+    () => settings,
+    (message) => (status.textContent = message),
+  );
   const preview = createPreviewView({ runner, engines, store, settings: () => settings });
 
-  const row = (children: HTMLElement[]): HTMLElement => h('div', { style: 'display: flex; gap: 8px; align-items: center; margin: 6px 0' }, children);
+  const row = (children: HTMLElement[]): HTMLElement =>
+    h('div', { style: 'display: flex; gap: 8px; align-items: center; margin: 6px 0' }, children);
   const content = h('div', { id: 'hdr-panel', style: 'padding: 8px' }, [
     gamma,
     h('sp-detail', {}, '1.0 as published; 1.1–1.3 brighten reconstructed highlights'),
-    label('Weights'), weights,
-    label('Output'), output,
-    label('Outside highlights'), linearise,
+    label('Weights'),
+    weights,
+    label('Output'),
+    output,
+    label('Outside highlights'),
+    linearise,
     row([run, cancel]),
     progress,
     status,
@@ -105,7 +144,12 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     settings = { ...settings, ...next };
     saveSettings(store, settings);
     // What the preview shows depends on these; the output choice does not change the crop.
-    if (before.gamma !== settings.gamma || before.weights !== settings.weights || before.linearise !== settings.linearise) preview.refresh();
+    if (
+      before.gamma !== settings.gamma ||
+      before.weights !== settings.weights ||
+      before.linearise !== settings.linearise
+    )
+      preview.refresh();
   };
 
   const prepare = (force = false): void => {
@@ -145,7 +189,12 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
     gammaLabel.textContent = gammaText(gamma.value / 100);
     update({ gamma: Math.round(gamma.value) / 100 });
   });
-  const picker = <K extends 'weights' | 'output' | 'linearise'>(dd: Dropdown, key: K, options: ReadonlyArray<{ value: Settings[K] }>, then?: () => void): void => {
+  const picker = <K extends 'weights' | 'output' | 'linearise'>(
+    dd: Dropdown,
+    key: K,
+    options: ReadonlyArray<{ value: Settings[K] }>,
+    then?: () => void,
+  ): void => {
     dd.addEventListener('change', () => {
       const choice = options[dd.selectedIndex];
       if (!choice) return;
@@ -165,16 +214,18 @@ export function createPanel(root: HTMLElement, deps: PanelDeps): Panel {
   choose.addEventListener('click', () => {
     if (choosing) return;
     choosing = true;
-    chooseWeightsFile(store).then(
-      (name) => {
-        if (!name) return;
-        fileItem.textContent = fileLabel(name);
-        selectItem(weights, 2);
-        update({ weights: 'file' });
-        prepare(true);
-      },
-      (e: unknown) => (model.textContent = `Could not read the file: ${(e as Error).message}`),
-    ).finally(() => (choosing = false));
+    chooseWeightsFile(store)
+      .then(
+        (name) => {
+          if (!name) return;
+          fileItem.textContent = fileLabel(name);
+          selectItem(weights, 2);
+          update({ weights: 'file' });
+          prepare(true);
+        },
+        (e: unknown) => (model.textContent = `Could not read the file: ${(e as Error).message}`),
+      )
+      .finally(() => (choosing = false));
   });
 
   const unlisten = runner.listen({

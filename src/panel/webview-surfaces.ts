@@ -20,25 +20,37 @@ const MB = 1024 * 1024;
 /** "Downloading: 12.5 of 120.0 MB" and the like, for model progress. */
 export function progressText(stage: ProgressStage, loaded: number, total: number): string {
   if (stage === 'convert') return 'Converting the weights';
-  if (stage === 'transfer') return `Loading into the engine: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB`;
-  return total > 0 ? `Downloading: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB` : `Downloading: ${(loaded / MB).toFixed(1)} MB`;
+  if (stage === 'transfer')
+    return `Loading into the engine: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB`;
+  return total > 0
+    ? `Downloading: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB`
+    : `Downloading: ${(loaded / MB).toFixed(1)} MB`;
 }
 
 const dialogRefused = (e: unknown): DialogRefusedError =>
   new DialogRefusedError(
-    `Photoshop did not allow HDR Reconstruct’s engine dialog to open (${(e as Error).message}), `
-    + 'so the engine could not start; nothing was changed. Open the HDR Reconstruct panel and try again: '
-    + 'its engine is used then.',
+    `Photoshop did not allow HDR Reconstruct’s engine dialog to open (${(e as Error).message}), ` +
+      'so the engine could not start; nothing was changed. Open the HDR Reconstruct panel and try again: ' +
+      'its engine is used then.',
   );
 
 /** The run dialog; `cancel` is called on Cancel or when the user dismisses it. */
 export function openEngineDialog(cancel: () => void): DialogSurface {
   const status = h('sp-body', { id: 'hdr-dialog-status' }, 'Starting the engine…');
-  const bar = h('sp-progressbar', { id: 'hdr-dialog-progress', max: '100', value: '0', style: 'width: 100%' }) as Progressbar;
+  const bar = h('sp-progressbar', {
+    id: 'hdr-dialog-progress',
+    max: '100',
+    value: '0',
+    style: 'width: 100%',
+  }) as Progressbar;
   const cancelButton = h('sp-button', { id: 'hdr-dialog-cancel', variant: 'secondary' }, 'Cancel');
   const webview = engineWebview('hdr-dialog-engine', '24px');
   const dialog = h('dialog', { id: 'hdr-engine-dialog' }, [
-    h('sp-heading', { size: 'XS' }, 'HDR Reconstruct'), status, bar, h('div', { style: 'display: flex; justify-content: flex-end' }, [cancelButton]), webview,
+    h('sp-heading', { size: 'XS' }, 'HDR Reconstruct'),
+    status,
+    bar,
+    h('div', { style: 'display: flex; justify-content: flex-end' }, [cancelButton]),
+    webview,
   ]) as HTMLDialogElement;
   document.body.appendChild(dialog);
 

@@ -42,7 +42,8 @@ export function describeProblem(e: unknown): string {
   if (e instanceof UserError) return e.message;
   if (e instanceof EngineError) return `${ENGINE_MESSAGES[e.code] ?? 'The engine failed'}: ${e.message}.`;
   const { message, number } = (e ?? {}) as { message?: string; number?: number };
-  if (number === 9) return `Photoshop is busy with another plugin's command (${message ?? 'modal state held'}). Try again when it has finished.`;
+  if (number === 9)
+    return `Photoshop is busy with another plugin's command (${message ?? 'modal state held'}). Try again when it has finished.`;
   return `Reconstruction failed: ${message ?? String(e)}.`;
 }
 
@@ -51,5 +52,7 @@ export function describeError(e: unknown): string {
   if (isCancellation(e)) return CANCELLED_MESSAGE;
   if (e instanceof SettingsError) return `This Action step cannot be played: ${e.message}. Record it again.`;
   const problem = describeProblem(e);
-  return e instanceof UserError || (e as { number?: number })?.number === 9 ? problem : `${problem} The document is unchanged.`;
+  return e instanceof UserError || (e as { number?: number })?.number === 9
+    ? problem
+    : `${problem} The document is unchanged.`;
 }

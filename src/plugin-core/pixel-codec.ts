@@ -45,11 +45,17 @@ export interface SourceFormat {
   readonly convertedFrom?: 8 | 16;
 }
 
-export function decodePixels(data: ArrayLike<number>, width: number, height: number, format: SourceFormat): DecodedPixels {
+export function decodePixels(
+  data: ArrayLike<number>,
+  width: number,
+  height: number,
+  format: SourceFormat,
+): DecodedPixels {
   const n = format.colorComponents;
   const stride = n + (format.hasAlpha ? 1 : 0);
   const count = width * height;
-  if (data.length !== count * stride) throw new RangeError(`expected ${count * stride} samples for ${width}×${height}×${stride}, got ${data.length}`);
+  if (data.length !== count * stride)
+    throw new RangeError(`expected ${count * stride} samples for ${width}×${height}×${stride}, got ${data.length}`);
   const max = MAX_VALUE[format.depth];
   const grid = format.convertedFrom ? MAX_VALUE[format.convertedFrom] : 0;
   const display = new Float32Array(count * 3);
@@ -98,7 +104,10 @@ export function encodeOutput(hdr: RgbImage, colorComponents: 1 | 3, alpha: Float
 }
 
 /** Share of colour samples at or above 1 among visible pixels, and whether any pixel is inside the highlight mask. */
-export function clippingStats(pixels: DecodedPixels, settings: HdrcnnSettings): { samples: number; saturated: number; highlights: boolean } {
+export function clippingStats(
+  pixels: DecodedPixels,
+  settings: HdrcnnSettings,
+): { samples: number; saturated: number; highlights: boolean } {
   let samples = 0;
   let saturated = 0;
   let highlights = false;

@@ -37,27 +37,36 @@ export class SettingsError extends Error {
   }
 }
 
-const isGamma = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= GAMMA_MIN && v <= GAMMA_MAX;
+const isGamma = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= GAMMA_MIN && v <= GAMMA_MAX;
 
 /**
  * Settings from a recorded Action step or another untrusted object: every field
  * is checked; a missing one takes its default (steps recorded by older versions).
  */
 export function parseSettings(raw: unknown): Settings {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SettingsError('the recorded settings are not an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new SettingsError('the recorded settings are not an object');
   const o = raw as Record<string, unknown>;
   const gamma = o.gamma ?? DEFAULT_SETTINGS.gamma;
-  if (!isGamma(gamma)) throw new SettingsError(`gamma must be a number from ${GAMMA_MIN} to ${GAMMA_MAX}, got ${JSON.stringify(gamma)}`);
+  if (!isGamma(gamma))
+    throw new SettingsError(`gamma must be a number from ${GAMMA_MIN} to ${GAMMA_MAX}, got ${JSON.stringify(gamma)}`);
   const pick = <K extends keyof typeof CHOICES>(key: K): (typeof CHOICES)[K][number] => {
     const v = o[key] ?? DEFAULT_SETTINGS[key];
-    if (!(CHOICES[key] as readonly unknown[]).includes(v)) throw new SettingsError(`${key} must be one of ${CHOICES[key].join(', ')}, got ${JSON.stringify(v)}`);
+    if (!(CHOICES[key] as readonly unknown[]).includes(v))
+      throw new SettingsError(`${key} must be one of ${CHOICES[key].join(', ')}, got ${JSON.stringify(v)}`);
     return v as (typeof CHOICES)[K][number];
   };
   return { gamma, weights: pick('weights'), output: pick('output'), linearise: pick('linearise') };
 }
 
 /** What recordAction stores: a plain object of the settings, nothing else. */
-export const actionInfo = (s: Settings): Record<string, unknown> => ({ gamma: s.gamma, weights: s.weights, output: s.output, linearise: s.linearise });
+export const actionInfo = (s: Settings): Record<string, unknown> => ({
+  gamma: s.gamma,
+  weights: s.weights,
+  output: s.output,
+  linearise: s.linearise,
+});
 
 /** The part of the Web Storage API that persistence needs (UXP's localStorage). */
 export interface KeyValueStore {

@@ -47,7 +47,8 @@ const CURVES: Record<string, () => ToneCurve> = {
 };
 
 /** "sRGB IEC61966-2.1 (Linear RGB Profile)" → "sRGB IEC61966-2.1": the imaging API wants the base name. */
-export const baseProfileName = (name: string): string => name.replace(/\s*\(Linear (RGB|Gray|Grayscale) Profile\)$/i, '').trim();
+export const baseProfileName = (name: string): string =>
+  name.replace(/\s*\(Linear (RGB|Gray|Grayscale) Profile\)$/i, '').trim();
 
 /** An untagged document (no profile name) is seen through the sRGB curve, as an unknown profile is. */
 export function toneCurve(profileName: string | undefined): ToneCurve {

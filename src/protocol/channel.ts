@@ -23,7 +23,11 @@ export function channelOf(url: string): string {
   return match ? decodeURIComponent(match[1]) : '';
 }
 
-export const stamp = <T extends object>(message: T, channel: string, seq: number): T & Stamp => ({ ...message, channel, seq });
+export const stamp = <T extends object>(message: T, channel: string, seq: number): T & Stamp => ({
+  ...message,
+  channel,
+  seq,
+});
 
 /** The stamp of a page message (an object or its JSON text), or undefined when it has none. */
 export function readStamp(data: unknown): { stamp: Stamp; message: object } | undefined {

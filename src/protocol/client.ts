@@ -10,7 +10,15 @@ import type { CancelSignal } from '../core/cancellation';
 import { EngineError } from './errors';
 import { sha256Hex } from './checksum';
 import {
-  CHUNK_BYTES, parseResponse, PROTOCOL_VERSION, refusal, type ModelState, type ProgressStage, type Provider, type Request, type Response,
+  CHUNK_BYTES,
+  parseResponse,
+  PROTOCOL_VERSION,
+  refusal,
+  type ModelState,
+  type ProgressStage,
+  type Provider,
+  type Request,
+  type Response,
 } from './messages';
 import { decodeFloat32, encodeBytes, encodeFloat32 } from './payload';
 
@@ -160,9 +168,16 @@ export class EngineClient implements InferenceBackend {
   /** Runs a tile in the engine page; when `signal` aborts it rejects with EngineError('cancelled') and the page drops the tile. */
   async run(tile: PlanarTile, signal?: CancelSignal): Promise<Float32Array> {
     const input = encodeFloat32(tile.data);
-    const result = await this.request({ type: 'run-tile', width: tile.width, height: tile.height, input }, 'result', signal);
+    const result = await this.request(
+      { type: 'run-tile', width: tile.width, height: tile.height, input },
+      'result',
+      signal,
+    );
     if (result.width !== tile.width || result.height !== tile.height) {
-      throw new EngineError('bad-message', `the engine answered a ${tile.width}×${tile.height} tile with ${result.width}×${result.height}`);
+      throw new EngineError(
+        'bad-message',
+        `the engine answered a ${tile.width}×${tile.height} tile with ${result.width}×${result.height}`,
+      );
     }
     if (result.notice) this.events.onNotice?.(result.notice);
     this.provider = result.provider;
@@ -185,7 +200,8 @@ export class EngineClient implements InferenceBackend {
 
   /** Removes the listener and rejects whatever is pending; the client is unusable afterwards. */
   async dispose(): Promise<void> {
-    for (const id of [...this.pending.keys()]) this.abandon(id, new EngineError('cancelled', 'the engine client was disposed'));
+    for (const id of [...this.pending.keys()])
+      this.abandon(id, new EngineError('cancelled', 'the engine client was disposed'));
     this.endpoint.removeEventListener('message', this.listener);
     this.provider = undefined;
   }
@@ -224,7 +240,8 @@ export class EngineClient implements InferenceBackend {
   private touch(id: number, entry: Pending): void {
     this.timers.clearTimeout(entry.timer);
     entry.timer = this.timers.setTimeout(
-      () => this.abandon(id, new EngineError('timeout', `the engine page did not answer for ${this.timeoutMs / 1000} s`)),
+      () =>
+        this.abandon(id, new EngineError('timeout', `the engine page did not answer for ${this.timeoutMs / 1000} s`)),
       this.timeoutMs,
     );
   }
@@ -275,7 +292,13 @@ export class EngineClient implements InferenceBackend {
       default:
         this.settle(message.id);
         if (message.type === entry.expect) entry.resolve(message);
-        else entry.reject(new EngineError('bad-message', `the engine answered a request with '${message.type}', expected '${entry.expect}'`));
+        else
+          entry.reject(
+            new EngineError(
+              'bad-message',
+              `the engine answered a request with '${message.type}', expected '${entry.expect}'`,
+            ),
+          );
     }
   }
 }

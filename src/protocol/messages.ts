@@ -59,9 +59,23 @@ export type Request =
       /** 'auto': WebGPU when the page has an adapter, else WASM. */
       readonly provider: Provider | 'auto';
     }
-  | { readonly type: 'run-tile'; readonly id: number; readonly version: number; readonly width: number; readonly height: number; readonly input: EncodedFloat32 }
+  | {
+      readonly type: 'run-tile';
+      readonly id: number;
+      readonly version: number;
+      readonly width: number;
+      readonly height: number;
+      readonly input: EncodedFloat32;
+    }
   /** Part `index` of the model announced by the init request `target`, as base64. */
-  | { readonly type: 'model-chunk'; readonly id: number; readonly version: number; readonly target: number; readonly index: number; readonly data: string }
+  | {
+      readonly type: 'model-chunk';
+      readonly id: number;
+      readonly version: number;
+      readonly target: number;
+      readonly index: number;
+      readonly data: string;
+    }
   | { readonly type: 'cancel'; readonly id: number; readonly version: number; readonly target: number }
   /** Diagnostics: the page answers with the same text at once (a bridge round trip of that size). */
   | { readonly type: 'echo'; readonly id: number; readonly version: number; readonly payload: string };
@@ -71,8 +85,21 @@ export const MODEL_STATES = ['bundled', 'cached', 'downloading', 'converting', '
 export type ModelState = (typeof MODEL_STATES)[number];
 
 export type Response =
-  | { readonly type: 'model-status'; readonly id: number; readonly version: number; readonly state: ModelState; readonly message: string }
-  | { readonly type: 'progress'; readonly id: number; readonly version: number; readonly stage: ProgressStage; readonly loaded: number; readonly total: number }
+  | {
+      readonly type: 'model-status';
+      readonly id: number;
+      readonly version: number;
+      readonly state: ModelState;
+      readonly message: string;
+    }
+  | {
+      readonly type: 'progress';
+      readonly id: number;
+      readonly version: number;
+      readonly stage: ProgressStage;
+      readonly loaded: number;
+      readonly total: number;
+    }
   | {
       readonly type: 'ready';
       readonly id: number;
@@ -87,7 +114,13 @@ export type Response =
       readonly crossOriginIsolated: boolean;
     }
   /** A model chunk arrived whole; `received` bytes of the model so far. */
-  | { readonly type: 'chunk'; readonly id: number; readonly version: number; readonly index: number; readonly received: number }
+  | {
+      readonly type: 'chunk';
+      readonly id: number;
+      readonly version: number;
+      readonly index: number;
+      readonly received: number;
+    }
   | {
       readonly type: 'result';
       readonly id: number;
@@ -99,7 +132,13 @@ export type Response =
       /** Set when the engine changed provider while running this tile (e.g. GPU device lost). */
       readonly notice?: string;
     }
-  | { readonly type: 'error'; readonly id: number; readonly version: number; readonly code: ErrorCode; readonly message: string }
+  | {
+      readonly type: 'error';
+      readonly id: number;
+      readonly version: number;
+      readonly code: ErrorCode;
+      readonly message: string;
+    }
   | { readonly type: 'echo'; readonly id: number; readonly version: number; readonly payload: string };
 
 /** What `engine.html?self-test` posts (see src/engine/self-test.ts); not an answer to any request. */
@@ -154,7 +193,10 @@ const oneOf =
     values.includes(v as T);
 /** "'a', 'b' or 'c'", for error messages. */
 const listed = (values: readonly string[]): string =>
-  values.map((v) => `'${v}'`).join(', ').replace(/, ([^,]*)$/, ' or $1');
+  values
+    .map((v) => `'${v}'`)
+    .join(', ')
+    .replace(/, ([^,]*)$/, ' or $1');
 const isEncoded = (v: unknown): v is EncodedFloat32 => {
   const o = v as Obj;
   return typeof v === 'object' && v !== null && o.encoding === 'base64-f32le' && isCount(o.length) && isString(o.data);
@@ -185,7 +227,8 @@ function checkTilePayload(o: Readonly<Obj>, key: 'input' | 'output'): void {
   const width = field(o, 'width', isSize, 'a size in pixels');
   const height = field(o, 'height', isSize, 'a size in pixels');
   const payload = field(o, key, isEncoded, 'base64 float32 data');
-  if (payload.length !== 3 * width * height) throw new ProtocolError(`'${String(o.type)}' message: ${payload.length} samples for a ${width}×${height} RGB tile`);
+  if (payload.length !== 3 * width * height)
+    throw new ProtocolError(`'${String(o.type)}' message: ${payload.length} samples for a ${width}×${height} RGB tile`);
 }
 
 /**
@@ -214,7 +257,8 @@ function copyRequest(raw: unknown): Request {
       const label = field(m, 'label', isString, 'text');
       const bytes = field(m, 'bytes', isModelSize, `at most ${MAX_MODEL_BYTES} bytes`);
       const chunks = field(m, 'chunks', isCount, 'a chunk count');
-      if (chunks !== Math.ceil(bytes / CHUNK_BYTES)) throw new ProtocolError(`'init' message: ${chunks} chunks for ${bytes} bytes`);
+      if (chunks !== Math.ceil(bytes / CHUNK_BYTES))
+        throw new ProtocolError(`'init' message: ${chunks} chunks for ${bytes} bytes`);
       const sha256 = field(m, 'sha256', isSha256, 'a SHA-256 in hex');
       const provider = field(o, 'provider', oneOf(PROVIDER_CHOICES), listed(PROVIDER_CHOICES));
       return { type: 'init', id, version, model: { label, bytes, chunks, sha256 }, provider };

@@ -16,7 +16,11 @@ export interface OrtNodeOptions {
 export function runtimeError(e: unknown): Error {
   // Not `instanceof Error`: the addon's errors may come from another realm (jest's sandbox).
   const text = typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e);
-  const plain = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split(/\s*\n\s*/).filter(Boolean).join(' ');
+  const plain = text
+    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+    .split(/\s*\n\s*/)
+    .filter(Boolean)
+    .join(' ');
   return new Error(`onnxruntime: ${plain}`);
 }
 

@@ -28,7 +28,9 @@ export async function createOrtWebBackend(model: Uint8Array, options: OrtWebOpti
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   if (options.wasmBinary) ort.env.wasm.wasmBinary = options.wasmBinary;
   const session = await ort.InferenceSession.create(model, {
-    executionProviders: [options.provider === 'webgpu' && options.device ? { name: 'webgpu', device: options.device } : options.provider],
+    executionProviders: [
+      options.provider === 'webgpu' && options.device ? { name: 'webgpu', device: options.device } : options.provider,
+    ],
     graphOptimizationLevel: 'all',
   });
   // A device passed in carries the buffer limits it was created with; onnxruntime's own gets the defaults.

@@ -84,12 +84,19 @@ class ParamCursor {
     return p.data;
   }
 
-  conv(name: string, kernel: number, inChannels: number, opts: { transposed?: boolean; batchNorm?: boolean } = {}): ConvParams {
+  conv(
+    name: string,
+    kernel: number,
+    inChannels: number,
+    opts: { transposed?: boolean; batchNorm?: boolean } = {},
+  ): ConvParams {
     const weight = this.take(name, 'weight', 4);
     const [kh, kw, a, b] = weight.shape;
     const [wIn, out] = opts.transposed ? [b, a] : [a, b];
     if (kh !== kernel || kw !== kernel || wIn !== inChannels || out < 1) {
-      const layout = opts.transposed ? `[${kernel}, ${kernel}, out, ${inChannels}]` : `[${kernel}, ${kernel}, ${inChannels}, out]`;
+      const layout = opts.transposed
+        ? `[${kernel}, ${kernel}, out, ${inChannels}]`
+        : `[${kernel}, ${kernel}, ${inChannels}, out]`;
       throw new WeightsFormatError(
         `parameter ${this.index - 1} (${name} weight) should be ${layout}, has [${weight.shape.join(', ')}]`,
       );
@@ -137,7 +144,8 @@ export function parseHdrcnnParams(params: readonly ParamArray[]): HdrcnnParams {
   for (let stage = 1; stage <= 5; stage++) {
     // Stage 1 upsamples the bottleneck; later stages first fuse the skip from the
     // matching encoder block (deepest first).
-    const fuse = stage === 1 ? undefined : cursor.conv(`decoder/h${stage}/fuse_skip_connection`, 1, channels + skips[6 - stage]);
+    const fuse =
+      stage === 1 ? undefined : cursor.conv(`decoder/h${stage}/fuse_skip_connection`, 1, channels + skips[6 - stage]);
     if (fuse) channels = fuse.outChannels;
     const deconv = cursor.conv(`decoder/h${stage}/decon2d`, 4, channels, { transposed: true, batchNorm: true });
     channels = deconv.outChannels;
@@ -145,10 +153,13 @@ export function parseHdrcnnParams(params: readonly ParamArray[]): HdrcnnParams {
   }
   const fuseFull = cursor.conv('decoder/h6/fuse_skip_connection', 1, channels + skips[0]);
   const toRgb = cursor.conv('decoder/h7/conv2d', 1, fuseFull.outChannels, { batchNorm: true });
-  if (toRgb.outChannels !== 3) throw new WeightsFormatError(`decoder/h7/conv2d should output 3 channels, has ${toRgb.outChannels}`);
+  if (toRgb.outChannels !== 3)
+    throw new WeightsFormatError(`decoder/h7/conv2d should output 3 channels, has ${toRgb.outChannels}`);
   const fuseInput = cursor.conv('decoder/h7/fuse_skip_connection', 1, 3 + 3);
   if (fuseInput.outChannels !== 3) {
-    throw new WeightsFormatError(`decoder/h7/fuse_skip_connection should output 3 channels, has ${fuseInput.outChannels}`);
+    throw new WeightsFormatError(
+      `decoder/h7/fuse_skip_connection should output 3 channels, has ${fuseInput.outChannels}`,
+    );
   }
   return {
     encoder,

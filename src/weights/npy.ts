@@ -32,7 +32,8 @@ export function readNpyHeader(bytes: Uint8Array): NpyHeader {
   let length = 0;
   for (let i = lengthSize - 1; i >= 0; i--) length = length * 256 + bytes[8 + i];
   if (length > MAX_HEADER_LENGTH) throw fail(8, `header length ${length} is absurd`);
-  if (start + length > bytes.length) throw fail(8, `header length ${length} runs past the end of the file (${bytes.length} bytes)`);
+  if (start + length > bytes.length)
+    throw fail(8, `header length ${length} runs past the end of the file (${bytes.length} bytes)`);
 
   // The dict is ASCII for every dtype we accept (v3.0 allows UTF-8 only for structured field names).
   let text = '';
@@ -63,7 +64,10 @@ export function readNpyHeader(bytes: Uint8Array): NpyHeader {
   };
   const readBool = (): boolean => {
     skipSpace();
-    for (const [word, value] of [['True', true], ['False', false]] as const) {
+    for (const [word, value] of [
+      ['True', true],
+      ['False', false],
+    ] as const) {
       if (text.startsWith(word, pos)) {
         pos += word.length;
         return value;

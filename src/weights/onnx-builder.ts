@@ -33,7 +33,10 @@ const LOG_255_SQUARED = Math.log(255 * 255);
  * phase 0 and phase 1, in input order: output 2m takes input m−1 through tap 3
  * and m through tap 1; output 2m+1 takes m through tap 2 and m+1 through tap 0.
  */
-const PHASE_TAPS = [[3, 1], [2, 0]];
+const PHASE_TAPS = [
+  [3, 1],
+  [2, 0],
+];
 
 type Attr = onnx.IAttributeProto;
 const ints = (name: string, v: number[]): Attr => ({ name, ints: v, type: onnx.AttributeProto.AttributeType.INTS });
@@ -60,7 +63,13 @@ class GraphBuilder {
       return name;
     }
     this.initializers.push(tensor(`${name}_f16`, dims, onnx.TensorProto.DataType.FLOAT16, toHalfArray(values)));
-    this.nodes.push({ opType: 'Cast', input: [`${name}_f16`], output: [name], name: `${name}_cast`, attribute: [int('to', onnx.TensorProto.DataType.FLOAT)] });
+    this.nodes.push({
+      opType: 'Cast',
+      input: [`${name}_f16`],
+      output: [name],
+      name: `${name}_cast`,
+      attribute: [int('to', onnx.TensorProto.DataType.FLOAT)],
+    });
     return name;
   }
 
@@ -69,7 +78,12 @@ class GraphBuilder {
   }
 }
 
-function tensor(name: string, dims: number[], dataType: onnx.TensorProto.DataType, values: Float32Array | Uint16Array): onnx.ITensorProto {
+function tensor(
+  name: string,
+  dims: number[],
+  dataType: onnx.TensorProto.DataType,
+  values: Float32Array | Uint16Array,
+): onnx.ITensorProto {
   // Typed arrays are little-endian on every platform ORT runs on, as ONNX raw_data requires.
   const rawData = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   return { name, dims, dataType, rawData };
@@ -95,7 +109,13 @@ function foldedBatchNorm(conv: ConvParams): { scale: Float32Array; bias: Float32
  * channels `[from, from + count)`, each output channel multiplied by `scale`.
  * `inputOrder` maps ONNX input channel → TF input channel (for RGB → BGR).
  */
-function convWeight(conv: ConvParams, scale: Float32Array, from = 0, count = conv.inChannels, inputOrder?: number[]): Float32Array {
+function convWeight(
+  conv: ConvParams,
+  scale: Float32Array,
+  from = 0,
+  count = conv.inChannels,
+  inputOrder?: number[],
+): Float32Array {
   const { kernel: k, inChannels: cin, outChannels: cout } = conv;
   const w = conv.weight.data;
   const out = new Float32Array(cout * count * k * k);
@@ -103,7 +123,8 @@ function convWeight(conv: ConvParams, scale: Float32Array, from = 0, count = con
     for (let i = 0; i < count; i++) {
       const src = from + (inputOrder ? inputOrder[i] : i);
       for (let y = 0; y < k; y++)
-        for (let x = 0; x < k; x++) out[((o * count + i) * k + y) * k + x] = w[((y * k + x) * cin + src) * cout + o] * scale[o];
+        for (let x = 0; x < k; x++)
+          out[((o * count + i) * k + y) * k + x] = w[((y * k + x) * cin + src) * cout + o] * scale[o];
     }
   return out;
 }
@@ -116,7 +137,8 @@ function deconvWeight(conv: ConvParams, scale: Float32Array): Float32Array {
   for (let i = 0; i < cin; i++)
     for (let o = 0; o < cout; o++)
       for (let y = 0; y < k; y++)
-        for (let x = 0; x < k; x++) out[((i * cout + o) * k + y) * k + x] = w[((y * k + x) * cout + o) * cin + i] * scale[o];
+        for (let x = 0; x < k; x++)
+          out[((i * cout + o) * k + y) * k + x] = w[((y * k + x) * cout + o) * cin + i] * scale[o];
   return out;
 }
 
@@ -130,7 +152,11 @@ class HdrcnnGraph {
   conv(input: string, conv: ConvParams, inputOrder?: number[]): string {
     const { scale, bias } = foldedBatchNorm(conv);
     const k = conv.kernel;
-    const w = this.g.constant(`${conv.name}/W`, [conv.outChannels, conv.inChannels, k, k], convWeight(conv, scale, 0, conv.inChannels, inputOrder));
+    const w = this.g.constant(
+      `${conv.name}/W`,
+      [conv.outChannels, conv.inChannels, k, k],
+      convWeight(conv, scale, 0, conv.inChannels, inputOrder),
+    );
     const b = this.g.constant(`${conv.name}/b`, [conv.outChannels], bias);
     const p = (k - 1) >> 1;
     return this.g.op('Conv', [input, w, b], [ints('kernel_shape', [k, k]), ints('pads', [p, p, p, p])], conv.name);
@@ -154,14 +180,27 @@ class HdrcnnGraph {
         for (let o = 0; o < cout; o++)
           for (let i = 0; i < cin; i++)
             for (let t = 0; t < 2; t++)
-              for (let u = 0; u < 2; u++) phase[((o * cin + i) * 2 + t) * 2 + u] = w[((i * cout + o) * 4 + PHASE_TAPS[py][t]) * 4 + PHASE_TAPS[px][u]];
+              for (let u = 0; u < 2; u++)
+                phase[((o * cin + i) * 2 + t) * 2 + u] =
+                  w[((i * cout + o) * 4 + PHASE_TAPS[py][t]) * 4 + PHASE_TAPS[px][u]];
         const wp = this.g.constant(`${conv.name}/W_${py}${px}`, [cout, cin, 2, 2], phase);
         const bp = this.g.constant(`${conv.name}/b_${py}${px}`, [cout], bias);
         // Phase 0 reads input rows m−1 and m (padding above), phase 1 rows m and m+1 (padding below).
-        phases.push(this.g.op('Conv', [input, wp, bp], [ints('kernel_shape', [2, 2]), ints('pads', [1 - py, 1 - px, py, px])], conv.name));
+        phases.push(
+          this.g.op(
+            'Conv',
+            [input, wp, bp],
+            [ints('kernel_shape', [2, 2]), ints('pads', [1 - py, 1 - px, py, px])],
+            conv.name,
+          ),
+        );
       }
     // DCR order: channel block (py·2 + px) goes to output pixel (2m + py, 2n + px).
-    const dcr: Attr = { name: 'mode', s: Uint8Array.from('DCR', (c) => c.charCodeAt(0)), type: onnx.AttributeProto.AttributeType.STRING };
+    const dcr: Attr = {
+      name: 'mode',
+      s: Uint8Array.from('DCR', (c) => c.charCodeAt(0)),
+      type: onnx.AttributeProto.AttributeType.STRING,
+    };
     return this.g.op('DepthToSpace', [this.g.op('Concat', phases, [int('axis', 1)])], [int('blocksize', 2), dcr]);
   }
 
@@ -182,7 +221,11 @@ class HdrcnnGraph {
       bias[o] -= LOG_255_SQUARED * sum;
     }
     const c = conv.outChannels;
-    const wd = this.g.constant(`${conv.name}/W_decoder`, [c, decoderChannels, 1, 1], convWeight(conv, scale, 0, decoderChannels));
+    const wd = this.g.constant(
+      `${conv.name}/W_decoder`,
+      [c, decoderChannels, 1, 1],
+      convWeight(conv, scale, 0, decoderChannels),
+    );
     const ws = this.g.constant(`${conv.name}/W_skip`, [c, skipChannels, 1, 1], wSkip);
     const b = this.g.constant(`${conv.name}/b`, [c], bias);
     const fromDecoder = this.g.op('Conv', [decoder, wd, b], [ints('kernel_shape', [1, 1])], `${conv.name}/decoder`);
@@ -245,7 +288,13 @@ export function buildHdrcnnOnnx(params: HdrcnnParams, options: BuildOptions = {}
       { key: 'hdrcnn.widths', value: JSON.stringify(params.widths) },
       { key: 'hdrcnn.weights', value: options.fp16 ? 'float16' : 'float32' },
     ],
-    graph: { name: 'hdrcnn', node: g.nodes, initializer: g.initializers, input: [image(MODEL_INPUT)], output: [image(MODEL_OUTPUT)] },
+    graph: {
+      name: 'hdrcnn',
+      node: g.nodes,
+      initializer: g.initializers,
+      input: [image(MODEL_INPUT)],
+      output: [image(MODEL_OUTPUT)],
+    },
   };
   return onnx.ModelProto.encode(model).finish();
 }

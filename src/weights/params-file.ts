@@ -9,7 +9,6 @@ import { readNpyHeader } from './npy';
 import { readNpz } from './npz';
 import { unpickle } from './unpickle';
 
-
 /** The unpickled array; running out of memory anyway (a RangeError) is the file's fault, said as such. */
 function decode(pickle: Uint8Array) {
   try {

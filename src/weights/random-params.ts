@@ -18,7 +18,11 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-type Init = { kind: 'he'; fanIn: number } | { kind: 'normal'; std: number } | { kind: 'constant'; value: number } | { kind: 'skip-through' };
+type Init =
+  | { kind: 'he'; fanIn: number }
+  | { kind: 'normal'; std: number }
+  | { kind: 'constant'; value: number }
+  | { kind: 'skip-through' };
 
 export interface ParamSpec {
   readonly shape: number[];
@@ -29,7 +33,12 @@ export interface ParamSpec {
 export function hdrcnnParamSpecs(widthDivisor = 1): ParamSpec[] {
   const specs: ParamSpec[] = [];
   const w = (n: number) => Math.max(1, Math.round(n / widthDivisor));
-  const conv = (k: number, cin: number, cout: number, opts: { transposed?: boolean; bn?: boolean; std?: number } = {}) => {
+  const conv = (
+    k: number,
+    cin: number,
+    cout: number,
+    opts: { transposed?: boolean; bn?: boolean; std?: number } = {},
+  ) => {
     const init: Init = opts.std ? { kind: 'normal', std: opts.std } : { kind: 'he', fanIn: k * k * cin };
     specs.push({ shape: opts.transposed ? [k, k, cout, cin] : [k, k, cin, cout], init });
     specs.push({ shape: [cout], init: { kind: 'normal', std: 0.01 } });

@@ -28,7 +28,8 @@ function conv(x: Map3, W: ParamArray, b: ParamArray): Map3 {
           for (let v = 0; v < k; v++) {
             const [ii, jj] = [i + u - p, j + v - p];
             if (ii < 0 || jj < 0 || ii >= x.h || jj >= x.w) continue;
-            for (let c = 0; c < cin; c++) s += x.d[(ii * x.w + jj) * cin + c] * W.data[((u * k + v) * cin + c) * cout + o];
+            for (let c = 0; c < cin; c++)
+              s += x.d[(ii * x.w + jj) * cin + c] * W.data[((u * k + v) * cin + c) * cout + o];
           }
         y.d[(i * x.w + j) * cout + o] = s;
       }
@@ -45,10 +46,14 @@ function deconv(x: Map3, W: ParamArray, b: ParamArray): Map3 {
         const v = x.d[(i * x.w + j) * cin + c];
         for (let u = 0; u < k; u++)
           for (let t = 0; t < k; t++)
-            for (let o = 0; o < cout; o++) full.d[((2 * i + u) * full.w + 2 * j + t) * cout + o] += v * W.data[((u * k + t) * cout + o) * cin + c];
+            for (let o = 0; o < cout; o++)
+              full.d[((2 * i + u) * full.w + 2 * j + t) * cout + o] += v * W.data[((u * k + t) * cout + o) * cin + c];
       }
   const y = map(2 * x.h, 2 * x.w, cout); // crop one pixel on each side
-  for (let i = 0; i < y.h; i++) for (let j = 0; j < y.w; j++) for (let o = 0; o < cout; o++) y.d[(i * y.w + j) * cout + o] = full.d[((i + 1) * full.w + j + 1) * cout + o] + b.data[o];
+  for (let i = 0; i < y.h; i++)
+    for (let j = 0; j < y.w; j++)
+      for (let o = 0; o < cout; o++)
+        y.d[(i * y.w + j) * cout + o] = full.d[((i + 1) * full.w + j + 1) * cout + o] + b.data[o];
   return y;
 }
 
@@ -67,7 +72,9 @@ function pool(x: Map3): Map3 {
   for (let i = 0; i < y.h; i++)
     for (let j = 0; j < y.w; j++)
       for (let c = 0; c < x.c; c++)
-        y.d[(i * y.w + j) * x.c + c] = Math.max(...[0, 1].flatMap((u) => [0, 1].map((v) => x.d[((2 * i + u) * x.w + 2 * j + v) * x.c + c])));
+        y.d[(i * y.w + j) * x.c + c] = Math.max(
+          ...[0, 1].flatMap((u) => [0, 1].map((v) => x.d[((2 * i + u) * x.w + 2 * j + v) * x.c + c])),
+        );
   return y;
 }
 

@@ -32,9 +32,16 @@ type Value =
   | DType
   | NdArray;
 /** `order` is set by BUILD. */
-interface DType { kind: 'dtype'; descr: 'f4' | 'O'; order?: string }
+interface DType {
+  kind: 'dtype';
+  descr: 'f4' | 'O';
+  order?: string;
+}
 /** Made empty by `_reconstruct`; `value` is set by BUILD. */
-interface NdArray { kind: 'ndarray'; value?: PickledArray }
+interface NdArray {
+  kind: 'ndarray';
+  value?: PickledArray;
+}
 
 type Obj = Exclude<Value, null | boolean | number>;
 const is = <K extends Obj['kind']>(v: Value | undefined, kind: K): v is Extract<Obj, { kind: K }> =>
@@ -62,7 +69,8 @@ export function unpickle(pickle: Uint8Array): PickledArray {
 
   const fail = (what: string) => new WeightsFormatError(`pickle byte ${opAt}: ${what}`);
   const take = (n: number): Uint8Array => {
-    if (n > pickle.length - pos) throw fail(`needs ${n} bytes, only ${pickle.length - pos} left (truncated or bad length)`);
+    if (n > pickle.length - pos)
+      throw fail(`needs ${n} bytes, only ${pickle.length - pos} left (truncated or bad length)`);
     pos += n;
     return pickle.subarray(pos - n, pos);
   };
@@ -108,7 +116,8 @@ export function unpickle(pickle: Uint8Array): PickledArray {
   };
   const global = (module: string, name: string): Value => {
     const token = GLOBALS.get(`${module}.${name}`);
-    if (!token) throw fail(`global ${JSON.stringify(`${module}.${name}`)} is not allowed (only NumPy array reconstruction)`);
+    if (!token)
+      throw fail(`global ${JSON.stringify(`${module}.${name}`)} is not allowed (only NumPy array reconstruction)`);
     return { kind: 'global', name: token };
   };
   const charge = (n: number) => {
@@ -147,7 +156,13 @@ export function unpickle(pickle: Uint8Array): PickledArray {
       case 'reconstruct': {
         // _reconstruct(ndarray, (0,), b'b') makes the empty array that BUILD fills.
         const [cls, , typecode] = a;
-        if (a.length !== 3 || !is(cls, 'global') || cls.name !== 'ndarray' || !is(typecode, 'bytes') || text(typecode, 'typecode') !== 'b') {
+        if (
+          a.length !== 3 ||
+          !is(cls, 'global') ||
+          cls.name !== 'ndarray' ||
+          !is(typecode, 'bytes') ||
+          text(typecode, 'typecode') !== 'b'
+        ) {
           throw fail('_reconstruct arguments are not (numpy.ndarray, shape, b"b")');
         }
         return { kind: 'ndarray' };
@@ -202,7 +217,8 @@ export function unpickle(pickle: Uint8Array): PickledArray {
   };
 
   const entries = (raw: Value, count: number): ParamArray[] => {
-    if (!is(raw, 'list') || raw.items.length !== count) throw fail(`object array data is not a list of ${count} entries`);
+    if (!is(raw, 'list') || raw.items.length !== count)
+      throw fail(`object array data is not a list of ${count} entries`);
     return raw.items.map((v, i) => {
       if (!is(v, 'ndarray') || !(v.value?.data instanceof Float32Array)) {
         throw fail(`object array entry ${i} is not a float32 array`);
@@ -220,7 +236,8 @@ export function unpickle(pickle: Uint8Array): PickledArray {
     if (!is(dtype, 'dtype') || dtype.order === undefined) throw fail('array dtype is missing or was not built');
     if (fortran !== false) throw fail('Fortran-order arrays are not supported');
     const shape = tupleItems(shapeValue, 'array shape').map((d) => {
-      if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) throw fail('array shape has a dimension that is not a non-negative integer');
+      if (typeof d !== 'number' || !Number.isInteger(d) || d < 0)
+        throw fail('array shape has a dimension that is not a non-negative integer');
       return d;
     });
     const count = shape.reduce((n, d) => Math.min(n * d, MAX_ELEMENTS + 1), 1);
@@ -233,79 +250,126 @@ export function unpickle(pickle: Uint8Array): PickledArray {
     if (pos >= pickle.length) throw fail('truncated pickle (no STOP)');
     const code = pickle[pos++];
     switch (code) {
-      case 0x80: { // PROTO
+      case 0x80: {
+        // PROTO
         const v = uint(1);
         if (v < 2 || v > 4) throw fail(`pickle protocol ${v} is not supported (2 to 4)`);
         break;
       }
-      case 0x95: { // FRAME: only a read-ahead hint
+      case 0x95: {
+        // FRAME: only a read-ahead hint
         const n = uint(8);
         if (n > pickle.length - pos) throw fail(`frame of ${n} bytes runs past the end`);
         break;
       }
-      case 0x63: { // GLOBAL
+      case 0x63: {
+        // GLOBAL
         const module = line('module name');
         push(global(module, line('global name')));
         break;
       }
-      case 0x93: { // STACK_GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const [module, name] = popN(2);
         push(global(text(module, 'module name'), text(name, 'global name')));
         break;
       }
-      case 0x8c: push({ kind: 'str', utf8: take(uint(1)) }); break; // SHORT_BINUNICODE
-      case 0x58: push({ kind: 'str', utf8: take(uint(4)) }); break; // BINUNICODE
+      case 0x8c:
+        push({ kind: 'str', utf8: take(uint(1)) });
+        break; // SHORT_BINUNICODE
+      case 0x58:
+        push({ kind: 'str', utf8: take(uint(4)) });
+        break; // BINUNICODE
       case 0x43: // SHORT_BINBYTES
-      case 0x55: push({ kind: 'bytes', data: take(uint(1)) }); break; // SHORT_BINSTRING (Python 2 str)
-      case 0x42: push({ kind: 'bytes', data: take(uint(4)) }); break; // BINBYTES
-      case 0x54: { // BINSTRING: signed length
+      case 0x55:
+        push({ kind: 'bytes', data: take(uint(1)) });
+        break; // SHORT_BINSTRING (Python 2 str)
+      case 0x42:
+        push({ kind: 'bytes', data: take(uint(4)) });
+        break; // BINBYTES
+      case 0x54: {
+        // BINSTRING: signed length
         const n = uint(4);
         if (n >= 2 ** 31) throw fail('negative BINSTRING length');
         push({ kind: 'bytes', data: take(n) });
         break;
       }
-      case 0x4a: push(uint(4) | 0); break; // BININT
-      case 0x4b: push(uint(1)); break; // BININT1
-      case 0x4d: push(uint(2)); break; // BININT2
-      case 0x8a: { // LONG1: Python 2 longs, e.g. shapes written on Windows
+      case 0x4a:
+        push(uint(4) | 0);
+        break; // BININT
+      case 0x4b:
+        push(uint(1));
+        break; // BININT1
+      case 0x4d:
+        push(uint(2));
+        break; // BININT2
+      case 0x8a: {
+        // LONG1: Python 2 longs, e.g. shapes written on Windows
         const n = uint(1);
         if (n > 6) throw fail(`${n}-byte integer is too large`);
         const b = take(n);
         push(b.reduceRight((v, x) => v * 256 + x, 0) - (n && b[n - 1] >= 0x80 ? 2 ** (8 * n) : 0));
         break;
       }
-      case 0x88: push(true); break; // NEWTRUE
-      case 0x89: push(false); break; // NEWFALSE
-      case 0x4e: push(null); break; // NONE
+      case 0x88:
+        push(true);
+        break; // NEWTRUE
+      case 0x89:
+        push(false);
+        break; // NEWFALSE
+      case 0x4e:
+        push(null);
+        break; // NONE
       case 0x28: // MARK
         if (marks.length >= MAX_MARKS) throw fail(`MARKs nested more than ${MAX_MARKS} deep`);
         marks.push(stack.length);
         break;
-      case 0x29: push({ kind: 'tuple', items: [] }); break; // EMPTY_TUPLE
-      case 0x74: push({ kind: 'tuple', items: popMark() }); break; // TUPLE
+      case 0x29:
+        push({ kind: 'tuple', items: [] });
+        break; // EMPTY_TUPLE
+      case 0x74:
+        push({ kind: 'tuple', items: popMark() });
+        break; // TUPLE
       case 0x85: // TUPLE1
       case 0x86: // TUPLE2
-      case 0x87: push({ kind: 'tuple', items: popN(code - 0x84) }); break; // TUPLE3
-      case 0x5d: push({ kind: 'list', items: [] }); break; // EMPTY_LIST
+      case 0x87:
+        push({ kind: 'tuple', items: popN(code - 0x84) });
+        break; // TUPLE3
+      case 0x5d:
+        push({ kind: 'list', items: [] });
+        break; // EMPTY_LIST
       case 0x61: // APPEND
-      case 0x65: { // APPENDS
+      case 0x65: {
+        // APPENDS
         const items = code === 0x61 ? [pop()] : popMark();
         const list = top();
         if (!is(list, 'list')) throw fail('APPEND to an object that is not a list');
         for (const v of items) list.items.push(v);
         break;
       }
-      case 0x94: memoPut(memo.size); break; // MEMOIZE
-      case 0x71: memoPut(uint(1)); break; // BINPUT
-      case 0x72: memoPut(uint(4)); break; // LONG_BINPUT
-      case 0x68: memoGet(uint(1)); break; // BINGET
-      case 0x6a: memoGet(uint(4)); break; // LONG_BINGET
-      case 0x52: { // REDUCE
+      case 0x94:
+        memoPut(memo.size);
+        break; // MEMOIZE
+      case 0x71:
+        memoPut(uint(1));
+        break; // BINPUT
+      case 0x72:
+        memoPut(uint(4));
+        break; // LONG_BINPUT
+      case 0x68:
+        memoGet(uint(1));
+        break; // BINGET
+      case 0x6a:
+        memoGet(uint(4));
+        break; // LONG_BINGET
+      case 0x52: {
+        // REDUCE
         const [f, args] = popN(2);
         push(call(f, args));
         break;
       }
-      case 0x62: { // BUILD
+      case 0x62: {
+        // BUILD
         const state = pop();
         const target = top();
         if (is(target, 'dtype')) buildDtype(target, state);
@@ -313,7 +377,8 @@ export function unpickle(pickle: Uint8Array): PickledArray {
         else throw fail('BUILD of an object that is not a dtype or array');
         break;
       }
-      case 0x2e: { // STOP
+      case 0x2e: {
+        // STOP
         const result = pop();
         if (stack.length > 0 || marks.length > 0) throw fail('objects left on the stack at STOP');
         if (pos !== pickle.length) throw fail(`${pickle.length - pos} bytes after STOP`);

@@ -3,7 +3,14 @@
  * why; cancelling in the page.
  */
 import type { Browser } from 'playwright-core';
-import { launchChromium, NO_ADAPTER, openEngine, startServer, type EnginePage, type TestServer } from '../../tools/browser-harness';
+import {
+  launchChromium,
+  NO_ADAPTER,
+  openEngine,
+  startServer,
+  type EnginePage,
+  type TestServer,
+} from '../../tools/browser-harness';
 import { EngineError } from '../../src/protocol/errors';
 import { tinyModelBytes } from '../helpers/fixture';
 
@@ -29,12 +36,18 @@ describe('with WebGPU enabled in Chromium (one page)', () => {
 
   it("'auto' does not take the software adapter", async () => {
     const ready = await engine.client.init(model());
-    expect(ready).toMatchObject({ provider: 'wasm', reason: 'the only WebGPU adapter (google swiftshader) is a software renderer, slower than WASM; using WASM' });
+    expect(ready).toMatchObject({
+      provider: 'wasm',
+      reason: 'the only WebGPU adapter (google swiftshader) is a software renderer, slower than WASM; using WASM',
+    });
   });
 
   it('no adapter at all: WASM, and the reason', async () => {
     await engine.page.evaluate(NO_ADAPTER);
-    expect(await engine.client.init(model(), 'webgpu')).toMatchObject({ provider: 'wasm', reason: 'no WebGPU adapter; using WASM' });
+    expect(await engine.client.init(model(), 'webgpu')).toMatchObject({
+      provider: 'wasm',
+      reason: 'no WebGPU adapter; using WASM',
+    });
   });
 
   it('cancel: pending tiles reject at once, the engine stays usable', async () => {
@@ -50,7 +63,10 @@ it('Chromium without --enable-unsafe-webgpu: WASM, and the reason', async () => 
   const browser = await launchChromium({ webgpu: false });
   try {
     const engine = await openEngine(browser, server);
-    expect(await engine.client.init(model(), 'webgpu')).toMatchObject({ provider: 'wasm', reason: expect.stringMatching(/^(no WebGPU adapter|this browser has no WebGPU); using WASM$/) });
+    expect(await engine.client.init(model(), 'webgpu')).toMatchObject({
+      provider: 'wasm',
+      reason: expect.stringMatching(/^(no WebGPU adapter|this browser has no WebGPU); using WASM$/),
+    });
     await engine.close();
   } finally {
     await browser.close(); // a live browser process would keep jest running

@@ -6,7 +6,14 @@
  * `?self-test`.
  */
 import type { Browser } from 'playwright-core';
-import { launchChromium, openEngine, startServer, THROWING_STORAGE, type EnginePage, type TestServer } from '../../tools/browser-harness';
+import {
+  launchChromium,
+  openEngine,
+  startServer,
+  THROWING_STORAGE,
+  type EnginePage,
+  type TestServer,
+} from '../../tools/browser-harness';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
 import { CHUNK_BYTES, parseSelfTestReport, type Provider } from '../../src/protocol/messages';
@@ -36,10 +43,18 @@ afterAll(async () => {
 async function open(query?: string): Promise<EnginePage> {
   const engine = await openEngine(browser, server, { initScript: THROWING_STORAGE, query });
   pages.push(engine);
-  expect(await engine.page.evaluate(() => [crossOriginIsolated, (() => { try { return localStorage; } catch { return 'throws'; } })()])).toEqual([
-    false,
-    'throws',
-  ]);
+  expect(
+    await engine.page.evaluate(() => [
+      crossOriginIsolated,
+      (() => {
+        try {
+          return localStorage;
+        } catch {
+          return 'throws';
+        }
+      })(),
+    ]),
+  ).toEqual([false, 'throws']);
   return engine;
 }
 
@@ -64,7 +79,11 @@ it('a model of several chunks arrives whole: the page gives what onnxruntime-nod
   const engine = await open();
   await engine.client.init({ label: 'widths ÷ 4', bytes: model }, 'wasm');
   expect(engine.sizes.toPage.length).toBe(1 + Math.ceil(model.length / CHUNK_BYTES)); // init, then the chunks
-  const tile = { width: 64, height: 64, data: Float32Array.from({ length: 3 * 64 * 64 }, (_, i) => ((i * 31) % 101) / 100) };
+  const tile = {
+    width: 64,
+    height: 64,
+    data: Float32Array.from({ length: 3 * 64 * 64 }, (_, i) => ((i * 31) % 101) / 100),
+  };
   const node = await createOrtNodeBackend(model);
   const expected = await node.run(tile);
   await node.dispose();
@@ -78,7 +97,13 @@ it('?self-test builds, runs and checks a small model in the page and posts its r
   while (!engine.received.length && Date.now() < deadline) await engine.page.waitForTimeout(100);
   expect(engine.received).toHaveLength(1);
   const report = parseSelfTestReport(engine.received[0]);
-  expect(report).toMatchObject({ type: 'self-test', ok: true, provider: 'wasm', wasmThreads: 1, crossOriginIsolated: false });
+  expect(report).toMatchObject({
+    type: 'self-test',
+    ok: true,
+    provider: 'wasm',
+    wasmThreads: 1,
+    crossOriginIsolated: false,
+  });
   // Chromium's only adapter here is SwiftShader: a real init would not take it either.
   expect(report.adapter).toMatch(/software renderer/);
   expect(report.error).toBeUndefined();

@@ -5,7 +5,14 @@
  * compiles shaders in software, ~25 s on two cores.
  */
 import type { Browser } from 'playwright-core';
-import { CAPTURE_DEVICES, launchChromium, openEngine, startServer, type EnginePage, type TestServer } from '../../tools/browser-harness';
+import {
+  CAPTURE_DEVICES,
+  launchChromium,
+  openEngine,
+  startServer,
+  type EnginePage,
+  type TestServer,
+} from '../../tools/browser-harness';
 import type { InferenceBackend } from '../../src/core/backend';
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
@@ -26,7 +33,10 @@ beforeAll(async () => {
   // or its listening socket keeps jest running after the failures.
   server = await startServer();
   browser = await launchChromium();
-  engine = await openEngine(browser, server, { initScript: CAPTURE_DEVICES, events: { onNotice: (n) => notices.push(n) } });
+  engine = await openEngine(browser, server, {
+    initScript: CAPTURE_DEVICES,
+    events: { onNotice: (n) => notices.push(n) },
+  });
 });
 afterAll(async () => {
   await engine?.close();
@@ -35,7 +45,13 @@ afterAll(async () => {
 
 it('asked for WebGPU, runs on the SwiftShader adapter', async () => {
   const ready = await engine.client.init(model(), 'webgpu');
-  expect(ready).toEqual({ provider: 'webgpu', reason: 'WebGPU on google swiftshader (software)', model: 'params.npz', wasmThreads: 1, crossOriginIsolated: false });
+  expect(ready).toEqual({
+    provider: 'webgpu',
+    reason: 'WebGPU on google swiftshader (software)',
+    model: 'params.npz',
+    wasmThreads: 1,
+    crossOriginIsolated: false,
+  });
   expect(engine.client.name).toBe('onnxruntime-web (webgpu)');
 });
 
@@ -56,13 +72,19 @@ it('survives the GPU device being destroyed mid-run: the tile is rerun on WASM',
       if (!sent) {
         sent = true;
         // The tile is on its way; destroy the engine's device while the network runs.
-        void new Promise((r) => setTimeout(r, 300)).then(() => engine.page.evaluate(() => (window as unknown as { __devices: Array<{ destroy(): void }> }).__devices.forEach((d) => d.destroy())));
+        void new Promise((r) => setTimeout(r, 300)).then(() =>
+          engine.page.evaluate(() =>
+            (window as unknown as { __devices: Array<{ destroy(): void }> }).__devices.forEach((d) => d.destroy()),
+          ),
+        );
       }
       return output;
     },
     dispose: async () => undefined,
   };
-  const { image } = await reconstruct(input, destroyWhileRunning, { tiles: wholeImageSettings(input.width, input.height) });
+  const { image } = await reconstruct(input, destroyWhileRunning, {
+    tiles: wholeImageSettings(input.width, input.height),
+  });
   expect(notices).toEqual([expect.stringMatching(/^the GPU device was lost \(.+\); continuing on WASM$/)]);
   expect(engine.client.name).toBe('onnxruntime-web (wasm)');
   expect(maxRelativeError(image.data, expectedGamma1())).toBeLessThan(1e-3);

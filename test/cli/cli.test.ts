@@ -120,7 +120,17 @@ describe('hdr-reconstruct CLI', () => {
       .png()
       .toFile(blackTop);
     const opaqueOut = path.join(dir, 'black-top');
-    const args = ['predict', '--params', model, '--im_dir', blackTop, '--out_dir', opaqueOut, '--full-res', '--exr-float'];
+    const args = [
+      'predict',
+      '--params',
+      model,
+      '--im_dir',
+      blackTop,
+      '--out_dir',
+      opaqueOut,
+      '--full-res',
+      '--exr-float',
+    ];
     expect(await main(args, captureIo().io)).toBe(0);
     const opaque = readExr(path.join(opaqueOut, '000001_out.exr'));
     expect(opaque.channels).toEqual(['B', 'G', 'R']);

@@ -92,9 +92,7 @@ describe('predict --format jpg', () => {
     it('has the photo as its base image, at its size', () => {
       expect([decoded.width, decoded.height]).toEqual([96, 64]);
       expectBaseIsPhoto(decoded, samples);
-      expect(printed).toMatch(
-        /gain map: max boost 6\.00 stops \(64\.0×\), encoded in [\d.]+ s/,
-      );
+      expect(printed).toMatch(/gain map: max boost 6\.00 stops \(64\.0×\), encoded in [\d.]+ s/);
     });
 
     it('decodes to the reconstruction: ≤ 0.15 stops (median) in the highlights, ≤ 0.05 elsewhere', () => {
@@ -167,20 +165,23 @@ describe('predict --format jpg', () => {
 
     // exiftool is a Debian package (.ci/run installs it); a machine without it skips this one check.
     const withExiftool = spawnSync('exiftool', ['-ver']).status === 0 ? it : it.skip;
-    withExiftool('is a multi-picture JPEG with a gain map to exiftool (skipped where exiftool is not installed)', () => {
-      const tags = JSON.parse(
-        execFileSync('exiftool', ['-j', '-G1', path.join(dir, 'jpg', '000001_out.jpg')], { encoding: 'utf8' }),
-      )[0];
-      expect(tags['MPF0:NumberOfImages']).toBe(2);
-      expect(tags['XMP-hdrgm:Version']).toBe(1); // 1.0, as exiftool's JSON writes it
-      const map = execFileSync('exiftool', ['-b', '-MPImage2', path.join(dir, 'jpg', '000001_out.jpg')]);
-      const mapTags = JSON.parse(execFileSync('exiftool', ['-j', '-G1', '-'], { input: map, encoding: 'utf8' }))[0];
-      expect([
-        mapTags['XMP-hdrgm:GainMapMax'],
-        mapTags['XMP-hdrgm:HDRCapacityMax'],
-        mapTags['File:ImageWidth'],
-      ]).toEqual([6, 6, 96]);
-    });
+    withExiftool(
+      'is a multi-picture JPEG with a gain map to exiftool (skipped where exiftool is not installed)',
+      () => {
+        const tags = JSON.parse(
+          execFileSync('exiftool', ['-j', '-G1', path.join(dir, 'jpg', '000001_out.jpg')], { encoding: 'utf8' }),
+        )[0];
+        expect(tags['MPF0:NumberOfImages']).toBe(2);
+        expect(tags['XMP-hdrgm:Version']).toBe(1); // 1.0, as exiftool's JSON writes it
+        const map = execFileSync('exiftool', ['-b', '-MPImage2', path.join(dir, 'jpg', '000001_out.jpg')]);
+        const mapTags = JSON.parse(execFileSync('exiftool', ['-j', '-G1', '-'], { input: map, encoding: 'utf8' }))[0];
+        expect([
+          mapTags['XMP-hdrgm:GainMapMax'],
+          mapTags['XMP-hdrgm:HDRCapacityMax'],
+          mapTags['File:ImageWidth'],
+        ]).toEqual([6, 6, 96]);
+      },
+    );
   });
 
   describe('hostile inputs, default gain-map settings', () => {
@@ -248,7 +249,9 @@ describe('predict --format jpg', () => {
       for (let p = 0; p < 16 * 8; p++) rgba.set([250, 120, 40, p % 2 ? 0 : 255], 4 * p);
       const { decoded } = await roundTrip('alpha', sharp(rgba, { raw: { width: 16, height: 8, channels: 4 } }));
       expect([decoded.width, decoded.height]).toEqual([16, 8]);
-      const seen = Uint8Array.from({ length: 16 * 8 * 3 }, (_, i) => (Math.floor(i / 3) % 2 ? 0 : [250, 120, 40][i % 3]));
+      const seen = Uint8Array.from({ length: 16 * 8 * 3 }, (_, i) =>
+        Math.floor(i / 3) % 2 ? 0 : [250, 120, 40][i % 3],
+      );
       expectBaseIsPhoto(decoded, seen);
     });
 
@@ -270,10 +273,16 @@ describe('predict --format jpg', () => {
         expect(await main([...args, ...extra], captured.io)).toBe(2);
         expect(captured.err()).toMatch(message);
       };
-      await refused(['--gain-map-scale', '3.5'], /'--gain-map-scale <n>' argument '3\.5' is invalid\. It must be a whole number from 1 to 64/);
+      await refused(
+        ['--gain-map-scale', '3.5'],
+        /'--gain-map-scale <n>' argument '3\.5' is invalid\. It must be a whole number from 1 to 64/,
+      );
       await refused(['--max-boost=-1'], /'--max-boost <stops>' argument '-1' is invalid\. It must be greater than 0/);
       await refused(['--max-boost', '17'], /It must be at most 16 stops/);
-      await refused(['--gain-map-quality', '0'], /'--gain-map-quality <q>' argument '0' is invalid\. It must be a whole number from 1 to 100/);
+      await refused(
+        ['--gain-map-quality', '0'],
+        /'--gain-map-quality <q>' argument '0' is invalid\. It must be a whole number from 1 to 100/,
+      );
       expect(() => readFileSync(path.join(out, '000001_out.png'))).toThrow(/ENOENT/);
     });
   });

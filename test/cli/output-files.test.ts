@@ -81,8 +81,12 @@ describe('writeOutputs', () => {
   async function interrupted(mode: 'signal' | 'exit', stop: (child: ReturnType<typeof spawn>) => void) {
     const dir = fresh();
     const child = spawn(process.execPath, ['-e', STALLED_CHILD, dir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const said = new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.includes('stalled') && resolve()));
-    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (...r) => resolve(r)));
+    const said = new Promise<void>((resolve) =>
+      child.stdout!.on('data', (d: Buffer) => d.includes('stalled') && resolve()),
+    );
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('exit', (...r) => resolve(r)),
+    );
     await said;
     const during = readdirSync(dir).length;
     stop(child);

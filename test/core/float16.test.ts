@@ -12,7 +12,9 @@ function fromHalf(bits: number): number {
 
 describe('toHalfBits', () => {
   it('encodes exact values exactly', () => {
-    expect([0, 1, -2, 0.5, 65504, 2 ** -24, 2 ** -14].map(toHalfBits)).toEqual([0x0000, 0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0x0400]);
+    expect([0, 1, -2, 0.5, 65504, 2 ** -24, 2 ** -14].map(toHalfBits)).toEqual([
+      0x0000, 0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0x0400,
+    ]);
   });
 
   it('rounds to the nearest half, ties to even, including subnormals', () => {

@@ -1,5 +1,11 @@
 /** Gain-map maths on hand-made images: codes, the default boost, clamping, cells at odd sizes. */
-import { buildGainMap, GAIN_MAP_OFFSET, GainMapCells, largestGainStops, type BaseSamples } from '../../src/core/gain-map';
+import {
+  buildGainMap,
+  GAIN_MAP_OFFSET,
+  GainMapCells,
+  largestGainStops,
+  type BaseSamples,
+} from '../../src/core/gain-map';
 import { networkValue, outputSample } from '../../src/core/hdrcnn';
 import { createRgbImage } from '../../src/core/image';
 
@@ -82,11 +88,19 @@ describe('GainMapCells: the map built a rectangle at a time', () => {
     const [width, height] = [37, 21];
     const samples = Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 37) % 256);
     const base: BaseSamples = { width, height, samples, maxValue: 255 };
-    const hdr = { width, height, data: Float32Array.from(samples, (v, i) => ((v / 255) ** 2) * (v > 240 ? 1 + (i % 50) : 1)) };
+    const hdr = {
+      width,
+      height,
+      data: Float32Array.from(samples, (v, i) => (v / 255) ** 2 * (v > 240 ? 1 + (i % 50) : 1)),
+    };
     const settings = { gamma: 1, scaling: 1 };
     const whole = buildGainMap(base, hdr, settings, { scale: 2 });
     const cells = new GainMapCells(width, height, { scale: 2 });
-    const rects = [{ left: 16, top: 0, width: 21, height: 21 }, { left: 0, top: 10, width: 16, height: 11 }, { left: 0, top: 0, width: 16, height: 10 }];
+    const rects = [
+      { left: 16, top: 0, width: 21, height: 21 },
+      { left: 0, top: 10, width: 16, height: 11 },
+      { left: 0, top: 0, width: 16, height: 10 },
+    ];
     for (const r of rects) {
       const [R, D] = [new Float32Array(r.width * r.height * 3), new Float32Array(r.width * r.height * 3)];
       for (let y = 0; y < r.height; y++) {

@@ -19,7 +19,10 @@ describe.each(['params.npz', 'params_protocol2.npz'])('golden fixture with %s', 
     const input = await fixtureInput();
     const expected = readNpyFloat32(fixturePath(expectedFile));
     expect(expected.shape).toEqual([input.height, input.width, 3]);
-    const { image } = await reconstruct(input, backend, { settings: { gamma }, tiles: wholeImageSettings(input.width, input.height) });
+    const { image } = await reconstruct(input, backend, {
+      settings: { gamma },
+      tiles: wholeImageSettings(input.width, input.height),
+    });
     await backend.dispose();
     const error = maxRelativeError(image.data, expected.data);
     expect(error).toBeLessThan(1e-3);

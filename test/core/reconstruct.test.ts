@@ -21,22 +21,43 @@ function constantBackend(): InferenceBackend & { calls: PlanarTile[] } {
 }
 
 /** Nothing to gain from merging, and no whole-image window for images past 128²: one run per part with highlights. */
-const NO_MERGING: WindowCostModel = { name: 'no merging', perRun: 0, perPixel: 0, perShape: 0, maxWindowPixels: 128 * 128 };
+const NO_MERGING: WindowCostModel = {
+  name: 'no merging',
+  perRun: 0,
+  perPixel: 0,
+  perShape: 0,
+  maxWindowPixels: 128 * 128,
+};
 /** Runs dear against pixels: neighbours merge, up to `maxWindowPixels`. */
-const merging = (maxWindowPixels: number): WindowCostModel =>
-  ({ name: 'merging', perRun: 1, perPixel: 1e-6, perShape: 0.01, maxWindowPixels });
+const merging = (maxWindowPixels: number): WindowCostModel => ({
+  name: 'merging',
+  perRun: 1,
+  perPixel: 1e-6,
+  perShape: 0.01,
+  maxWindowPixels,
+});
 /** The two plans: the fixed tiles (no cost model) and the cost planner's. */
-const PLANS: Array<[string, WindowCostModel | undefined]> = [['fixed plan', undefined], ['cost planner', NO_MERGING]];
+const PLANS: Array<[string, WindowCostModel | undefined]> = [
+  ['fixed plan', undefined],
+  ['cost planner', NO_MERGING],
+];
 
 function gradient(width: number, height: number, max: number): RgbImage {
-  return createRgbImage(width, height, Float32Array.from({ length: width * height * 3 }, (_, i) => (max * (i % (width * 3))) / (width * 3)));
+  return createRgbImage(
+    width,
+    height,
+    Float32Array.from({ length: width * height * 3 }, (_, i) => (max * (i % (width * 3))) / (width * 3)),
+  );
 }
 
 describe('reconstruct', () => {
   it('skips the network where nothing is near clipping: output is x² exactly', async () => {
     const backend = constantBackend();
     const image = gradient(100, 70, 0.9);
-    const { image: out, computedTiles } = await reconstruct(image, backend, { settings: { gamma: 1.3 }, tiles: { tileSize: 64, margin: 32 } });
+    const { image: out, computedTiles } = await reconstruct(image, backend, {
+      settings: { gamma: 1.3 },
+      tiles: { tileSize: 64, margin: 32 },
+    });
     expect(computedTiles).toBe(0);
     expect(backend.calls).toHaveLength(0);
     // f(u) = u² there, so f(x^(1/g))^g = x² whatever the gamma.
@@ -62,17 +83,28 @@ describe('reconstruct', () => {
     const [p, q] = [(5 * 64 + 7) * 3, (20 * 64 + 40) * 3];
     image.data.set([0.97, 0.5, 0.96], p); // 0 < α < 1
     const linear = Float32Array.from(image.data, (v) => v ** 2.2 + 0.01);
-    const source = { width: 64, height: 32, read: (rect: { left: number; top: number; width: number; height: number }) => {
-      const cut = (data: Float32Array) => Float32Array.from({ length: rect.width * rect.height * 3 }, (_, i) => {
-        const [y, x, c] = [Math.floor(i / 3 / rect.width), Math.floor(i / 3) % rect.width, i % 3];
-        return data[((rect.top + y) * 64 + rect.left + x) * 3 + c];
-      });
-      return { width: rect.width, height: rect.height, data: cut(image.data), linear: cut(linear) };
-    } };
+    const source = {
+      width: 64,
+      height: 32,
+      read: (rect: { left: number; top: number; width: number; height: number }) => {
+        const cut = (data: Float32Array) =>
+          Float32Array.from({ length: rect.width * rect.height * 3 }, (_, i) => {
+            const [y, x, c] = [Math.floor(i / 3 / rect.width), Math.floor(i / 3) % rect.width, i % 3];
+            return data[((rect.top + y) * 64 + rect.left + x) * 3 + c];
+          });
+        return { width: rect.width, height: rect.height, data: cut(image.data), linear: cut(linear) };
+      },
+    };
     const out = new Float32Array(64 * 32 * 3);
-    const sink = { write: (rect: { left: number; top: number; width: number; height: number }, px: RgbImage) => {
-      for (let y = 0; y < rect.height; y++) out.set(px.data.subarray(y * rect.width * 3, (y + 1) * rect.width * 3), ((rect.top + y) * 64 + rect.left) * 3);
-    } };
+    const sink = {
+      write: (rect: { left: number; top: number; width: number; height: number }, px: RgbImage) => {
+        for (let y = 0; y < rect.height; y++)
+          out.set(
+            px.data.subarray(y * rect.width * 3, (y + 1) * rect.width * 3),
+            ((rect.top + y) * 64 + rect.left) * 3,
+          );
+      },
+    };
     const gamma = 1.25;
     await reconstructTiles(source, sink, backend, { settings: { gamma }, tiles: { tileSize: 32, margin: 0 }, cost });
     expect(out[q]).toBe(linear[q]);
@@ -81,7 +113,8 @@ describe('reconstruct', () => {
     expect(alpha).toBeGreaterThan(0.3);
     expect(alpha).toBeLessThan(0.7);
     const e = Math.exp(3) - 1 / 255;
-    for (let c = 0; c < 3; c++) expect(out[p + c]).toBeCloseTo(((1 - alpha) * linear[p + c] ** (1 / gamma) + alpha * e) ** gamma, 5);
+    for (let c = 0; c < 3; c++)
+      expect(out[p + c]).toBeCloseTo(((1 - alpha) * linear[p + c] ** (1 / gamma) + alpha * e) ** gamma, 5);
     expect(backend.calls).toHaveLength(1);
   });
 
@@ -109,7 +142,11 @@ describe('reconstruct', () => {
     image.data.set([1, 1, 1], (70 * 200 + 100) * 3);
     const tiles = { tileSize: 64, margin: 32 };
     const reads: Array<{ left: number; top: number; width: number; height: number }> = [];
-    const source = { width: 200, height: 150, read: (r: (typeof reads)[number]) => (reads.push(r), cropImage(image, r)) };
+    const source = {
+      width: 200,
+      height: 150,
+      read: (r: (typeof reads)[number]) => (reads.push(r), cropImage(image, r)),
+    };
     await reconstructTiles(source, { write: () => undefined }, constantBackend(), { tiles });
     expect(reads).toEqual(planTiles(200, 150, tiles).map((t) => sourceRect(t.window, 200, 150)));
     reads.length = 0;
@@ -137,18 +174,24 @@ describe('tiled against whole-image inference (fixture weights)', () => {
     ['fixed tiles', true, NO_MERGING],
     ['unmerged parts', false, NO_MERGING],
     ['merged windows', false, merging(320 * 256)],
-  ] as Array<[string, boolean, WindowCostModel]>)('agrees within the seam bound on a 384×256 image, margin 128: %s', async (name, fixed, cost) => {
-    const image = mirrorTile(await fixtureInput(), 4, 4);
-    const whole = await reconstruct(image, backend, { tiles: wholeImageSettings(image.width, image.height) });
-    const tiled = await reconstruct(image, backend, { tiles: { tileSize: 64, margin: 128, fitToHighlights: !fixed }, cost });
-    expect(tiled.networkRuns).toBeGreaterThan(1);
-    // Fixed tiles run once each; unmerged parts are smaller than tiles; merged windows serve several tiles.
-    const runsAgainstTiles = { 'fixed tiles': 0, 'unmerged parts': 1, 'merged windows': -1 }[name];
-    expect(Math.sign(tiled.networkRuns - tiled.computedTiles)).toBe(runsAgainstTiles);
-    const { median, p99 } = seamErrors(tiled.image, whole.image, image);
-    expect(median).toBeLessThan(0.01);
-    expect(p99).toBeLessThan(0.05);
-  });
+  ] as Array<[string, boolean, WindowCostModel]>)(
+    'agrees within the seam bound on a 384×256 image, margin 128: %s',
+    async (name, fixed, cost) => {
+      const image = mirrorTile(await fixtureInput(), 4, 4);
+      const whole = await reconstruct(image, backend, { tiles: wholeImageSettings(image.width, image.height) });
+      const tiled = await reconstruct(image, backend, {
+        tiles: { tileSize: 64, margin: 128, fitToHighlights: !fixed },
+        cost,
+      });
+      expect(tiled.networkRuns).toBeGreaterThan(1);
+      // Fixed tiles run once each; unmerged parts are smaller than tiles; merged windows serve several tiles.
+      const runsAgainstTiles = { 'fixed tiles': 0, 'unmerged parts': 1, 'merged windows': -1 }[name];
+      expect(Math.sign(tiled.networkRuns - tiled.computedTiles)).toBe(runsAgainstTiles);
+      const { median, p99 } = seamErrors(tiled.image, whole.image, image);
+      expect(median).toBeLessThan(0.01);
+      expect(p99).toBeLessThan(0.05);
+    },
+  );
 
   it('matches whole-image inference exactly for odd sizes that fit one window (reflection padding)', async () => {
     const image = mirrorTile(await fixtureInput(), 1, 1);
@@ -165,15 +208,32 @@ describe('reconstruct with a cost model', () => {
   /** A backend that records its calls, under a given cost model. */
   const costed = (cost: WindowCostModel) => Object.assign(constantBackend(), { cost });
 
-  it.each([[97, 61], [300, 200], [640, 480], [1000, 700], [1333, 517]])('%i×%i: every pixel is written exactly once', async (w, h) => {
+  it.each([
+    [97, 61],
+    [300, 200],
+    [640, 480],
+    [1000, 700],
+    [1333, 517],
+  ])('%i×%i: every pixel is written exactly once', async (w, h) => {
     const image = gradient(w, h, 0.9);
-    for (const [x, y] of [[3, 5], [w - 1, h - 1], [Math.floor(w / 2), Math.floor(h / 3)], [w - 40, 10]]) image.data.set([1, 1, 1], (y * w + x) * 3);
+    for (const [x, y] of [
+      [3, 5],
+      [w - 1, h - 1],
+      [Math.floor(w / 2), Math.floor(h / 3)],
+      [w - 40, 10],
+    ])
+      image.data.set([1, 1, 1], (y * w + x) * 3);
     for (const cost of [ortNodeCost(), merging(256 * 256)]) {
       const hits = new Uint8Array(w * h);
-      const source = { width: w, height: h, read: (r: { left: number; top: number; width: number; height: number }) => cropImage(image, r) };
+      const source = {
+        width: w,
+        height: h,
+        read: (r: { left: number; top: number; width: number; height: number }) => cropImage(image, r),
+      };
       const sink = {
         write: (r: { left: number; top: number; width: number; height: number }) => {
-          for (let y = r.top; y < r.top + r.height; y++) for (let x = r.left; x < r.left + r.width; x++) hits[y * w + x]++;
+          for (let y = r.top; y < r.top + r.height; y++)
+            for (let x = r.left; x < r.left + r.width; x++) hits[y * w + x]++;
         },
       };
       await reconstructTiles(source, sink, costed(cost), { tiles: { tileSize: 128, margin: 32 } });
@@ -234,7 +294,10 @@ describe('onnxruntime errors', () => {
     const backend = await createOrtNodeBackend(await tinyModelBytes());
     // 31 rows do not survive five poolings: onnxruntime fails inside the graph, over two lines.
     const wrong: PlanarTile = { width: 32, height: 31, data: new Float32Array(3 * 32 * 31) };
-    const error = await backend.run(wrong).then(() => undefined, (e: Error) => e);
+    const error = await backend.run(wrong).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     await backend.dispose();
     expect(error?.message).toMatch(/^onnxruntime: [^\n\x1b]+$/);
     await expect(createOrtNodeBackend(new TextEncoder().encode('not a model'))).rejects.toThrow(

@@ -2,42 +2,62 @@ import type { Rect } from '../../src/core/image';
 import { fitWindow, planTiles, roundUpTo32, wholeImageSettings, type TileSettings } from '../../src/core/tile-plan';
 
 const contains = (outer: Rect, inner: Rect): boolean =>
-  inner.left >= outer.left && inner.top >= outer.top &&
-  inner.left + inner.width <= outer.left + outer.width && inner.top + inner.height <= outer.top + outer.height;
+  inner.left >= outer.left &&
+  inner.top >= outer.top &&
+  inner.left + inner.width <= outer.left + outer.width &&
+  inner.top + inner.height <= outer.top + outer.height;
 
 /** How often each pixel is written by a tile core. */
 function coverage(width: number, height: number, settings: TileSettings): Uint8Array {
   const hits = new Uint8Array(width * height);
   for (const { core } of planTiles(width, height, settings)) {
-    for (let y = core.top; y < core.top + core.height; y++) for (let x = core.left; x < core.left + core.width; x++) hits[y * width + x]++;
+    for (let y = core.top; y < core.top + core.height; y++)
+      for (let x = core.left; x < core.left + core.width; x++) hits[y * width + x]++;
   }
   return hits;
 }
 
 describe('planTiles', () => {
-  const sizes: Array<[number, number]> = [[1, 1], [31, 33], [32, 32], [96, 64], [100, 37], [513, 1000], [1024, 768], [2001, 1333]];
-  const settings: TileSettings[] = [{ tileSize: 64, margin: 32 }, { tileSize: 256, margin: 64 }, { tileSize: 384, margin: 96 }];
+  const sizes: Array<[number, number]> = [
+    [1, 1],
+    [31, 33],
+    [32, 32],
+    [96, 64],
+    [100, 37],
+    [513, 1000],
+    [1024, 768],
+    [2001, 1333],
+  ];
+  const settings: TileSettings[] = [
+    { tileSize: 64, margin: 32 },
+    { tileSize: 256, margin: 64 },
+    { tileSize: 384, margin: 96 },
+  ];
 
-  it.each(sizes.flatMap((s) => settings.map((t) => [...s, t] as const)))('%i×%i with %o: cores partition the image, windows are valid', (w, h, t) => {
-    expect(coverage(w, h, t).every((n) => n === 1)).toBe(true);
-    for (const { window, core } of planTiles(w, h, t)) {
-      expect(contains(window, core)).toBe(true);
-      // Windows stay on the pooling grid, inside the image padded to a multiple of 32.
-      for (const v of [window.left, window.top, window.width, window.height]) expect(v % 32).toBe(0);
-      expect(window.left + window.width).toBeLessThanOrEqual(roundUpTo32(w));
-      expect(window.top + window.height).toBeLessThanOrEqual(roundUpTo32(h));
-      // A core is at most tileSize, unless one window spans the whole axis.
-      expect(core.width).toBeLessThanOrEqual(window.width === roundUpTo32(w) ? w : t.tileSize);
-      expect(core.height).toBeLessThanOrEqual(window.height === roundUpTo32(h) ? h : t.tileSize);
-    }
-  });
+  it.each(sizes.flatMap((s) => settings.map((t) => [...s, t] as const)))(
+    '%i×%i with %o: cores partition the image, windows are valid',
+    (w, h, t) => {
+      expect(coverage(w, h, t).every((n) => n === 1)).toBe(true);
+      for (const { window, core } of planTiles(w, h, t)) {
+        expect(contains(window, core)).toBe(true);
+        // Windows stay on the pooling grid, inside the image padded to a multiple of 32.
+        for (const v of [window.left, window.top, window.width, window.height]) expect(v % 32).toBe(0);
+        expect(window.left + window.width).toBeLessThanOrEqual(roundUpTo32(w));
+        expect(window.top + window.height).toBeLessThanOrEqual(roundUpTo32(h));
+        // A core is at most tileSize, unless one window spans the whole axis.
+        expect(core.width).toBeLessThanOrEqual(window.width === roundUpTo32(w) ? w : t.tileSize);
+        expect(core.height).toBeLessThanOrEqual(window.height === roundUpTo32(h) ? h : t.tileSize);
+      }
+    },
+  );
 
   it('gives every interior core at least the margin of real context', () => {
     const t = { tileSize: 128, margin: 64 };
     for (const { window, core } of planTiles(1000, 700, t)) {
       if (core.left > 0) expect(core.left - window.left).toBeGreaterThanOrEqual(t.margin);
       if (core.top > 0) expect(core.top - window.top).toBeGreaterThanOrEqual(t.margin);
-      if (core.left + core.width < 1000) expect(window.left + window.width - core.left - core.width).toBeGreaterThanOrEqual(t.margin);
+      if (core.left + core.width < 1000)
+        expect(window.left + window.width - core.left - core.width).toBeGreaterThanOrEqual(t.margin);
     }
   });
 

@@ -11,8 +11,13 @@ describe('reflectIndex', () => {
 
 describe('readWindow', () => {
   it('reads a window past the border from just the pixels sourceRect asks for', () => {
-    const w = 5, h = 3;
-    const image = createRgbImage(w, h, Float32Array.from({ length: w * h * 3 }, (_, i) => i / 100));
+    const w = 5,
+      h = 3;
+    const image = createRgbImage(
+      w,
+      h,
+      Float32Array.from({ length: w * h * 3 }, (_, i) => i / 100),
+    );
     const window = { left: 0, top: 0, width: 8, height: 4 };
     const rect = sourceRect(window, w, h);
     expect(rect).toEqual({ left: 0, top: 0, width: 5, height: 3 });
@@ -20,6 +25,6 @@ describe('readWindow', () => {
     // Column 5 mirrors column 3, row 3 mirrors row 1; planes are R, G, B.
     const at = (c: number, y: number, x: number) => tile.data[c * 32 + y * 8 + x];
     expect(at(0, 0, 5)).toBeCloseTo(image.data[3 * 3], 6);
-    expect(at(2, 3, 0)).toBeCloseTo(image.data[(1 * w) * 3 + 2], 6);
+    expect(at(2, 3, 0)).toBeCloseTo(image.data[1 * w * 3 + 2], 6);
   });
 });

@@ -29,7 +29,10 @@ function fakeDevice(): GpuDevice & { lose(message: string): void; destroyed: boo
 }
 
 /** Adds `offset` to every sample, so a result tells which backend made it. */
-function fakeBackend(offset: number, run?: (tile: PlanarTile) => Promise<Float32Array>): InferenceBackend & { disposed: boolean } {
+function fakeBackend(
+  offset: number,
+  run?: (tile: PlanarTile) => Promise<Float32Array>,
+): InferenceBackend & { disposed: boolean } {
   const backend = {
     name: `fake ${offset}`,
     disposed: false,
@@ -50,7 +53,9 @@ interface Harness {
   ask(message: Record<string, unknown>): Promise<Response>;
 }
 
-function harness(overrides: Partial<EngineDeps> & { gpu?: () => GpuChoice; gpuRun?: (tile: PlanarTile) => Promise<Float32Array> } = {}): Harness {
+function harness(
+  overrides: Partial<EngineDeps> & { gpu?: () => GpuChoice; gpuRun?: (tile: PlanarTile) => Promise<Float32Array> } = {},
+): Harness {
   const replies: Response[] = [];
   const waiting = new Map<number, (r: Response) => void>();
   const backends: Harness['backends'] = { webgpu: [], wasm: [] };
@@ -75,7 +80,8 @@ function harness(overrides: Partial<EngineDeps> & { gpu?: () => GpuChoice; gpuRu
     new Promise<Response>((resolve) => {
       waiting.set(message.id as number, resolve);
       engine.handle({ version: v, ...message });
-      if (message.type === 'init' && message.model === OFFER) engine.handle({ ...chunk(message.id as number, 0), version: v });
+      if (message.type === 'init' && message.model === OFFER)
+        engine.handle({ ...chunk(message.id as number, 0), version: v });
     });
   return { engine, replies, backends, ask };
 }
@@ -83,15 +89,36 @@ function harness(overrides: Partial<EngineDeps> & { gpu?: () => GpuChoice; gpuRu
 /** The fake backends never read the model: any bytes do. */
 const MODEL = new Uint8Array([1, 2, 3, 4, 5]);
 const OFFER = { label: 'test model', bytes: MODEL.length, chunks: 1, sha256: sha256Hex(MODEL) };
-const chunk = (target: number, index: number, data = MODEL) => ({ type: 'model-chunk', id: 1000 + target, target, index, data: encodeBytes(data) });
+const chunk = (target: number, index: number, data = MODEL) => ({
+  type: 'model-chunk',
+  id: 1000 + target,
+  target,
+  index,
+  data: encodeBytes(data),
+});
 const init = (id: number, provider: Provider | 'auto' = 'auto') => ({ type: 'init', id, model: OFFER, provider });
-const tile = (id: number, value = 0.5) => ({ type: 'run-tile', id, width: 2, height: 1, input: encodeFloat32(new Float32Array(6).fill(value)) });
+const tile = (id: number, value = 0.5) => ({
+  type: 'run-tile',
+  id,
+  width: 2,
+  height: 1,
+  input: encodeFloat32(new Float32Array(6).fill(value)),
+});
 const samples = (r: Response) => (r.type === 'result' ? Array.from(decodeFloat32(r.output)) : r);
 
 describe('provider choice', () => {
   it('uses WASM when there is no adapter, and says so', async () => {
     const { ask } = harness();
-    expect(await ask(init(1))).toEqual({ type: 'ready', id: 1, version: v, provider: 'wasm', reason: 'no WebGPU adapter; using WASM', model: 'test model', wasmThreads: 1, crossOriginIsolated: false });
+    expect(await ask(init(1))).toEqual({
+      type: 'ready',
+      id: 1,
+      version: v,
+      provider: 'wasm',
+      reason: 'no WebGPU adapter; using WASM',
+      model: 'test model',
+      wasmThreads: 1,
+      crossOriginIsolated: false,
+    });
   });
 
   it('asks for any adapter (software included) only when WebGPU is asked for by name', async () => {
@@ -118,7 +145,10 @@ describe('provider choice', () => {
         return fakeBackend(WASM);
       },
     });
-    expect(await ask(init(1))).toMatchObject({ provider: 'wasm', reason: 'WebGPU could not load the model (unsupported op); using WASM' });
+    expect(await ask(init(1))).toMatchObject({
+      provider: 'wasm',
+      reason: 'WebGPU could not load the model (unsupported op); using WASM',
+    });
     expect(device.destroyed).toBe(true);
   });
 
@@ -144,7 +174,11 @@ describe('WebGPU failures', () => {
     await running;
     device.lose('GPU reset');
     const result = await answer;
-    expect(result).toMatchObject({ type: 'result', provider: 'wasm', notice: 'the GPU device was lost (GPU reset); continuing on WASM' });
+    expect(result).toMatchObject({
+      type: 'result',
+      provider: 'wasm',
+      notice: 'the GPU device was lost (GPU reset); continuing on WASM',
+    });
     expect(samples(result)).toEqual(Array(6).fill(2.5));
     expect(await ask(tile(3))).toMatchObject({ provider: 'wasm' });
     expect(backends.webgpu[0].disposed).toBe(true);
@@ -172,7 +206,10 @@ describe('WebGPU failures', () => {
       },
     });
     await ask(init(1));
-    expect(await ask(tile(2))).toMatchObject({ provider: 'wasm', notice: 'WebGPU failed (shader compilation failed); continuing on WASM' });
+    expect(await ask(tile(2))).toMatchObject({
+      provider: 'wasm',
+      notice: 'WebGPU failed (shader compilation failed); continuing on WASM',
+    });
   });
 
   it('a WASM failure is an inference error', async () => {
@@ -183,7 +220,13 @@ describe('WebGPU failures', () => {
         }),
     });
     await ask(init(1));
-    expect(await ask(tile(2))).toEqual({ type: 'error', id: 2, version: v, code: 'inference', message: 'out of memory' });
+    expect(await ask(tile(2))).toEqual({
+      type: 'error',
+      id: 2,
+      version: v,
+      code: 'inference',
+      message: 'out of memory',
+    });
   });
 });
 
@@ -191,7 +234,9 @@ describe('cancel', () => {
   it('skips a queued tile and answers a running one with cancelled', async () => {
     let finish!: () => void;
     const gate = new Promise<void>((r) => (finish = r));
-    const { engine, ask } = harness({ createBackend: async () => fakeBackend(WASM, async (t) => (await gate, t.data)) });
+    const { engine, ask } = harness({
+      createBackend: async () => fakeBackend(WASM, async (t) => (await gate, t.data)),
+    });
     await ask(init(1));
     const running = ask(tile(2));
     const queued = ask(tile(3));
@@ -210,7 +255,12 @@ describe('cancel', () => {
     expect(await answer).toEqual({ type: 'error', id: 1, version: v, code: 'cancelled', message: 'cancelled' });
     expect(replies.map((r) => r.type)).toEqual(['model-status', 'error']);
     engine.handle({ ...chunk(1, 0), version: v });
-    expect(replies.at(-1)).toMatchObject({ type: 'error', id: 1001, code: 'not-ready', message: 'no init request 1 is waiting for its model' });
+    expect(replies.at(-1)).toMatchObject({
+      type: 'error',
+      id: 1001,
+      code: 'not-ready',
+      message: 'no init request 1 is waiting for its model',
+    });
   });
 });
 
@@ -219,8 +269,14 @@ describe('errors', () => {
     let loaded: Uint8Array | undefined;
     const { engine, ask, replies } = harness({ createBackend: async (model) => ((loaded = model), fakeBackend(WASM)) });
     const model = Uint8Array.from({ length: 2 * CHUNK_BYTES + 10 }, (_, i) => i % 251);
-    const answer = ask({ type: 'init', id: 1, model: { label: 'big', bytes: model.length, chunks: 3, sha256: sha256Hex(model) }, provider: 'wasm' });
-    for (const index of [2, 0, 1]) engine.handle({ ...chunk(1, index, model.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES)), version: v });
+    const answer = ask({
+      type: 'init',
+      id: 1,
+      model: { label: 'big', bytes: model.length, chunks: 3, sha256: sha256Hex(model) },
+      provider: 'wasm',
+    });
+    for (const index of [2, 0, 1])
+      engine.handle({ ...chunk(1, index, model.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES)), version: v });
     expect(await answer).toMatchObject({ type: 'ready', model: 'big' });
     expect(Buffer.from(loaded!).equals(Buffer.from(model))).toBe(true);
     expect(replies.filter((r) => r.type === 'chunk').map((r) => r.type === 'chunk' && [r.index, r.received])).toEqual([
@@ -234,7 +290,11 @@ describe('errors', () => {
     const { engine, ask, replies, backends } = harness();
     const answer = ask({ type: 'init', id: 1, model: { ...OFFER, label: 'damaged' }, provider: 'auto' });
     engine.handle({ ...chunk(1, 0, new Uint8Array([1, 2, 3, 4, 6])), version: v });
-    expect(await answer).toMatchObject({ type: 'error', code: 'model', message: expect.stringMatching(/^damaged arrived damaged: SHA-256 [0-9a-f]{64}, expected/) });
+    expect(await answer).toMatchObject({
+      type: 'error',
+      code: 'model',
+      message: expect.stringMatching(/^damaged arrived damaged: SHA-256 [0-9a-f]{64}, expected/),
+    });
     expect(replies.at(-2)).toMatchObject({ type: 'model-status', state: 'failed' });
     expect(backends.wasm).toEqual([]);
   });
@@ -253,7 +313,13 @@ describe('errors', () => {
   it('a payload that is not base64 is a bad message', async () => {
     const { ask } = harness();
     await ask(init(1));
-    const answer = await ask({ type: 'run-tile', id: 2, width: 1, height: 1, input: { encoding: 'base64-f32le', length: 3, data: '!!!!' } });
+    const answer = await ask({
+      type: 'run-tile',
+      id: 2,
+      width: 1,
+      height: 1,
+      input: { encoding: 'base64-f32le', length: 3, data: '!!!!' },
+    });
     expect(answer).toMatchObject({ type: 'error', id: 2, code: 'bad-message' });
   });
 
@@ -262,7 +328,13 @@ describe('errors', () => {
     engine.handle({ type: 'init', id: -4, version: v });
     engine.handle(null);
     expect(replies).toEqual([
-      { type: 'error', id: 0, version: v, code: 'bad-message', message: "'init' message: 'id' must be a non-negative integer, got -4" },
+      {
+        type: 'error',
+        id: 0,
+        version: v,
+        code: 'bad-message',
+        message: "'init' message: 'id' must be a non-negative integer, got -4",
+      },
       { type: 'error', id: 0, version: v, code: 'bad-message', message: 'a message must be an object' },
     ]);
   });
@@ -275,16 +347,29 @@ describe('hostile input', () => {
     revoked.revoke();
     const hostile: unknown[] = [
       revoked.proxy,
-      { get type(): string { throw new Error('boom'); } },
+      {
+        get type(): string {
+          throw new Error('boom');
+        },
+      },
       { type: 'cancel', id: 1, version: v, target: 10n },
       Object.create(null),
-      new Proxy({}, { get: () => { throw new Error('trap'); } }),
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('trap');
+          },
+        },
+      ),
     ];
     for (const raw of hostile) expect(() => engine.handle(raw)).not.toThrow();
     expect(replies).toHaveLength(hostile.length);
     expect(replies.every((r) => r.type === 'error' && r.code === 'bad-message')).toBe(true);
     // A bridge that throws on reply is not the engine's caller's problem either.
-    const broken = new Engine(() => { throw new Error('bridge gone'); }, {} as EngineDeps);
+    const broken = new Engine(() => {
+      throw new Error('bridge gone');
+    }, {} as EngineDeps);
     expect(() => broken.handle('{oops')).not.toThrow();
   });
 

@@ -17,16 +17,39 @@ const deps = (createBackend: EngineDeps['createBackend']): EngineDeps => ({
 });
 
 it('passes on a correct runtime and reports where it ran', async () => {
-  const report = await runSelfTest(deps((model) => createOrtNodeBackend(model)), now);
+  const report = await runSelfTest(
+    deps((model) => createOrtNodeBackend(model)),
+    now,
+  );
   expect(report).toEqual({
-    type: 'self-test', version: PROTOCOL_VERSION, ok: true, provider: 'wasm', adapter: 'no WebGPU adapter', wasmThreads: 1,
-    crossOriginIsolated: false, ms: 250,
+    type: 'self-test',
+    version: PROTOCOL_VERSION,
+    ok: true,
+    provider: 'wasm',
+    adapter: 'no WebGPU adapter',
+    wasmThreads: 1,
+    crossOriginIsolated: false,
+    ms: 250,
   });
 });
 
 it('fails, saying by how much, when the runtime computes something else; and when it cannot load the model', async () => {
-  const wrong = await runSelfTest(deps(async () => ({ name: 'zeros', run: async (t) => new Float32Array(t.data.length), dispose: async () => undefined })), now);
-  expect(wrong).toMatchObject({ ok: false, provider: 'wasm', error: expect.stringMatching(/^the wasm output is off by up to \d/) });
-  const broken = await runSelfTest(deps(async () => Promise.reject(new Error('no WebAssembly'))), now);
+  const wrong = await runSelfTest(
+    deps(async () => ({
+      name: 'zeros',
+      run: async (t) => new Float32Array(t.data.length),
+      dispose: async () => undefined,
+    })),
+    now,
+  );
+  expect(wrong).toMatchObject({
+    ok: false,
+    provider: 'wasm',
+    error: expect.stringMatching(/^the wasm output is off by up to \d/),
+  });
+  const broken = await runSelfTest(
+    deps(async () => Promise.reject(new Error('no WebAssembly'))),
+    now,
+  );
   expect(broken).toMatchObject({ ok: false, error: 'no WebAssembly' });
 });

@@ -29,14 +29,22 @@ export function tinyModelBytes(): Uint8Array {
 export function maxRelativeError(actual: Float32Array, expected: Float32Array, floor = 1e-6): number {
   if (actual.length !== expected.length) throw new Error(`length ${actual.length} ≠ ${expected.length}`);
   let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), floor));
+  for (let i = 0; i < actual.length; i++)
+    worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), floor));
   return worst;
 }
 
 /** The fixture's input photo as RGB in [0, 1]. */
 export async function fixtureInput(): Promise<RgbImage> {
-  const { data, info } = await sharp(fixturePath('input.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return createRgbImage(info.width, info.height, Float32Array.from(data, (v) => v / 255));
+  const { data, info } = await sharp(fixturePath('input.png'))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return createRgbImage(
+    info.width,
+    info.height,
+    Float32Array.from(data, (v) => v / 255),
+  );
 }
 
 /** The independent implementation's output for gamma 1.0. */

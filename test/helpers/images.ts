@@ -11,7 +11,10 @@ export function mirrorTile(image: RgbImage, nx: number, ny: number): RgbImage {
     for (let x = 0; x < out.width; x++) {
       const tx = Math.floor(x / image.width);
       const sx = tx % 2 ? image.width - 1 - (x % image.width) : x % image.width;
-      out.data.set(image.data.subarray((sy * image.width + sx) * 3, (sy * image.width + sx) * 3 + 3), (y * out.width + x) * 3);
+      out.data.set(
+        image.data.subarray((sy * image.width + sx) * 3, (sy * image.width + sx) * 3 + 3),
+        (y * out.width + x) * 3,
+      );
     }
   }
   return out;

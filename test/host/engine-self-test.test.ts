@@ -7,7 +7,16 @@ import { ENGINE_URL, type WebviewLike } from '../../src/host/webview-endpoint';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 import type { PageScript } from '../simulator/index';
 
-const report = { type: 'self-test', version: PROTOCOL_VERSION, ok: true, provider: 'wasm', adapter: 'none', wasmThreads: 1, crossOriginIsolated: false, ms: 900 };
+const report = {
+  type: 'self-test',
+  version: PROTOCOL_VERSION,
+  ok: true,
+  provider: 'wasm',
+  adapter: 'none',
+  wasmThreads: 1,
+  crossOriginIsolated: false,
+  ms: 900,
+};
 
 const mount = (src: string) => {
   const webview = document.createElement('webview') as unknown as HTMLElement & WebviewLike;

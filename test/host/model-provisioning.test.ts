@@ -34,7 +34,8 @@ function body(bytes: Uint8Array, breakAfter?: number): ReadableStream<Uint8Array
   const end = breakAfter ?? bytes.length;
   return new ReadableStream({
     pull(controller) {
-      if (offset >= end) return breakAfter === undefined ? controller.close() : controller.error(new TypeError('network error'));
+      if (offset >= end)
+        return breakAfter === undefined ? controller.close() : controller.error(new TypeError('network error'));
       controller.enqueue(bytes.slice(offset, Math.min(end, offset + 65536)));
       offset = Math.min(end, offset + 65536);
     },
@@ -42,8 +43,10 @@ function body(bytes: Uint8Array, breakAfter?: number): ReadableStream<Uint8Array
 }
 
 type Served = Record<string, () => Response>;
-const whole = (bytes: Uint8Array) => () => new Response(body(bytes), { headers: { 'content-length': String(bytes.length) } });
-const cut = (bytes: Uint8Array, at: number) => () => new Response(body(bytes, at), { headers: { 'content-length': String(bytes.length) } });
+const whole = (bytes: Uint8Array) => () =>
+  new Response(body(bytes), { headers: { 'content-length': String(bytes.length) } });
+const cut = (bytes: Uint8Array, at: number) => () =>
+  new Response(body(bytes, at), { headers: { 'content-length': String(bytes.length) } });
 
 function deps(served: Served): ProvisionDeps & { requested: string[] } {
   const requested: string[] = [];
@@ -67,14 +70,18 @@ async function provision(weights: WeightsChoice, d: ProvisionDeps, signal = new 
   const model = await provisionModel(
     weights,
     d,
-    { status: (state, message) => log.push(`${state}: ${message}`), progress: (stage, loaded, total) => progress.push([stage, loaded, total]) },
+    {
+      status: (state, message) => log.push(`${state}: ${message}`),
+      progress: (stage, loaded, total) => progress.push([stage, loaded, total]),
+    },
     signal,
   ).catch((e: EngineError) => e);
   return { model, log, progress };
 }
 
 /** The data folder's file names. */
-const dataFiles = async () => (await (await storage.localFileSystem.getDataFolder()).getEntries()).map((e) => e.name).sort();
+const dataFiles = async () =>
+  (await (await storage.localFileSystem.getDataFolder()).getEntries()).map((e) => e.name).sort();
 /** jest's toEqual walks a 2 MB array element by element: compare bytes directly. */
 const sameBytes = (model: unknown, expected: Uint8Array) => Buffer.from((model as EngineModel).bytes).equals(expected);
 
@@ -91,10 +98,16 @@ describe('official weights', () => {
     const first = await provision('clean', d);
     expect(first.model).toMatchObject({ label: 'clean weights' });
     expect(sameBytes(first.model, tinyModelBytes())).toBe(true);
-    expect(first.log).toEqual(['downloading: downloading the clean weights from a.test', 'converting: checking and converting the clean weights']);
+    expect(first.log).toEqual([
+      'downloading: downloading the clean weights from a.test',
+      'converting: checking and converting the clean weights',
+    ]);
     const downloads = first.progress.filter(([stage]) => stage === 'download');
     expect(downloads.at(-1)).toEqual(['download', npz.length, npz.length]);
-    expect(first.progress.filter(([stage]) => stage === 'convert')).toEqual([['convert', 0, 1], ['convert', 1, 1]]);
+    expect(first.progress.filter(([stage]) => stage === 'convert')).toEqual([
+      ['convert', 0, 1],
+      ['convert', 1, 1],
+    ]);
     expect(await dataFiles()).toEqual([CLEAN, `${CLEAN}.sha256`]);
 
     const second = await provision('clean', d);
@@ -106,12 +119,18 @@ describe('official weights', () => {
 
   it('the bundled model comes first, with no download', async () => {
     const d = { ...deps({}), bundledModel: async () => tinyModelBytes() };
-    expect(await provision('jpeg', d)).toMatchObject({ model: { label: 'model shipped with the plugin' }, log: ['bundled: using the model shipped with the plugin'] });
+    expect(await provision('jpeg', d)).toMatchObject({
+      model: { label: 'model shipped with the plugin' },
+      log: ['bundled: using the model shipped with the plugin'],
+    });
     expect(d.requested).toEqual([]);
   });
 
   it('tries the next mirror when one fails, and names every one that failed', async () => {
-    const d = deps({ 'https://a.test/clean.npz': () => new Response('', { status: 500, statusText: 'Internal Server Error' }), 'https://b.test/clean.npz': whole(npz) });
+    const d = deps({
+      'https://a.test/clean.npz': () => new Response('', { status: 500, statusText: 'Internal Server Error' }),
+      'https://b.test/clean.npz': whole(npz),
+    });
     expect((await provision('clean', d)).model).toMatchObject({ label: 'clean weights' });
     expect(d.requested).toEqual(['https://a.test/clean.npz', 'https://b.test/clean.npz']);
     sim.reset();
@@ -125,7 +144,10 @@ describe('official weights', () => {
     async (at) => {
       const failed = await provision('jpeg', deps({ 'https://a.test/jpeg.npz': cut(npz, at) }));
       expect(failed.model).toBeInstanceOf(EngineError);
-      expect(failed.model).toMatchObject({ code: 'download', message: expect.stringContaining(`after ${at} of ${npz.length} bytes`) });
+      expect(failed.model).toMatchObject({
+        code: 'download',
+        message: expect.stringContaining(`after ${at} of ${npz.length} bytes`),
+      });
       expect(await dataFiles()).toEqual([]);
       const retry = await provision('jpeg', deps({ 'https://a.test/jpeg.npz': whole(npz) }));
       expect(sameBytes(retry.model, tinyModelBytes())).toBe(true);
@@ -135,14 +157,21 @@ describe('official weights', () => {
 
   it('a cancelled download caches nothing', async () => {
     const controller = new AbortController();
-    const d = deps({ 'https://a.test/clean.npz': () => new Response(body(npz, 100_000).pipeThrough(new TransformStream({ transform: (c, t) => (controller.abort(), t.enqueue(c)) }))) });
+    const d = deps({
+      'https://a.test/clean.npz': () =>
+        new Response(
+          body(npz, 100_000).pipeThrough(
+            new TransformStream({ transform: (c, t) => (controller.abort(), t.enqueue(c)) }),
+          ),
+        ),
+    });
     const { model } = await provision('clean', d, controller.signal);
     expect(model).toEqual(new EngineError('cancelled', 'download cancelled'));
     expect(await dataFiles()).toEqual([]);
   });
 
   it.each<[string, (bytes: Uint8Array) => Uint8Array | string]>([
-    ['a flipped byte in the model', (b) => (b[b.length >> 1] ^= 1, b)],
+    ['a flipped byte in the model', (b) => ((b[b.length >> 1] ^= 1), b)],
     ['a truncated model', (b) => b.subarray(0, b.length - 1)],
   ])('a damaged cache (%s) is detected, deleted and rebuilt', async (_what, damage) => {
     const d = deps({ 'https://a.test/clean.npz': whole(npz) });
@@ -168,9 +197,17 @@ describe('official weights', () => {
 
   it.each([
     ['an HTML error page', () => new Response('<html>moved</html>'), 'no zip signature'],
-    ['a declared size no weights file has', () => new Response('x', { headers: { 'content-length': String(2 ** 30) } }), 'more than any HDRCNN weights file'],
+    [
+      'a declared size no weights file has',
+      () => new Response('x', { headers: { 'content-length': String(2 ** 30) } }),
+      'more than any HDRCNN weights file',
+    ],
     ['a pickle that calls os.system', whole(pickleNpz(hostilePickle(), 1)), 'global "posix.system" is not allowed'],
-    ['a partial file without a length', () => new Response(body(npz.subarray(0, npz.length / 2))), 'not a valid .npz/zip file'],
+    [
+      'a partial file without a length',
+      () => new Response(body(npz.subarray(0, npz.length / 2))),
+      'not a valid .npz/zip file',
+    ],
   ])('hostile weights (%s) are refused before anything is cached', async (_what, serve, text) => {
     const { model, log } = await provision('jpeg', deps({ 'https://a.test/jpeg.npz': serve }));
     expect(model).toBeInstanceOf(EngineError);
@@ -202,7 +239,9 @@ describe('a file the user chose', () => {
 
   it('that is not HDRCNN is refused and stores nothing; the previous choice stays', async () => {
     await expect(importWeightsFile('evil.npz', pickleNpz(hostilePickle(), 1), cache())).rejects.toThrow(
-      new UserError('evil.npz is not an HDRCNN weights file: pickle byte 2: global "posix.system" is not allowed (only NumPy array reconstruction).'),
+      new UserError(
+        'evil.npz is not an HDRCNN weights file: pickle byte 2: global "posix.system" is not allowed (only NumPy array reconstruction).',
+      ),
     );
     expect(await dataFiles()).toEqual([]);
     await importWeightsFile('params.npz', npz, cache());
@@ -212,11 +251,15 @@ describe('a file the user chose', () => {
 
   it('none chosen, or its copy damaged: the user is asked to choose again', async () => {
     expect((await provision('file', deps({}))).model).toEqual(
-      new UserError('No weights file has been chosen: use “Choose file…” in the HDR Reconstruct panel, or pick the official weights.'),
+      new UserError(
+        'No weights file has been chosen: use “Choose file…” in the HDR Reconstruct panel, or pick the official weights.',
+      ),
     );
     await importWeightsFile('params.npz', npz, cache());
-    await overwrite(USER_MODEL, (b) => (b[100] ^= 1, b));
-    expect(((await provision('file', deps({}))).model as Error).message).toMatch(/^The stored copy of the chosen weights file was damaged/);
+    await overwrite(USER_MODEL, (b) => ((b[100] ^= 1), b));
+    expect(((await provision('file', deps({}))).model as Error).message).toMatch(
+      /^The stored copy of the chosen weights file was damaged/,
+    );
     expect(await dataFiles()).toEqual([]);
   });
 });

@@ -45,8 +45,7 @@ const previewOf = (settings: Settings, region = 0): Promise<Preview> =>
 
 async function commit(settings: Settings): Promise<void> {
   await photoshop.core.executeAsModal(
-    (ctx) =>
-      reconstructInModal(ctx, undefined, settings, client, { progress: () => undefined }, new AbortController()),
+    (ctx) => reconstructInModal(ctx, undefined, settings, client, { progress: () => undefined }, new AbortController()),
     { commandName: 'test' },
   );
 }

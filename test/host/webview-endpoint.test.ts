@@ -37,7 +37,10 @@ test('messages go to the page and answers come back once; other channels are not
 
 test('a page message without the channel stamp is not taken for the engine', async () => {
   const { sim } = createPhotoshopSimulator();
-  const w = sim.createWebview({ src: engineUrl(), page: (page) => page.addEventListener('message', () => page.uxpHost.postMessage({ plain: true })) });
+  const w = sim.createWebview({
+    src: engineUrl(),
+    page: (page) => page.addEventListener('message', () => page.uxpHost.postMessage({ plain: true })),
+  });
   await whenLoaded(w as unknown as HTMLElement);
   const endpoint = webviewEndpoint(w as never, sim.window as never);
   const heard: unknown[] = [];
@@ -49,6 +52,13 @@ test('a page message without the channel stamp is not taken for the engine', asy
 
 test('whenLoaded rejects with the load error', async () => {
   const { sim } = createPhotoshopSimulator();
-  const w = sim.createWebview({ src: 'plugin:/missing.html', page: () => { throw new Error('404'); } });
-  await expect(whenLoaded(w as unknown as HTMLElement)).rejects.toThrow('the engine page did not load (plugin:/missing.html: Error: 404 -1)');
+  const w = sim.createWebview({
+    src: 'plugin:/missing.html',
+    page: () => {
+      throw new Error('404');
+    },
+  });
+  await expect(whenLoaded(w as unknown as HTMLElement)).rejects.toThrow(
+    'the engine page did not load (plugin:/missing.html: Error: 404 -1)',
+  );
 });

@@ -10,12 +10,20 @@ test('it shows modally with the engine webview, reports progress, and closes', a
   const cancels: string[] = [];
   const surface = openEngineDialog(() => cancels.push('cancel'));
   const dialog = sim.document.getElementById('hdr-engine-dialog') as SimDialog;
-  expect([dialog.open, dialog.shownWith]).toEqual([true, { title: 'HDR Reconstruct', resize: 'none', size: { width: 420, height: 200 } }]);
+  expect([dialog.open, dialog.shownWith]).toEqual([
+    true,
+    { title: 'HDR Reconstruct', resize: 'none', size: { width: 420, height: 200 } },
+  ]);
   const loaded = new Promise((r) => surface.webview.addEventListener('loadstop', r));
   await loaded;
-  expect(pages.map((p) => p.location.href)).toEqual([expect.stringMatching(new RegExp(`^${ENGINE_URL}\\?channel=[\\w-]+$`))]);
+  expect(pages.map((p) => p.location.href)).toEqual([
+    expect.stringMatching(new RegExp(`^${ENGINE_URL}\\?channel=[\\w-]+$`)),
+  ]);
   surface.events.onProgress!('download', 5 * 1048576, 20 * 1048576);
-  expect([sim.document.getElementById('hdr-dialog-status')!.textContent, (sim.document.getElementById('hdr-dialog-progress') as SimProgressbar).value]).toEqual(['Downloading: 5.0 of 20.0 MB', 25]);
+  expect([
+    sim.document.getElementById('hdr-dialog-status')!.textContent,
+    (sim.document.getElementById('hdr-dialog-progress') as SimProgressbar).value,
+  ]).toEqual(['Downloading: 5.0 of 20.0 MB', 25]);
   surface.feedback.progress(0.5, 'Reconstructing highlights (1/2 tiles)');
   expect(sim.document.getElementById('hdr-dialog-status')!.textContent).toBe('Reconstructing highlights (1/2 tiles)');
   surface.close();

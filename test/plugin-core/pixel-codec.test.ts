@@ -7,7 +7,12 @@ const gray = toneCurve('Gray Gamma 2.2');
 const S = { gamma: 1, scaling: 1 };
 
 test('8-bit RGBA: display v/255, linear by the curve, alpha v/255; invisible pixels show black to the network', () => {
-  const d = decodePixels(new Uint8Array([255, 128, 0, 255, 255, 255, 255, 0]), 2, 1, { depth: 8, colorComponents: 3, hasAlpha: true, curve: srgb });
+  const d = decodePixels(new Uint8Array([255, 128, 0, 255, 255, 255, 255, 0]), 2, 1, {
+    depth: 8,
+    colorComponents: 3,
+    hasAlpha: true,
+    curve: srgb,
+  });
   expect([...d.display]).toEqual([1, Math.fround(128 / 255), 0, 0, 0, 0]);
   expect(d.linear[1]).toBeCloseTo(srgb.toLinear(128 / 255), 7);
   expect([...d.linear.slice(3)]).toEqual([1, 1, 1]); // its own colour is kept for the output
@@ -15,7 +20,12 @@ test('8-bit RGBA: display v/255, linear by the curve, alpha v/255; invisible pix
 });
 
 test('16-bit uses Photoshop’s 0..32768; grayscale is replicated to RGB; no alpha on a background', () => {
-  const d = decodePixels(new Uint16Array([16384, 32768]), 2, 1, { depth: 16, colorComponents: 1, hasAlpha: false, curve: gray });
+  const d = decodePixels(new Uint16Array([16384, 32768]), 2, 1, {
+    depth: 16,
+    colorComponents: 1,
+    hasAlpha: false,
+    curve: gray,
+  });
   expect([...d.display]).toEqual([0.5, 0.5, 0.5, 1, 1, 1]);
   expect([...d.linear.slice(0, 3)]).toEqual(Array(3).fill(Math.fround(0.5 ** 2.2)));
   expect(d.alpha).toBeNull();
@@ -24,15 +34,28 @@ test('16-bit uses Photoshop’s 0..32768; grayscale is replicated to RGB; no alp
 test('32-bit converted from 8 bits: the display value snaps back to the original code', () => {
   const codes = [0, 1, 10, 128, 254, 255];
   const linear = Float32Array.from(codes, (v) => srgb.toLinear(v / 255));
-  const d = decodePixels(linear, 2, 1, { depth: 32, colorComponents: 3, hasAlpha: false, curve: srgb, convertedFrom: 8 });
+  const d = decodePixels(linear, 2, 1, {
+    depth: 32,
+    colorComponents: 3,
+    hasAlpha: false,
+    curve: srgb,
+    convertedFrom: 8,
+  });
   expect([...d.display]).toEqual(codes.map((v) => Math.fround(v / 255)));
   expect([...d.linear]).toEqual([...linear]);
-  const native = decodePixels(Float32Array.from([0.5, 2, -0.1]), 1, 1, { depth: 32, colorComponents: 3, hasAlpha: false, curve: srgb });
+  const native = decodePixels(Float32Array.from([0.5, 2, -0.1]), 1, 1, {
+    depth: 32,
+    colorComponents: 3,
+    hasAlpha: false,
+    curve: srgb,
+  });
   expect([...native.display]).toEqual([Math.fround(srgb.toDisplay(0.5)), 1, 0]);
 });
 
 test('a wrong sample count is refused', () => {
-  expect(() => decodePixels(new Uint8Array(5), 2, 1, { depth: 8, colorComponents: 3, hasAlpha: false, curve: srgb })).toThrow(/expected 6 samples/);
+  expect(() =>
+    decodePixels(new Uint8Array(5), 2, 1, { depth: 8, colorComponents: 3, hasAlpha: false, curve: srgb }),
+  ).toThrow(/expected 6 samples/);
 });
 
 test('encodeOutput: the core’s values as they are, alpha appended; grey is the channels’ mean', () => {
@@ -43,8 +66,18 @@ test('encodeOutput: the core’s values as they are, alpha appended; grey is the
 });
 
 test('clippingStats counts visible colour samples at 1 and whether any pixel is in the mask', () => {
-  const d = decodePixels(new Uint8Array([255, 0, 0, 255, 255, 255, 255, 0, 200, 200, 200, 255]), 3, 1, { depth: 8, colorComponents: 3, hasAlpha: true, curve: srgb });
+  const d = decodePixels(new Uint8Array([255, 0, 0, 255, 255, 255, 255, 0, 200, 200, 200, 255]), 3, 1, {
+    depth: 8,
+    colorComponents: 3,
+    hasAlpha: true,
+    curve: srgb,
+  });
   expect(clippingStats(d, S)).toEqual({ samples: 6, saturated: 1, highlights: true });
-  const dark = decodePixels(new Uint8Array([200, 200, 200]), 1, 1, { depth: 8, colorComponents: 3, hasAlpha: false, curve: srgb });
+  const dark = decodePixels(new Uint8Array([200, 200, 200]), 1, 1, {
+    depth: 8,
+    colorComponents: 3,
+    hasAlpha: false,
+    curve: srgb,
+  });
   expect(clippingStats(dark, S)).toEqual({ samples: 3, saturated: 0, highlights: false });
 });

@@ -1,5 +1,14 @@
 /** Settings: the checks on recorded Action info and the lenient localStorage round trip. */
-import { actionInfo, DEFAULT_SETTINGS, formatGamma, loadSettings, parseSettings, saveSettings, SETTINGS_KEY, SettingsError } from '../../src/plugin-core/settings';
+import {
+  actionInfo,
+  DEFAULT_SETTINGS,
+  formatGamma,
+  loadSettings,
+  parseSettings,
+  saveSettings,
+  SETTINGS_KEY,
+  SettingsError,
+} from '../../src/plugin-core/settings';
 
 const memory = () => {
   const items = new Map<string, string>();
@@ -14,9 +23,14 @@ test('a complete object passes; missing fields take the defaults (steps from old
 });
 
 test.each([
-  [null, 'not an object'], [[1], 'not an object'], [{ gamma: 2.01 }, 'gamma must be a number from 0.5 to 2, got 2.01'],
-  [{ gamma: '1' }, 'got "1"'], [{ gamma: NaN }, 'got null'], [{ weights: 'mine' }, 'weights must be one of clean, jpeg, file, got "mine"'],
-  [{ output: 3 }, 'output must be one of layer, document'], [{ linearise: 'srgb' }, 'linearise must be one of photoshop, hdrcnn'],
+  [null, 'not an object'],
+  [[1], 'not an object'],
+  [{ gamma: 2.01 }, 'gamma must be a number from 0.5 to 2, got 2.01'],
+  [{ gamma: '1' }, 'got "1"'],
+  [{ gamma: NaN }, 'got null'],
+  [{ weights: 'mine' }, 'weights must be one of clean, jpeg, file, got "mine"'],
+  [{ output: 3 }, 'output must be one of layer, document'],
+  [{ linearise: 'srgb' }, 'linearise must be one of photoshop, hdrcnn'],
 ])('%j is refused: %s', (raw, message) => {
   expect(() => parseSettings(raw)).toThrow(SettingsError);
   expect(() => parseSettings(raw)).toThrow(message);

@@ -12,7 +12,11 @@ import type { SimSlider } from '../simulator/index';
 
 async function addPhoto() {
   const img = await photo8();
-  return sim.addDocument({ width: img.width, height: img.height, layers: [{ name: 'photo', pixels: { width: img.width, height: img.height, data: img.data } }, { background: true }] });
+  return sim.addDocument({
+    width: img.width,
+    height: img.height,
+    layers: [{ name: 'photo', pixels: { width: img.width, height: img.height, data: img.data } }, { background: true }],
+  });
 }
 
 const STEP = { name: 'HDR Reconstruct', methodName: ACTION_METHOD };
@@ -28,7 +32,9 @@ test('record from the panel, play back on another document: the same layer; the 
   const first = await addPhoto();
   sim.actions.startRecording('HDR');
   expect(await runFromPanel()).toMatch(/^Added/);
-  expect(sim.actions.stopRecording()).toEqual([{ ...STEP, info: { gamma: 1.3, weights: 'clean', output: 'layer', linearise: 'hdrcnn' } }]);
+  expect(sim.actions.stopRecording()).toEqual([
+    { ...STEP, info: { gamma: 1.3, weights: 'clean', output: 'layer', linearise: 'hdrcnn' } },
+  ]);
 
   sim.ui.slide(byId('hdr-gamma'), 70);
   sim.ui.choose(byId('hdr-linearise'), 0);
@@ -36,7 +42,11 @@ test('record from the panel, play back on another document: the same layer; the 
   const status = byId('hdr-status').textContent;
   const second = await addPhoto();
   await sim.actions.play('HDR');
-  expect(second.layers.map((l) => l.name)).toEqual(['HDR Reconstruct, gamma 1.3 (HDRCNN linear)', 'photo', 'Background']);
+  expect(second.layers.map((l) => l.name)).toEqual([
+    'HDR Reconstruct, gamma 1.3 (HDRCNN linear)',
+    'photo',
+    'Background',
+  ]);
   expect(sim.pixels(second, second.layers[0].id)).toEqual(sim.pixels(first, first.layers[0].id));
   expect(sim.history(second)).toEqual(['Reconstruct HDR']);
   expect([(byId('hdr-gamma') as SimSlider).value, sim.localStorage.getItem(SETTINGS_KEY)]).toEqual([70, saved]);
@@ -49,7 +59,9 @@ test('record from the menu command and play back with the panel never opened: th
   const first = await addPhoto();
   sim.actions.startRecording('HDR');
   await sim.entrypoints.runCommand(COMMAND_ID);
-  expect(sim.actions.stopRecording()).toEqual([{ ...STEP, info: { gamma: 1.15, weights: 'clean', output: 'document', linearise: 'photoshop' } }]);
+  expect(sim.actions.stopRecording()).toEqual([
+    { ...STEP, info: { gamma: 1.15, weights: 'clean', output: 'document', linearise: 'photoshop' } },
+  ]);
   const firstHdr = photoshop.app.activeDocument!;
 
   sim.localStorage.setItem(SETTINGS_KEY, JSON.stringify({ gamma: 2, output: 'layer' }));
@@ -70,7 +82,9 @@ test('the panel hidden: playback uses a dialog, not the hidden panel’s page', 
   await sim.entrypoints.hidePanel('hdr-panel');
   const doc = await addPhoto();
   const opened: string[] = [];
-  sim.modal.onApiCall(() => { if (sim.document.openDialogs.size) opened.push('dialog'); });
+  sim.modal.onApiCall(() => {
+    if (sim.document.openDialogs.size) opened.push('dialog');
+  });
   await sim.actions.play('HDR');
   expect(doc.layers).toHaveLength(3);
   expect(opened.length).toBeGreaterThan(0);
@@ -83,7 +97,12 @@ test('Record Again stores the settings the step ran with, complete', async () =>
   sim.actions.stopRecording();
   await addPhoto();
   await sim.actions.play('Old', { recordAgain: true });
-  expect(sim.actions.steps('Old')[0].info).toEqual({ gamma: 1.2, weights: 'clean', output: 'layer', linearise: 'photoshop' });
+  expect(sim.actions.steps('Old')[0].info).toEqual({
+    gamma: 1.2,
+    weights: 'clean',
+    output: 'layer',
+    linearise: 'photoshop',
+  });
 });
 
 test('a step with unusable settings fails with a clear message and changes nothing', async () => {
@@ -91,7 +110,9 @@ test('a step with unusable settings fails with a clear message and changes nothi
   await photoshop.action.recordAction(STEP, { gamma: 9 });
   sim.actions.stopRecording();
   const doc = await addPhoto();
-  await expect(sim.actions.play('Bad')).rejects.toThrow('This Action step cannot be played: gamma must be a number from 0.5 to 2, got 9. Record it again.');
+  await expect(sim.actions.play('Bad')).rejects.toThrow(
+    'This Action step cannot be played: gamma must be a number from 0.5 to 2, got 9. Record it again.',
+  );
   expect([doc.layers.length, sim.history(doc)]).toEqual([2, []]);
 });
 
@@ -112,5 +133,7 @@ test('a failing step fails the Action; runs that changed nothing are not recorde
   await sim.actions.play('Manual'); // nothing clipped is not a failure
   expect(flat.layers).toHaveLength(1);
   sim.selectLayers(flat, []);
-  await expect(sim.actions.play('Manual')).rejects.toThrow('Select the pixel layer to reconstruct in the Layers panel.');
+  await expect(sim.actions.play('Manual')).rejects.toThrow(
+    'Select the pixel layer to reconstruct in the Layers panel.',
+  );
 });

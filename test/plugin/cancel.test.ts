@@ -10,28 +10,40 @@ import { photo8 } from './reference';
 
 async function addPhoto() {
   const img = await photo8();
-  return sim.addDocument({ width: img.width, height: img.height, layers: [{ name: 'photo', pixels: { width: img.width, height: img.height, data: img.data } }, { background: true }] });
+  return sim.addDocument({
+    width: img.width,
+    height: img.height,
+    layers: [{ name: 'photo', pixels: { width: img.width, height: img.height, data: img.data } }, { background: true }],
+  });
 }
 
 /** Resolves once the engine has been sent a tile (the only large message to the page). */
-const tileSent = () => waitFor(() => sim.bridge.log.some((l) => l.direction === 'toPage' && l.bytes > 10_000), 'a tile to reach the engine');
+const tileSent = () =>
+  waitFor(() => sim.bridge.log.some((l) => l.direction === 'toPage' && l.bytes > 10_000), 'a tile to reach the engine');
 
-test.each([['layer', 0], ['document', 1]] as const)('cancel at each of the Photoshop calls of a run (output: %s)', async (_name, output) => {
-  await openPanel();
-  sim.ui.choose(byId('hdr-output'), output);
-  await addPhoto();
-  const start = sim.modal.apiCallCount;
-  expect(await runFromPanel()).toMatch(/^Added/);
-  const calls = sim.modal.apiCallCount - start;
-  expect(calls).toBeGreaterThan(8);
-  for (let k = 1; k <= calls; k++) {
+test.each([
+  ['layer', 0],
+  ['document', 1],
+] as const)(
+  'cancel at each of the Photoshop calls of a run (output: %s)',
+  async (_name, output) => {
+    await openPanel();
+    sim.ui.choose(byId('hdr-output'), output);
     await addPhoto();
-    const before = snapshot();
-    sim.modal.cancelAtCall(k);
-    expect([k, await runFromPanel()]).toEqual([k, CANCELLED_MESSAGE]);
-    expect(snapshot()).toEqual(before);
-  }
-}, 240_000); // one whole run per Photoshop call of a run
+    const start = sim.modal.apiCallCount;
+    expect(await runFromPanel()).toMatch(/^Added/);
+    const calls = sim.modal.apiCallCount - start;
+    expect(calls).toBeGreaterThan(8);
+    for (let k = 1; k <= calls; k++) {
+      await addPhoto();
+      const before = snapshot();
+      sim.modal.cancelAtCall(k);
+      expect([k, await runFromPanel()]).toEqual([k, CANCELLED_MESSAGE]);
+      expect(snapshot()).toEqual(before);
+    }
+  },
+  240_000,
+); // one whole run per Photoshop call of a run
 
 test('cancel from Photoshop’s progress bar while the engine runs a tile: the engine is told to drop it', async () => {
   await openPanel();
@@ -61,7 +73,10 @@ test('the panel’s Cancel button while the engine runs a tile', async () => {
   expect(snapshot()).toEqual(before);
 });
 
-test.each([['while the engine starts', false], ['while it runs a tile', true]])('the menu command’s engine dialog: Cancel %s', async (_when, afterTile) => {
+test.each([
+  ['while the engine starts', false],
+  ['while it runs a tile', true],
+])('the menu command’s engine dialog: Cancel %s', async (_when, afterTile) => {
   await addPhoto();
   const before = snapshot();
   const command = sim.entrypoints.runCommand(COMMAND_ID);
@@ -69,7 +84,11 @@ test.each([['while the engine starts', false], ['while it runs a tile', true]])(
   if (afterTile) await tileSent();
   sim.ui.click(cancel);
   await command;
-  expect([sim.alerts, sim.document.openDialogs.size, sim.document.getElementById('hdr-engine-dialog')]).toEqual([[], 0, null]);
+  expect([sim.alerts, sim.document.openDialogs.size, sim.document.getElementById('hdr-engine-dialog')]).toEqual([
+    [],
+    0,
+    null,
+  ]);
   expect(snapshot()).toEqual(before);
 });
 

@@ -9,7 +9,9 @@ import type { PageScript, SimImageData } from '../simulator/index';
 const engine = fakeEngine();
 /** What `engine.html?…&self-test` runs in this test. */
 let selfTest: PageScript = selfTestPage();
-const { sim, photoshop, uxp, byId, snapshot } = setupPlugin({ page: (w) => (isSelfTest(w.location.href) ? selfTest : engine.page)(w) });
+const { sim, photoshop, uxp, byId, snapshot } = setupPlugin({
+  page: (w) => (isSelfTest(w.location.href) ? selfTest : engine.page)(w),
+});
 import { REPORT_FILE } from '../../src/panel/diagnostics-dialog';
 import { sha256Hex } from '../../src/protocol/checksum';
 import { cacheName, USER_MODEL } from '../../src/host/model-sources';
@@ -50,7 +52,11 @@ const expectLines = (lines: string[], expected: RegExp[]) => {
 };
 
 test('the manifest has the command: Plugins > HDR Reconstruct > Diagnostics', () => {
-  expect(MANIFEST.entrypoints).toContainEqual({ type: 'command', id: DIAGNOSTICS_ID, label: { default: 'Diagnostics' } });
+  expect(MANIFEST.entrypoints).toContainEqual({
+    type: 'command',
+    id: DIAGNOSTICS_ID,
+    label: { default: 'Diagnostics' },
+  });
 });
 
 test('every check passes with its figure; the report can be copied and saved; no user document changes', async () => {
@@ -71,14 +77,23 @@ test('every check passes with its figure; the report can be copied and saved; no
   sim.ui.click(byId('hdr-diagnostics-save'));
   await waitFor(() => sim.files.saved(REPORT_FILE), 'the saved file');
   expect(sim.files.saved(REPORT_FILE)).toBe(report);
-  await waitFor(() => /^Saved to \/sim\/saved\/hdr-reconstruct-diagnostics\.txt/.test(byId('hdr-diagnostics-status').textContent), 'the status');
+  await waitFor(
+    () => /^Saved to \/sim\/saved\/hdr-reconstruct-diagnostics\.txt/.test(byId('hdr-diagnostics-status').textContent),
+    'the status',
+  );
 
   sim.ui.click(byId('hdr-diagnostics-close'));
   expect(sim.document.getElementById('hdr-diagnostics')).toBeNull();
 });
 
 test('no WebGPU adapter: that line fails, the rest pass', async () => {
-  selfTest = selfTestPage({ provider: 'wasm', adapter: 'no WebGPU adapter', wasmThreads: 1, crossOriginIsolated: false, ms: 80 });
+  selfTest = selfTestPage({
+    provider: 'wasm',
+    adapter: 'no WebGPU adapter',
+    wasmThreads: 1,
+    crossOriginIsolated: false,
+    ms: 80,
+  });
   const lines = await diagnose();
   expectLines(lines, [
     ALL_PASS[0],
@@ -126,14 +141,18 @@ test('an imaging round trip that comes back different: that depth fails with the
 });
 
 test('no self-test page, an older Photoshop, no headroom field, a damaged chosen model, a cached one: each says so', async () => {
-  selfTest = () => { throw new Error('no such page'); };
+  selfTest = () => {
+    throw new Error('no such page');
+  };
   sim.versions.photoshop = '25.9.1';
   sim.displays.splice(0, 1, { primary: true });
   sim.localStorage.setItem('hdr-reconstruct.weights-file', 'mine.onnx');
   const folder = await uxp.storage.localFileSystem.getDataFolder();
   const write = async (name: string, data: Uint8Array | string) => {
     const format = typeof data === 'string' ? uxp.storage.formats.utf8 : uxp.storage.formats.binary;
-    await (await folder.createFile(name)).write(typeof data === 'string' ? data : data.buffer as ArrayBuffer, { format });
+    await (
+      await folder.createFile(name)
+    ).write(typeof data === 'string' ? data : (data.buffer as ArrayBuffer), { format });
   };
   const model = new Uint8Array(1024 * 1024).fill(7);
   const sha256 = sha256Hex(model);
@@ -147,7 +166,9 @@ test('no self-test page, an older Photoshop, no headroom field, a damaged chosen
     /^FAIL  Engine page: the engine page did not load \(plugin:\/engine\/engine\.html\?channel=[\w-]+&self-test: Error: no such page -1\)$/,
     ...ALL_PASS.slice(4, 10),
     /^INFO  Display: primary display: HDR headroom not reported \(Photoshop 26\.5\+ reports it\)$/,
-    new RegExp(`^PASS  Model cache: official weights \\(clean inputs\\): 1\\.0 MB, SHA-256 ${sha256.slice(0, 16)}… as recorded$`),
+    new RegExp(
+      `^PASS  Model cache: official weights \\(clean inputs\\): 1\\.0 MB, SHA-256 ${sha256.slice(0, 16)}… as recorded$`,
+    ),
     /^INFO  Model cache: official weights \(JPEG-trained\): none$/,
     /^FAIL  Model cache: chosen weights file “mine\.onnx”: 1\.0 MB, size or SHA-256 not as recorded: choose the file again$/,
     /^INFO  Data folder: \/sim\/plugin-data: 4 files, 2\.0 MB; free space not reported by UXP$/,

@@ -18,7 +18,10 @@ function addPhoto(spec: { depth?: 8 | 16; untagged?: boolean } = {}) {
   const data = new Array<number>(64 * 64 * 3);
   for (let p = 0; p < 64 * 64; p++) data.fill(p % 64 < 32 ? max : Math.round(max * 0.4), p * 3, p * 3 + 3);
   return sim.addDocument({
-    width: 64, height: 64, depth: spec.depth, untagged: spec.untagged,
+    width: 64,
+    height: 64,
+    depth: spec.depth,
+    untagged: spec.untagged,
     layers: [{ name: 'photo', pixels: { width: 64, height: 64, data } }, { background: true }],
   });
 }
@@ -45,16 +48,19 @@ describe('panel show/hide (PS-57284: show fires once, hide never)', () => {
 });
 
 describe('untagged documents (colorProfileName is "None")', () => {
-  test.each(['layer', 'document'] as const)('a document without a profile reconstructs; "None" is never passed as a profile (output: %s)', async (output) => {
-    sim.localStorage.setItem(SETTINGS_KEY, JSON.stringify({ output }));
-    const doc = addPhoto({ untagged: true });
-    expect(doc.colorProfileName).toBe('None');
-    await sim.entrypoints.runCommand(COMMAND_ID);
-    expect(sim.alerts).toEqual([]);
-    const hdr = photoshop.app.activeDocument!;
-    expect(hdr.layers[0].name).toBe('HDR Reconstruct, gamma 1');
-    expect(hdr.bitsPerChannel).toBe(photoshop.constants.BitsPerChannelType.THIRTYTWO);
-  });
+  test.each(['layer', 'document'] as const)(
+    'a document without a profile reconstructs; "None" is never passed as a profile (output: %s)',
+    async (output) => {
+      sim.localStorage.setItem(SETTINGS_KEY, JSON.stringify({ output }));
+      const doc = addPhoto({ untagged: true });
+      expect(doc.colorProfileName).toBe('None');
+      await sim.entrypoints.runCommand(COMMAND_ID);
+      expect(sim.alerts).toEqual([]);
+      const hdr = photoshop.app.activeDocument!;
+      expect(hdr.layers[0].name).toBe('HDR Reconstruct, gamma 1');
+      expect(hdr.bitsPerChannel).toBe(photoshop.constants.BitsPerChannelType.THIRTYTWO);
+    },
+  );
 });
 
 describe('panel widgets', () => {
@@ -84,7 +90,10 @@ describe('panel widgets', () => {
 describe('dialogs refused during Action playback (REJECTION_REASON_NOT_ALLOWED)', () => {
   async function recordStep(): Promise<void> {
     sim.actions.startRecording('HDR');
-    await photoshop.action.recordAction({ name: 'HDR Reconstruct', methodName: 'hdrReconstructActionStep' }, { gamma: 1 });
+    await photoshop.action.recordAction(
+      { name: 'HDR Reconstruct', methodName: 'hdrReconstructActionStep' },
+      { gamma: 1 },
+    );
     sim.actions.stopRecording();
   }
 
@@ -94,7 +103,11 @@ describe('dialogs refused during Action playback (REJECTION_REASON_NOT_ALLOWED)'
     await expect(sim.actions.play('HDR', { refuseDialogs: true })).rejects.toThrow(
       /^Photoshop did not allow HDR Reconstruct’s engine dialog to open \(dialogs are not allowed now\), so the engine could not start; nothing was changed\./,
     );
-    expect([doc.layers.length, sim.history(doc), doc.bitsPerChannel]).toEqual([2, [], photoshop.constants.BitsPerChannelType.EIGHT]);
+    expect([doc.layers.length, sim.history(doc), doc.bitsPerChannel]).toEqual([
+      2,
+      [],
+      photoshop.constants.BitsPerChannelType.EIGHT,
+    ]);
   });
 
   test('with the panel open the step runs on the panel’s engine', async () => {
@@ -109,7 +122,10 @@ describe('dialogs refused during Action playback (REJECTION_REASON_NOT_ALLOWED)'
 describe('history during playback (the Actions panel owns the suspension: 0xFFFFFFFF)', () => {
   beforeEach(async () => {
     sim.actions.startRecording('HDR');
-    await photoshop.action.recordAction({ name: 'HDR Reconstruct', methodName: 'hdrReconstructActionStep' }, { gamma: 1 });
+    await photoshop.action.recordAction(
+      { name: 'HDR Reconstruct', methodName: 'hdrReconstructActionStep' },
+      { gamma: 1 },
+    );
     sim.actions.stopRecording();
   });
 
@@ -122,7 +138,9 @@ describe('history during playback (the Actions panel owns the suspension: 0xFFFF
 
   test('a step stopped half way says its changes stay and how to undo them', async () => {
     const doc = addPhoto();
-    const off = sim.modal.onApiCall((api) => { if (api === 'imaging.putPixels') sim.modal.cancel(); });
+    const off = sim.modal.onApiCall((api) => {
+      if (api === 'imaging.putPixels') sim.modal.cancel();
+    });
     await expect(sim.actions.play('HDR', { suspendHistory: true })).rejects.toThrow(
       'Cancelled. The Actions panel holds the history of “Untitled-1” during this playback, so its changes could not be rolled back: use Edit > Undo to remove them.',
     );
@@ -164,9 +182,15 @@ describe('converting to 32 bits per channel', () => {
     sim.addLayer(doc, { name: 'Levels 1', kind: C().LayerKind.LEVELS }, 0);
     sim.selectLayers(doc, [doc.layers[1]]);
     const tree = sim.layerTree(doc);
-    const off = sim.modal.onApiCall((api) => { if (api === 'imaging.putPixels') sim.modal.cancel(); });
+    const off = sim.modal.onApiCall((api) => {
+      if (api === 'imaging.putPixels') sim.modal.cancel();
+    });
     expect(await runFromPanel()).toBe('Cancelled. The document is unchanged.');
     off();
-    expect([doc.bitsPerChannel, sim.layerTree(doc), sim.history(doc)]).toEqual([C().BitsPerChannelType.EIGHT, tree, []]);
+    expect([doc.bitsPerChannel, sim.layerTree(doc), sim.history(doc)]).toEqual([
+      C().BitsPerChannelType.EIGHT,
+      tree,
+      [],
+    ]);
   });
 });

@@ -11,7 +11,10 @@ import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 let page: PageScript;
 /** Whether the plugin folder holds model/hdrcnn.onnx, read as each test starts: not for the first test (the download). */
 let bundled = false;
-const { sim, byId, openPanel, runFromPanel, snapshot } = setupPlugin({ page: (w) => page(w), bundledModel: () => bundled });
+const { sim, byId, openPanel, runFromPanel, snapshot } = setupPlugin({
+  page: (w) => page(w),
+  bundledModel: () => bundled,
+});
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { pageBridge } from '../../src/engine/page-bridge';
@@ -23,24 +26,36 @@ const started: WorkerEngine[] = [];
 afterAll(() => Promise.all(started.map((e) => e.close())));
 
 /** An engine page that loads any model at once and answers every tile with `answer`. */
-const fakeEngine = (answer: 'inference-error' | 'model-error'): PageScript => (w) => {
-  const bridge = pageBridge(w.uxpHost, w.location.href);
-  w.addEventListener('message', (e) => {
-    const m = e.data as { type: string; id: number };
-    const reply = (body: object) => bridge.post({ ...body, id: m.id, version: PROTOCOL_VERSION });
-    if (m.type === 'init' && answer === 'model-error') {
-      reply({ type: 'model-status', state: 'failed', message: 'params.npy: not HDRCNN weights' });
-      reply({ type: 'error', code: 'model', message: 'params.npy: not HDRCNN weights' });
-    } else if (m.type === 'init') {
-      reply({ type: 'ready', provider: 'webgpu', reason: 'fake', model: 'fake model', wasmThreads: 1, crossOriginIsolated: false });
-    }
-    else if (m.type === 'run-tile') reply({ type: 'error', code: 'inference', message: 'out of GPU memory' });
-  });
-};
+const fakeEngine =
+  (answer: 'inference-error' | 'model-error'): PageScript =>
+  (w) => {
+    const bridge = pageBridge(w.uxpHost, w.location.href);
+    w.addEventListener('message', (e) => {
+      const m = e.data as { type: string; id: number };
+      const reply = (body: object) => bridge.post({ ...body, id: m.id, version: PROTOCOL_VERSION });
+      if (m.type === 'init' && answer === 'model-error') {
+        reply({ type: 'model-status', state: 'failed', message: 'params.npy: not HDRCNN weights' });
+        reply({ type: 'error', code: 'model', message: 'params.npy: not HDRCNN weights' });
+      } else if (m.type === 'init') {
+        reply({
+          type: 'ready',
+          provider: 'webgpu',
+          reason: 'fake',
+          model: 'fake model',
+          wasmThreads: 1,
+          crossOriginIsolated: false,
+        });
+      } else if (m.type === 'run-tile') reply({ type: 'error', code: 'inference', message: 'out of GPU memory' });
+    });
+  };
 
 async function addPhoto() {
   const img = await photo8();
-  return sim.addDocument({ width: img.width, height: img.height, layers: [{ background: true, pixels: { width: img.width, height: img.height, data: img.data } }] });
+  return sim.addDocument({
+    width: img.width,
+    height: img.height,
+    layers: [{ background: true, pixels: { width: img.width, height: img.height, data: img.data } }],
+  });
 }
 
 test('without a bundled model the plugin downloads the official weights, with progress in the panel, converts and sends them', async () => {
@@ -64,7 +79,10 @@ test('without a bundled model the plugin downloads the official weights, with pr
   const fetched: string[] = [];
   const spy = jest.spyOn(globalThis, 'fetch').mockImplementation((url, init) => {
     fetched.push(String(url));
-    return realFetch(String(url) === official ? `http://127.0.0.1:${port}/hdrcnn_params.npz` : 'http://127.0.0.1:1/', init);
+    return realFetch(
+      String(url) === official ? `http://127.0.0.1:${port}/hdrcnn_params.npz` : 'http://127.0.0.1:1/',
+      init,
+    );
   });
   page = workerEnginePage(started);
   const seen = new Set<string>();
@@ -78,12 +96,14 @@ test('without a bundled model the plugin downloads the official weights, with pr
   spy.mockRestore();
   bundled = true;
   expect(fetched).toEqual([official]);
-  expect([...seen]).toEqual(expect.arrayContaining([
-    `Downloading: downloading the official weights (clean inputs) from ${new URL(official).host}`,
-    `Downloading: N of ${(npz.length / 1048576).toFixed(1)} MB`,
-    'progress bar shown',
-    'Ready: official weights (clean inputs), on wasm (no WebGPU in Node; using WASM).',
-  ]));
+  expect([...seen]).toEqual(
+    expect.arrayContaining([
+      `Downloading: downloading the official weights (clean inputs) from ${new URL(official).host}`,
+      `Downloading: N of ${(npz.length / 1048576).toFixed(1)} MB`,
+      'progress bar shown',
+      'Ready: official weights (clean inputs), on wasm (no WebGPU in Node; using WASM).',
+    ]),
+  );
   expect(byId('hdr-model-progress').style.display).toBe('none');
 });
 
@@ -104,18 +124,26 @@ test('the model cannot be loaded: the panel says so and offers Retry; runs say s
   await addPhoto();
   const before = snapshot();
   await openPanel();
-  expect(byId('hdr-model').textContent).toBe('Failed: The HDRCNN model could not be loaded: params.npy: not HDRCNN weights.');
-  expect(await runFromPanel()).toBe('The HDRCNN model could not be loaded: params.npy: not HDRCNN weights. The document is unchanged.');
+  expect(byId('hdr-model').textContent).toBe(
+    'Failed: The HDRCNN model could not be loaded: params.npy: not HDRCNN weights.',
+  );
+  expect(await runFromPanel()).toBe(
+    'The HDRCNN model could not be loaded: params.npy: not HDRCNN weights. The document is unchanged.',
+  );
   expect(snapshot()).toEqual(before);
 });
 
 test('the engine page does not load', async () => {
-  page = () => { throw new Error('ERR_FILE_NOT_FOUND'); };
+  page = () => {
+    throw new Error('ERR_FILE_NOT_FOUND');
+  };
   await addPhoto();
   const before = snapshot();
   await sim.entrypoints.runCommand(COMMAND_ID);
   expect(sim.alerts).toEqual([
-    expect.stringMatching(/^Reconstruction failed: the engine page did not load \(plugin:\/engine\/engine\.html\?channel=[\w-]+: Error: ERR_FILE_NOT_FOUND -1\)\. The document is unchanged\.$/),
+    expect.stringMatching(
+      /^Reconstruction failed: the engine page did not load \(plugin:\/engine\/engine\.html\?channel=[\w-]+: Error: ERR_FILE_NOT_FOUND -1\)\. The document is unchanged\.$/,
+    ),
   ]);
   expect([snapshot(), sim.document.openDialogs.size]).toEqual([before, 0]);
 });

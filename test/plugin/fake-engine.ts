@@ -21,11 +21,26 @@ export function fakeEngine(): FakeEngine {
     loads.push(w.location.href);
     const bridge = pageBridge(w.uxpHost, w.location.href);
     w.addEventListener('message', (e) => {
-      const m = e.data as { type: string; id: number; input?: unknown; width?: number; height?: number; payload?: string };
+      const m = e.data as {
+        type: string;
+        id: number;
+        input?: unknown;
+        width?: number;
+        height?: number;
+        payload?: string;
+      };
       const reply = (body: object): void => bridge.post({ ...body, id: m.id, version: PROTOCOL_VERSION });
       if (m.type === 'init') {
-        reply({ type: 'ready', provider: 'wasm', reason: 'fake engine', model: 'fake model', wasmThreads: 1, crossOriginIsolated: false });
-      } else if (m.type === 'run-tile') reply({ type: 'result', width: m.width, height: m.height, output: m.input, provider: 'wasm' });
+        reply({
+          type: 'ready',
+          provider: 'wasm',
+          reason: 'fake engine',
+          model: 'fake model',
+          wasmThreads: 1,
+          crossOriginIsolated: false,
+        });
+      } else if (m.type === 'run-tile')
+        reply({ type: 'result', width: m.width, height: m.height, output: m.input, provider: 'wasm' });
       else if (m.type === 'echo') reply({ type: 'echo', payload: m.payload });
     });
   };
@@ -39,8 +54,15 @@ export const isSelfTest = (href: string): boolean => new URL(href).searchParams.
 export function selfTestPage(report: Partial<SelfTestReport> = {}): PageScript {
   return (w) => {
     pageBridge(w.uxpHost, w.location.href).post({
-      type: 'self-test', version: PROTOCOL_VERSION, ok: true, provider: 'webgpu', adapter: 'Test GPU', wasmThreads: 4,
-      crossOriginIsolated: true, ms: 120, ...report,
+      type: 'self-test',
+      version: PROTOCOL_VERSION,
+      ok: true,
+      provider: 'webgpu',
+      adapter: 'Test GPU',
+      wasmThreads: 4,
+      crossOriginIsolated: true,
+      ms: 120,
+      ...report,
     });
   };
 }

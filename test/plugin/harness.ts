@@ -80,7 +80,8 @@ export function setupPlugin(options: { page?: PageScript; bundledModel?: () => b
   /** Opens the panel and (unless told not to) waits until its engine has loaded the model or failed to. */
   async function openPanel({ waitForModel = true } = {}): Promise<void> {
     await sim.entrypoints.showPanel(PANEL_ID);
-    if (waitForModel) await waitFor(() => /^(Ready|Failed)/.test(byId('hdr-model').textContent), 'the panel engine to be ready');
+    if (waitForModel)
+      await waitFor(() => /^(Ready|Failed)/.test(byId('hdr-model').textContent), 'the panel engine to be ready');
   }
 
   /** Clicks Reconstruct and waits for the run to finish; returns the status line. */
@@ -97,11 +98,20 @@ export function setupPlugin(options: { page?: PageScript; bundledModel?: () => b
     const { app } = simulator.photoshop;
     return app.documents.map((doc) => {
       const ids: number[] = [];
-      const walk = (nodes: ReturnType<typeof sim.layerTree>) => nodes.forEach((n) => { ids.push(n.id); if (n.children) walk(n.children); });
+      const walk = (nodes: ReturnType<typeof sim.layerTree>) =>
+        nodes.forEach((n) => {
+          ids.push(n.id);
+          if (n.children) walk(n.children);
+        });
       walk(sim.layerTree(doc.id));
       return {
-        id: doc.id, bits: doc.bitsPerChannel, profile: doc.colorProfileName, tree: sim.layerTree(doc.id), history: sim.history(doc.id),
-        pixels: ids.map((id) => sim.pixels(doc.id, id)), active: app.activeDocument?.id,
+        id: doc.id,
+        bits: doc.bitsPerChannel,
+        profile: doc.colorProfileName,
+        tree: sim.layerTree(doc.id),
+        history: sim.history(doc.id),
+        pixels: ids.map((id) => sim.pixels(doc.id, id)),
+        active: app.activeDocument?.id,
       };
     });
   }

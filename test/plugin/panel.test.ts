@@ -13,14 +13,23 @@ import { photo8 } from './reference';
 
 async function addPhoto() {
   const img = await photo8();
-  return { img, doc: sim.addDocument({ width: img.width, height: img.height, layers: [{ background: true, pixels: { width: img.width, height: img.height, data: img.data } }] }) };
+  return {
+    img,
+    doc: sim.addDocument({
+      width: img.width,
+      height: img.height,
+      layers: [{ background: true, pixels: { width: img.width, height: img.height, data: img.data } }],
+    }),
+  };
 }
 const modelLine = () => byId('hdr-model').textContent;
 
 test('the panel opens within the entrypoint time limit and shows the bundled model ready', async () => {
   await openPanel();
   expect(modelLine()).toBe('Ready: model shipped with the plugin, on wasm (no WebGPU in Node; using WASM).');
-  expect([(byId('hdr-gamma') as SimSlider).value, (byId('hdr-weights') as SimDropdown).selectedIndex]).toEqual([100, 0]);
+  expect([(byId('hdr-gamma') as SimSlider).value, (byId('hdr-weights') as SimDropdown).selectedIndex]).toEqual([
+    100, 0,
+  ]);
   expect(byId('hdr-cancel').disabled).toBe(true);
 });
 
@@ -38,7 +47,9 @@ test('the gamma slider changes the output: highlights differ, the rest is the sa
   const d = a.img.data;
   for (let p = 0; p < a.img.width * a.img.height; p++) {
     // Pixels the mask leaves alone at both gammas: exactly Photoshop's conversion in both.
-    const outside = [1, 1.6].every((gamma) => pixelAlpha(d[p * 3] / 255, d[p * 3 + 1] / 255, d[p * 3 + 2] / 255, { gamma, scaling: 1 }) === 0);
+    const outside = [1, 1.6].every(
+      (gamma) => pixelAlpha(d[p * 3] / 255, d[p * 3 + 1] / 255, d[p * 3 + 2] / 255, { gamma, scaling: 1 }) === 0,
+    );
     for (let c = 0; c < 3; c++) {
       if (outside) expect(pb.data[p * 4 + c]).toBe(pa.data[p * 4 + c]);
       if (outside) same++;
@@ -55,7 +66,12 @@ test('settings are saved and come back in a new session', async () => {
   sim.ui.choose(byId('hdr-weights'), 1);
   sim.ui.choose(byId('hdr-output'), 1);
   sim.ui.choose(byId('hdr-linearise'), 1);
-  expect(JSON.parse(sim.localStorage.getItem(SETTINGS_KEY)!)).toEqual({ gamma: 1.35, weights: 'jpeg', output: 'document', linearise: 'hdrcnn' });
+  expect(JSON.parse(sim.localStorage.getItem(SETTINGS_KEY)!)).toEqual({
+    gamma: 1.35,
+    weights: 'jpeg',
+    output: 'document',
+    linearise: 'hdrcnn',
+  });
   await waitFor(() => modelLine().startsWith('Ready'), 'the JPEG-trained model'); // no request left pending at the relaunch
   sim.relaunch(); // loads the plugin again (loadEvent "startup")
   await openPanel();
@@ -74,7 +90,9 @@ test('unreadable saved settings fall back to the defaults', async () => {
 test('weights from a file: none chosen fails with a way out; Choose file… loads it; it is kept for later sessions', async () => {
   sim.localStorage.setItem(SETTINGS_KEY, JSON.stringify({ weights: 'file' }));
   await openPanel();
-  expect(modelLine()).toBe('Failed: No weights file has been chosen: use “Choose file…” in the HDR Reconstruct panel, or pick the official weights.');
+  expect(modelLine()).toBe(
+    'Failed: No weights file has been chosen: use “Choose file…” in the HDR Reconstruct panel, or pick the official weights.',
+  );
   sim.ui.click(byId('hdr-retry'));
   await waitFor(() => modelLine().startsWith('Failed'), 'the retry to fail again');
 

@@ -147,8 +147,9 @@ test('while the engine is still loading its model, the preview shows its progres
   const [init] = gate.held as Array<{ id: number }>;
   await waitFor(
     // The plugin is sending the model already: its line may be shown at once.
-    () => /^(Updating the preview…|Preview waits for the model\. )/.test(status())
-      && byId('hdr-preview-toggle').textContent === 'Hide preview',
+    () =>
+      /^(Updating the preview…|Preview waits for the model\. )/.test(status()) &&
+      byId('hdr-preview-toggle').textContent === 'Hide preview',
     'a preview to wait',
   );
   const MB = 1024 * 1024;

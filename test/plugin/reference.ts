@@ -26,7 +26,13 @@ export async function cliReference(image: RgbImage, settings: Partial<HdrcnnSett
 }
 
 /** Display-referred RGB from 1 or 3 components per pixel of `data`, through `toDisplay`. */
-export function rgbFrom(data: ArrayLike<number>, width: number, height: number, components: 1 | 3, toDisplay: (v: number) => number): RgbImage {
+export function rgbFrom(
+  data: ArrayLike<number>,
+  width: number,
+  height: number,
+  components: 1 | 3,
+  toDisplay: (v: number) => number,
+): RgbImage {
   const out = createRgbImage(width, height);
   for (let p = 0; p < width * height; p++) {
     for (let c = 0; c < 3; c++) out.data[p * 3 + c] = toDisplay(data[p * components + (components === 3 ? c : 0)]);
@@ -35,11 +41,20 @@ export function rgbFrom(data: ArrayLike<number>, width: number, height: number, 
 }
 
 /** The largest |a − b| / max(|b|, floor) over colour samples of chunky `actual` (with `stride` per pixel) against RGB or its grey mean. */
-export function worstError(actual: ArrayLike<number>, stride: number, components: 1 | 3, expected: RgbImage, floor = 1e-3): number {
+export function worstError(
+  actual: ArrayLike<number>,
+  stride: number,
+  components: 1 | 3,
+  expected: RgbImage,
+  floor = 1e-3,
+): number {
   let worst = 0;
   for (let p = 0; p < expected.width * expected.height; p++) {
     for (let c = 0; c < components; c++) {
-      const e = components === 3 ? expected.data[p * 3 + c] : (expected.data[p * 3] + expected.data[p * 3 + 1] + expected.data[p * 3 + 2]) / 3;
+      const e =
+        components === 3
+          ? expected.data[p * 3 + c]
+          : (expected.data[p * 3] + expected.data[p * 3 + 1] + expected.data[p * 3 + 2]) / 3;
       worst = Math.max(worst, Math.abs(actual[p * stride + c] - e) / Math.max(Math.abs(e), floor));
     }
   }

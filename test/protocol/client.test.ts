@@ -46,10 +46,29 @@ it('init sends the offer and the model in chunks, and resolves with what the eng
   answer({ type: 'chunk', id: 2, version: v, index: 0, received: 5 });
   await flush();
   answer({ type: 'model-status', id: 1, version: v, state: 'loading', message: 'loading jpeg weights' });
-  const ok = { type: 'ready', id: 1, version: v, provider: 'webgpu', reason: 'WebGPU on test', model: 'jpeg weights', wasmThreads: 1, crossOriginIsolated: false };
+  const ok = {
+    type: 'ready',
+    id: 1,
+    version: v,
+    provider: 'webgpu',
+    reason: 'WebGPU on test',
+    model: 'jpeg weights',
+    wasmThreads: 1,
+    crossOriginIsolated: false,
+  };
   answer(JSON.stringify(ok));
-  expect(await ready).toEqual({ provider: 'webgpu', reason: 'WebGPU on test', model: 'jpeg weights', wasmThreads: 1, crossOriginIsolated: false });
-  expect(events).toEqual(['loading sending jpeg weights to the engine', 'transfer 5/5', 'loading loading jpeg weights']);
+  expect(await ready).toEqual({
+    provider: 'webgpu',
+    reason: 'WebGPU on test',
+    model: 'jpeg weights',
+    wasmThreads: 1,
+    crossOriginIsolated: false,
+  });
+  expect(events).toEqual([
+    'loading sending jpeg weights to the engine',
+    'transfer 5/5',
+    'loading loading jpeg weights',
+  ]);
   expect(client.name).toBe('onnxruntime-web (webgpu)');
 });
 
@@ -58,8 +77,24 @@ it('run sends the tile as base64 float32 and decodes the result; a notice reache
   const notices: string[] = [];
   const client = new EngineClient(endpoint, { onNotice: (n) => notices.push(n) });
   const output = client.run(tile);
-  expect(sent[0]).toEqual({ type: 'run-tile', id: 1, version: v, width: 2, height: 1, input: encodeFloat32(tile.data) });
-  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, output: encodeFloat32(tile.data.map((x) => -x)), provider: 'wasm', notice: 'GPU lost' });
+  expect(sent[0]).toEqual({
+    type: 'run-tile',
+    id: 1,
+    version: v,
+    width: 2,
+    height: 1,
+    input: encodeFloat32(tile.data),
+  });
+  answer({
+    type: 'result',
+    id: 1,
+    version: v,
+    width: 2,
+    height: 1,
+    output: encodeFloat32(tile.data.map((x) => -x)),
+    provider: 'wasm',
+    notice: 'GPU lost',
+  });
   expect(Array.from(await output)).toEqual([-1, -2, -3, -4, -5, -6]);
   expect(notices).toEqual(['GPU lost']);
   expect(client.name).toBe('onnxruntime-web (wasm)');
@@ -75,10 +110,34 @@ it('an error answer rejects with its code; answers for other ids are ignored', a
 });
 
 it.each([
-  ['a malformed answer', { type: 'result', id: 1, version: v, width: 2, height: 1, output: [1, 2], provider: 'wasm' }, 'bad-message', /^malformed message from the engine page: 'result' message: 'output' must be base64 float32 data/],
+  [
+    'a malformed answer',
+    { type: 'result', id: 1, version: v, width: 2, height: 1, output: [1, 2], provider: 'wasm' },
+    'bad-message',
+    /^malformed message from the engine page: 'result' message: 'output' must be base64 float32 data/,
+  ],
   ['another protocol version', { type: 'result', id: 1, version: 3 }, 'version', /protocol version 3 is not 2/],
-  ['the wrong answer type', { type: 'ready', id: 1, version: v, provider: 'wasm', reason: '', model: '', wasmThreads: 1, crossOriginIsolated: false }, 'bad-message', /answered a request with 'ready', expected 'result'/],
-  ['a tile of another size', { type: 'result', id: 1, version: v, width: 1, height: 2, output: encodeFloat32(tile.data), provider: 'wasm' }, 'bad-message', /answered a 2×1 tile with 1×2/],
+  [
+    'the wrong answer type',
+    {
+      type: 'ready',
+      id: 1,
+      version: v,
+      provider: 'wasm',
+      reason: '',
+      model: '',
+      wasmThreads: 1,
+      crossOriginIsolated: false,
+    },
+    'bad-message',
+    /answered a request with 'ready', expected 'result'/,
+  ],
+  [
+    'a tile of another size',
+    { type: 'result', id: 1, version: v, width: 1, height: 2, output: encodeFloat32(tile.data), provider: 'wasm' },
+    'bad-message',
+    /answered a 2×1 tile with 1×2/,
+  ],
 ])('%s rejects the request', async (_what, data, code, text) => {
   const { endpoint, answer } = scripted();
   const run = new EngineClient(endpoint).run(tile);
@@ -104,7 +163,15 @@ it('cancelAll rejects every pending request and tells the engine; late answers a
     { type: 'cancel', id: 3, version: v, target: 1 },
     { type: 'cancel', id: 4, version: v, target: 2 },
   ]);
-  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, output: encodeFloat32(tile.data), provider: 'wasm' });
+  answer({
+    type: 'result',
+    id: 1,
+    version: v,
+    width: 2,
+    height: 1,
+    output: encodeFloat32(tile.data),
+    provider: 'wasm',
+  });
   await flush();
 });
 
@@ -149,14 +216,22 @@ it('an init aborted while its model is on the way sends no further chunk and can
   const { endpoint, sent, answer } = scripted();
   const client = new EngineClient(endpoint);
   const run = new AbortController();
-  const init = client.init({ label: 'big', bytes: new Uint8Array((CHUNKS_IN_FLIGHT + 2) * CHUNK_BYTES) }, 'auto', run.signal);
+  const init = client.init(
+    { label: 'big', bytes: new Uint8Array((CHUNKS_IN_FLIGHT + 2) * CHUNK_BYTES) },
+    'auto',
+    run.signal,
+  );
   expect(sent).toHaveLength(1 + CHUNKS_IN_FLIGHT);
   run.abort();
   answer({ type: 'chunk', id: 2, version: v, index: 0, received: CHUNK_BYTES });
   await expect(init).rejects.toEqual(new EngineError('cancelled', 'cancelled'));
   await flush();
-  expect(sent.slice(1 + CHUNKS_IN_FLIGHT)).toEqual([{ type: 'cancel', id: 2 + CHUNKS_IN_FLIGHT, version: v, target: 1 }]);
-  await expect(client.init({ label: 'm', bytes: MODEL }, 'auto', run.signal)).rejects.toMatchObject({ code: 'cancelled' });
+  expect(sent.slice(1 + CHUNKS_IN_FLIGHT)).toEqual([
+    { type: 'cancel', id: 2 + CHUNKS_IN_FLIGHT, version: v, target: 1 },
+  ]);
+  await expect(client.init({ label: 'm', bytes: MODEL }, 'auto', run.signal)).rejects.toMatchObject({
+    code: 'cancelled',
+  });
   expect(sent).toHaveLength(2 + CHUNKS_IN_FLIGHT); // already aborted: nothing is sent
 });
 
@@ -202,7 +277,12 @@ it('run rejects only with EngineError: a result whose payload is not base64, a b
   const text = 'malformed result from the engine page: pixel payload is not valid base64: character 0 is "!"';
   await expect(run).rejects.toThrow(new EngineError('bad-message', text));
   await expect(run).rejects.toBeInstanceOf(EngineError);
-  const broken = new EngineClient({ ...endpoint, postMessage: () => { throw new Error('webview gone'); } });
+  const broken = new EngineClient({
+    ...endpoint,
+    postMessage: () => {
+      throw new Error('webview gone');
+    },
+  });
   const unreachable = new EngineError('not-ready', 'the engine page cannot be reached: webview gone');
   await expect(broken.run(tile)).rejects.toThrow(unreachable);
   await client.dispose();

@@ -1,6 +1,15 @@
 /** The protocol's validation: every well-formed message passes, anything else fails with a message that says what. */
 import { ProtocolError } from '../../src/protocol/errors';
-import { CHUNK_BYTES, MAX_MODEL_BYTES, parseRequest, parseResponse, parseSelfTestReport, PROTOCOL_VERSION, type Request, type Response } from '../../src/protocol/messages';
+import {
+  CHUNK_BYTES,
+  MAX_MODEL_BYTES,
+  parseRequest,
+  parseResponse,
+  parseSelfTestReport,
+  PROTOCOL_VERSION,
+  type Request,
+  type Response,
+} from '../../src/protocol/messages';
 import { encodeFloat32 } from '../../src/protocol/payload';
 
 const v = PROTOCOL_VERSION;
@@ -26,20 +35,72 @@ describe('parseRequest', () => {
     ['text that is not JSON', '{oops', 'a message must be an object or its JSON text'],
     ['an unknown type', { type: 'explode', id: 1, version: v }, 'unknown message type "explode"'],
     ['a response type', { type: 'result', id: 1, version: v }, 'unknown message type "result"'],
-    ['another version', { type: 'cancel', id: 1, version: 1, target: 1 }, 'protocol version 1 is not 2: reload the plugin'],
+    [
+      'another version',
+      { type: 'cancel', id: 1, version: 1, target: 1 },
+      'protocol version 1 is not 2: reload the plugin',
+    ],
     ['no version', { type: 'cancel', id: 1, target: 1 }, 'protocol version undefined is not 2: reload the plugin'],
-    ['a fractional id', { type: 'cancel', id: 1.5, version: v, target: 1 }, "'cancel' message: 'id' must be a non-negative integer, got 1.5"],
-    ['a missing target', { type: 'cancel', id: 1, version: v }, "'cancel' message: 'target' must be the id of a request, got undefined"],
-    ['a model without a label', { type: 'init', id: 1, version: v, model: { ...offer, label: 1 }, provider: 'auto' }, "'init' message: 'label' must be text"],
-    ['a model too big', { type: 'init', id: 1, version: v, model: { ...offer, bytes: MAX_MODEL_BYTES + 1 }, provider: 'auto' }, `at most ${MAX_MODEL_BYTES} bytes`],
-    ['a chunk count that does not fit', { type: 'init', id: 1, version: v, model: { ...offer, chunks: 2 }, provider: 'auto' }, '2 chunks for 10 bytes'],
-    ['a checksum that is not SHA-256 hex', { type: 'init', id: 1, version: v, model: { ...offer, sha256: 'AB'.repeat(32) }, provider: 'auto' }, "'sha256' must be a SHA-256 in hex"],
-    ['an unknown provider', { type: 'init', id: 1, version: v, model: offer, provider: 'cuda' }, "'auto', 'webgpu' or 'wasm'"],
-    ['a chunk without data', { type: 'model-chunk', id: 1, version: v, target: 1, index: 0 }, "'model-chunk' message: 'data' must be base64 text"],
-    ['a zero width', { type: 'run-tile', id: 1, version: v, width: 0, height: 2, input: tile }, "'width' must be a size in pixels"],
-    ['a huge height', { type: 'run-tile', id: 1, version: v, width: 2, height: 1e6, input: tile }, "'height' must be a size in pixels"],
-    ['raw numbers as input', { type: 'run-tile', id: 1, version: v, width: 2, height: 2, input: [1, 2, 3] }, "'input' must be base64 float32 data"],
-    ['a payload of the wrong size', { type: 'run-tile', id: 1, version: v, width: 3, height: 2, input: tile }, '12 samples for a 3×2 RGB tile'],
+    [
+      'a fractional id',
+      { type: 'cancel', id: 1.5, version: v, target: 1 },
+      "'cancel' message: 'id' must be a non-negative integer, got 1.5",
+    ],
+    [
+      'a missing target',
+      { type: 'cancel', id: 1, version: v },
+      "'cancel' message: 'target' must be the id of a request, got undefined",
+    ],
+    [
+      'a model without a label',
+      { type: 'init', id: 1, version: v, model: { ...offer, label: 1 }, provider: 'auto' },
+      "'init' message: 'label' must be text",
+    ],
+    [
+      'a model too big',
+      { type: 'init', id: 1, version: v, model: { ...offer, bytes: MAX_MODEL_BYTES + 1 }, provider: 'auto' },
+      `at most ${MAX_MODEL_BYTES} bytes`,
+    ],
+    [
+      'a chunk count that does not fit',
+      { type: 'init', id: 1, version: v, model: { ...offer, chunks: 2 }, provider: 'auto' },
+      '2 chunks for 10 bytes',
+    ],
+    [
+      'a checksum that is not SHA-256 hex',
+      { type: 'init', id: 1, version: v, model: { ...offer, sha256: 'AB'.repeat(32) }, provider: 'auto' },
+      "'sha256' must be a SHA-256 in hex",
+    ],
+    [
+      'an unknown provider',
+      { type: 'init', id: 1, version: v, model: offer, provider: 'cuda' },
+      "'auto', 'webgpu' or 'wasm'",
+    ],
+    [
+      'a chunk without data',
+      { type: 'model-chunk', id: 1, version: v, target: 1, index: 0 },
+      "'model-chunk' message: 'data' must be base64 text",
+    ],
+    [
+      'a zero width',
+      { type: 'run-tile', id: 1, version: v, width: 0, height: 2, input: tile },
+      "'width' must be a size in pixels",
+    ],
+    [
+      'a huge height',
+      { type: 'run-tile', id: 1, version: v, width: 2, height: 1e6, input: tile },
+      "'height' must be a size in pixels",
+    ],
+    [
+      'raw numbers as input',
+      { type: 'run-tile', id: 1, version: v, width: 2, height: 2, input: [1, 2, 3] },
+      "'input' must be base64 float32 data",
+    ],
+    [
+      'a payload of the wrong size',
+      { type: 'run-tile', id: 1, version: v, width: 3, height: 2, input: tile },
+      '12 samples for a 3×2 RGB tile',
+    ],
   ])('refuses %s', (_what, raw, text) => {
     expect(() => parseRequest(raw)).toThrow(ProtocolError);
     expect(() => parseRequest(raw)).toThrow(text);
@@ -52,7 +113,14 @@ describe('parseRequest on hostile objects', () => {
     p.revoke();
     return p.proxy;
   };
-  const getterThrows = { type: 'cancel', version: v, target: 1, get id(): number { throw new Error('boom'); } };
+  const getterThrows = {
+    type: 'cancel',
+    version: v,
+    target: 1,
+    get id(): number {
+      throw new Error('boom');
+    },
+  };
   const cyclic: Record<string, unknown> = { type: 'cancel', id: 1, version: v };
   cyclic.target = cyclic;
   it.each([
@@ -71,13 +139,25 @@ describe('parseRequest on hostile objects', () => {
 
   it('returns a copy of what it checked: a getter cannot change its answer afterwards', () => {
     let reads = 0;
-    const shifty = { type: 'cancel', id: 1, version: v, get target() { return reads++ === 0 ? 4 : 'boom'; } };
+    const shifty = {
+      type: 'cancel',
+      id: 1,
+      version: v,
+      get target() {
+        return reads++ === 0 ? 4 : 'boom';
+      },
+    };
     const request = parseRequest(shifty);
     expect(request).toEqual({ type: 'cancel', id: 1, version: v, target: 4 });
     expect(request).not.toBe(shifty);
     // The model offer too: the copy holds the checked hash, not the object's later answer.
     let hashReads = 0;
-    const model = { ...offer, get sha256() { return hashReads++ === 0 ? offer.sha256 : 'not hex'; } };
+    const model = {
+      ...offer,
+      get sha256() {
+        return hashReads++ === 0 ? offer.sha256 : 'not hex';
+      },
+    };
     const init = parseRequest({ type: 'init', id: 2, version: v, model, provider: 'auto' });
     expect(init).toEqual({ type: 'init', id: 2, version: v, model: offer, provider: 'auto' });
     expect(init.type === 'init' && init.model).not.toBe(model);
@@ -88,7 +168,16 @@ describe('parseResponse', () => {
   it.each<Response>([
     { type: 'model-status', id: 1, version: v, state: 'downloading', message: 'downloading' },
     { type: 'progress', id: 1, version: v, stage: 'download', loaded: 10, total: 0 },
-    { type: 'ready', id: 1, version: v, provider: 'webgpu', reason: 'WebGPU on test', model: 'params.npz', wasmThreads: 1, crossOriginIsolated: false },
+    {
+      type: 'ready',
+      id: 1,
+      version: v,
+      provider: 'webgpu',
+      reason: 'WebGPU on test',
+      model: 'params.npz',
+      wasmThreads: 1,
+      crossOriginIsolated: false,
+    },
     { type: 'chunk', id: 3, version: v, index: 0, received: 10 },
     { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm' },
     { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm', notice: 'GPU lost' },
@@ -101,22 +190,59 @@ describe('parseResponse', () => {
 
   it.each([
     ['a request type', { type: 'init', id: 1, version: v }, 'unknown message type "init"'],
-    ['an unknown state', { type: 'model-status', id: 1, version: v, state: 'sleeping', message: '' }, "'state' must be a model state"],
-    ['a negative byte count', { type: 'progress', id: 1, version: v, stage: 'download', loaded: -1, total: 0 }, "'loaded' must be a byte count"],
-    ['an unknown provider', { type: 'ready', id: 1, version: v, provider: 'cpu', reason: '', model: '' }, "'webgpu' or 'wasm'"],
-    ['a ready without its thread count', { type: 'ready', id: 1, version: v, provider: 'wasm', reason: '', model: '' }, "'wasmThreads' must be a thread count"],
-    ['a notice that is not text', { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm', notice: 1 }, "'notice' must be text"],
-    ['an unknown error code', { type: 'error', id: 1, version: v, code: 'oops', message: '' }, "'code' must be an error code"],
+    [
+      'an unknown state',
+      { type: 'model-status', id: 1, version: v, state: 'sleeping', message: '' },
+      "'state' must be a model state",
+    ],
+    [
+      'a negative byte count',
+      { type: 'progress', id: 1, version: v, stage: 'download', loaded: -1, total: 0 },
+      "'loaded' must be a byte count",
+    ],
+    [
+      'an unknown provider',
+      { type: 'ready', id: 1, version: v, provider: 'cpu', reason: '', model: '' },
+      "'webgpu' or 'wasm'",
+    ],
+    [
+      'a ready without its thread count',
+      { type: 'ready', id: 1, version: v, provider: 'wasm', reason: '', model: '' },
+      "'wasmThreads' must be a thread count",
+    ],
+    [
+      'a notice that is not text',
+      { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm', notice: 1 },
+      "'notice' must be text",
+    ],
+    [
+      'an unknown error code',
+      { type: 'error', id: 1, version: v, code: 'oops', message: '' },
+      "'code' must be an error code",
+    ],
   ])('refuses %s', (_what, raw, text) => {
     expect(() => parseResponse(raw)).toThrow(text);
   });
 });
 
 describe('parseSelfTestReport', () => {
-  const report = { type: 'self-test', version: v, ok: true, provider: 'wasm', adapter: 'no WebGPU adapter', wasmThreads: 1, crossOriginIsolated: false, ms: 812 };
+  const report = {
+    type: 'self-test',
+    version: v,
+    ok: true,
+    provider: 'wasm',
+    adapter: 'no WebGPU adapter',
+    wasmThreads: 1,
+    crossOriginIsolated: false,
+    ms: 812,
+  };
   it('accepts a report, with or without an error', () => {
     expect(parseSelfTestReport({ ...report, channel: 'c1', seq: 1 })).toEqual({ ...report, channel: 'c1', seq: 1 });
-    expect(parseSelfTestReport(JSON.stringify({ ...report, ok: false, error: 'off by 0.5' }))).toEqual({ ...report, ok: false, error: 'off by 0.5' });
+    expect(parseSelfTestReport(JSON.stringify({ ...report, ok: false, error: 'off by 0.5' }))).toEqual({
+      ...report,
+      ok: false,
+      error: 'off by 0.5',
+    });
   });
   it.each([
     ['another version', { ...report, version: 1 }, 'protocol version 1 is not 2'],

@@ -6,7 +6,9 @@ describe('float32 payloads', () => {
   it('round-trip every bit through JSON, special values included', () => {
     const values = new Float32Array([0, -0, 1, -1.5, 3.4e38, 1e-45, Infinity, -Infinity, NaN, Math.PI, 0.95, 16207.84]);
     const decoded = decodeFloat32(JSON.parse(JSON.stringify(encodeFloat32(values))));
-    expect(new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength)).toEqual(new Uint8Array(values.buffer));
+    expect(new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength)).toEqual(
+      new Uint8Array(values.buffer),
+    );
   });
 
   it('encode only the view, not the whole buffer behind it', () => {
@@ -18,7 +20,9 @@ describe('float32 payloads', () => {
 
   it('refuse text that is not base64, or of the wrong length', () => {
     expect(() => decodeFloat32({ encoding: 'base64-f32le', length: 1, data: '!!!!' })).toThrow(ProtocolError);
-    expect(() => decodeFloat32({ encoding: 'base64-f32le', length: 2, data: encodeFloat32(new Float32Array(1)).data })).toThrow('pixel payload holds 4 bytes, expected 8');
+    expect(() =>
+      decodeFloat32({ encoding: 'base64-f32le', length: 2, data: encodeFloat32(new Float32Array(1)).data }),
+    ).toThrow('pixel payload holds 4 bytes, expected 8');
   });
 });
 

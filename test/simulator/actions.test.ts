@@ -5,8 +5,12 @@ import type { PhotoshopSimulator } from './index';
 
 let s: PhotoshopSimulator;
 const g = globalThis as Record<string, unknown>;
-beforeEach(() => { s = createPhotoshopSimulator(); });
-afterEach(() => { delete g.hdrActionHandler; });
+beforeEach(() => {
+  s = createPhotoshopSimulator();
+});
+afterEach(() => {
+  delete g.hdrActionHandler;
+});
 
 test('recordAction adds a step only while recording, storing a copy of info', async () => {
   const info = { gamma: 2.2, nested: { exposure: 1 } };
@@ -14,7 +18,9 @@ test('recordAction adds a step only while recording, storing a copy of info', as
   s.sim.actions.startRecording('My HDR');
   await s.photoshop.action.recordAction({ name: 'HDR Reconstruct', methodName: 'hdrActionHandler' }, info);
   info.gamma = 9;
-  expect(s.sim.actions.stopRecording()).toEqual([{ name: 'HDR Reconstruct', methodName: 'hdrActionHandler', info: { gamma: 2.2, nested: { exposure: 1 } } }]);
+  expect(s.sim.actions.stopRecording()).toEqual([
+    { name: 'HDR Reconstruct', methodName: 'hdrActionHandler', info: { gamma: 2.2, nested: { exposure: 1 } } },
+  ]);
 });
 
 test('recordAction reports the documented argument errors', async () => {
@@ -54,7 +60,10 @@ test('Record Again: the returned value replaces info; undefined leaves the step 
   g.hdrActionHandler = async () => undefined;
   await s.sim.actions.play('A', { step: 0, recordAgain: true });
   expect(s.sim.actions.steps('A')[0].info).toEqual({ gamma: 2.2 });
-  g.hdrActionHandler = async (_ctx: unknown, info: { gamma: number }) => ({ gamma: info.gamma + 0.2, when: new Date(0) });
+  g.hdrActionHandler = async (_ctx: unknown, info: { gamma: number }) => ({
+    gamma: info.gamma + 0.2,
+    when: new Date(0),
+  });
   await s.sim.actions.play('A', { recordAgain: true });
   expect(s.sim.actions.steps('A')[0].info).toEqual({ gamma: 2.4000000000000004, when: '1970-01-01T00:00:00.000Z' });
   await s.sim.actions.play('A'); // plain playback never rewrites the step

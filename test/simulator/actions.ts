@@ -45,7 +45,9 @@ export class ActionsPanel {
     this.recording = null;
   }
 
-  get isRecording(): boolean { return this.recording !== null; }
+  get isRecording(): boolean {
+    return this.recording !== null;
+  }
 
   /** The user creates an Action and presses Record. */
   startRecording(actionName: string): void {
@@ -104,7 +106,8 @@ export class ActionsPanel {
     for (const step of chosen) {
       const handler = (globalThis as Record<string, unknown>)[step.methodName];
       // The docs' failure dialog: "Script action failed." when methodName is not global.
-      if (typeof handler !== 'function') throw simError('not-found', `Script action failed. (no global function "${step.methodName}")`);
+      if (typeof handler !== 'function')
+        throw simError('not-found', `Script action failed. (no global function "${step.methodName}")`);
       const result: unknown = await handler(ctx, record(step.info));
       if (options.recordAgain && result !== undefined) step.info = record(result);
     }
@@ -116,10 +119,15 @@ export class ActionsPanel {
     const [options, info] = args as [{ name?: unknown; methodName?: unknown } | undefined, unknown];
     // Console errors listed in the docs.
     if (typeof options?.methodName !== 'string') throw simError('invalid-argument', 'Unsupported napi type');
-    if (args.length < 2 || info === undefined) throw simError('invalid-argument', 'Failed Error: Argument 2 is missing');
+    if (args.length < 2 || info === undefined)
+      throw simError('invalid-argument', 'Failed Error: Argument 2 is missing');
     if (typeof options.name !== 'string') throw simError('invalid-argument', 'Unsupported napi type');
-    if (typeof info !== 'object' || info === null || Array.isArray(info)) throw simError('invalid-argument', 'recordAction: info must be an object');
+    if (typeof info !== 'object' || info === null || Array.isArray(info))
+      throw simError('invalid-argument', 'recordAction: info must be an object');
     // "adds a step to the Action that is being recorded"; with no recording the simulator records nothing.
-    if (this.recording) this.actions.get(this.recording)!.push({ name: options.name, methodName: options.methodName, info: record(info) });
+    if (this.recording)
+      this.actions
+        .get(this.recording)!
+        .push({ name: options.name, methodName: options.methodName, info: record(info) });
   };
 }

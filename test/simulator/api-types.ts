@@ -17,7 +17,10 @@ import type { ModelledConstants } from './constants';
 
 export type BoundsShape = Pick<Bounds, 'left' | 'top' | 'right' | 'bottom' | 'width' | 'height'>;
 
-export interface LayerShape extends Pick<Layer, 'typename' | 'id' | 'name' | 'kind' | 'visible' | 'opacity' | 'blendMode' | 'isBackgroundLayer' | 'delete'> {
+export interface LayerShape extends Pick<
+  Layer,
+  'typename' | 'id' | 'name' | 'kind' | 'visible' | 'opacity' | 'blendMode' | 'isBackgroundLayer' | 'delete'
+> {
   readonly bounds: BoundsShape;
   readonly boundsNoEffects: BoundsShape;
   readonly document: DocumentShape;
@@ -26,7 +29,20 @@ export interface LayerShape extends Pick<Layer, 'typename' | 'id' | 'name' | 'ki
   move(relativeObject: LayerShape, insertLocation: Parameters<Layer['move']>[1]): void;
 }
 
-export interface DocumentShape extends Pick<Document, 'typename' | 'id' | 'title' | 'name' | 'width' | 'height' | 'resolution' | 'mode' | 'bitsPerChannel' | 'colorProfileName' | 'closeWithoutSaving'> {
+export interface DocumentShape extends Pick<
+  Document,
+  | 'typename'
+  | 'id'
+  | 'title'
+  | 'name'
+  | 'width'
+  | 'height'
+  | 'resolution'
+  | 'mode'
+  | 'bitsPerChannel'
+  | 'colorProfileName'
+  | 'closeWithoutSaving'
+> {
   readonly layers: LayerShape[];
   readonly activeLayers: LayerShape[];
   createPixelLayer(options?: Parameters<Document['createPixelLayer']>[0]): Promise<LayerShape | null>;

@@ -10,50 +10,117 @@ type C = typeof PsConstants;
 type EnumValues<E> = { readonly [K in keyof E]: `${E[K] & string}` };
 
 const DocumentMode = {
-  BITMAP: 'bitmapMode', CMYK: 'CMYKColorMode', DUOTONE: 'duotoneMode', GRAYSCALE: 'grayscaleMode',
-  INDEXEDCOLOR: 'indexedColorMode', LAB: 'labColorMode', MULTICHANNEL: 'multichannelMode', RGB: 'RGBColorMode',
+  BITMAP: 'bitmapMode',
+  CMYK: 'CMYKColorMode',
+  DUOTONE: 'duotoneMode',
+  GRAYSCALE: 'grayscaleMode',
+  INDEXEDCOLOR: 'indexedColorMode',
+  LAB: 'labColorMode',
+  MULTICHANNEL: 'multichannelMode',
+  RGB: 'RGBColorMode',
 } as const satisfies EnumValues<C['DocumentMode']>;
 
 const NewDocumentMode = {
-  BITMAP: 'bitmapMode', GRAYSCALE: 'grayscaleMode', RGB: 'RGBColorMode', CMYK: 'CMYKColorMode', LAB: 'labColorMode',
+  BITMAP: 'bitmapMode',
+  GRAYSCALE: 'grayscaleMode',
+  RGB: 'RGBColorMode',
+  CMYK: 'CMYKColorMode',
+  LAB: 'labColorMode',
 } as const satisfies EnumValues<C['NewDocumentMode']>;
 
 const BitsPerChannelType = {
-  ONE: 'bitDepth1', EIGHT: 'bitDepth8', SIXTEEN: 'bitDepth16', THIRTYTWO: 'bitDepth32',
+  ONE: 'bitDepth1',
+  EIGHT: 'bitDepth8',
+  SIXTEEN: 'bitDepth16',
+  THIRTYTWO: 'bitDepth32',
 } as const satisfies EnumValues<C['BitsPerChannelType']>;
 
 /** @types/photoshop 25.0.4 has no `PIXEL` member: a pixel layer is `NORMAL` ("pixel"). */
 const LayerKind = {
-  BLACKANDWHITE: 'blackAndWhite', BRIGHTNESSCONTRAST: 'brightnessContrast', CHANNELMIXER: 'channelMixer',
-  COLORBALANCE: 'colorBalance', CURVES: 'curves', EXPOSURE: 'exposure', GRADIENTFILL: 'gradientFill',
-  GRADIENTMAP: 'gradientMap', HUESATURATION: 'hueSaturation', INVERSION: 'inversion', LEVELS: 'levels',
-  NORMAL: 'pixel', PATTERNFILL: 'pattern', PHOTOFILTER: 'photoFilter', POSTERIZE: 'posterize',
-  SELECTIVECOLOR: 'selectiveColor', SMARTOBJECT: 'smartObject', SOLIDFILL: 'solidColor', TEXT: 'text',
-  THRESHOLD: 'threshold', LAYER3D: 'threeD', VIBRANCE: 'vibrance', VIDEO: 'video', GROUP: 'group',
+  BLACKANDWHITE: 'blackAndWhite',
+  BRIGHTNESSCONTRAST: 'brightnessContrast',
+  CHANNELMIXER: 'channelMixer',
+  COLORBALANCE: 'colorBalance',
+  CURVES: 'curves',
+  EXPOSURE: 'exposure',
+  GRADIENTFILL: 'gradientFill',
+  GRADIENTMAP: 'gradientMap',
+  HUESATURATION: 'hueSaturation',
+  INVERSION: 'inversion',
+  LEVELS: 'levels',
+  NORMAL: 'pixel',
+  PATTERNFILL: 'pattern',
+  PHOTOFILTER: 'photoFilter',
+  POSTERIZE: 'posterize',
+  SELECTIVECOLOR: 'selectiveColor',
+  SMARTOBJECT: 'smartObject',
+  SOLIDFILL: 'solidColor',
+  TEXT: 'text',
+  THRESHOLD: 'threshold',
+  LAYER3D: 'threeD',
+  VIBRANCE: 'vibrance',
+  VIDEO: 'video',
+  GROUP: 'group',
   COLORLOOKUP: 'colorLookup',
 } as const satisfies EnumValues<C['LayerKind']>;
 
 const ElementPlacement = {
-  PLACEBEFORE: 'placeBefore', PLACEATBEGINNING: 'placeAtBeginning', PLACEATEND: 'placeAtEnd',
-  PLACEAFTER: 'placeAfter', PLACEINSIDE: 'placeInside',
+  PLACEBEFORE: 'placeBefore',
+  PLACEATBEGINNING: 'placeAtBeginning',
+  PLACEATEND: 'placeAtEnd',
+  PLACEAFTER: 'placeAfter',
+  PLACEINSIDE: 'placeInside',
 } as const satisfies EnumValues<C['ElementPlacement']>;
 
 const DocumentFill = {
-  WHITE: 'white', BLACK: 'black', BACKGROUNDCOLOR: 'backgroundColor', TRANSPARENT: 'transparent', COLOR: 'color',
+  WHITE: 'white',
+  BLACK: 'black',
+  BACKGROUNDCOLOR: 'backgroundColor',
+  TRANSPARENT: 'transparent',
+  COLOR: 'color',
 } as const satisfies EnumValues<C['DocumentFill']>;
 
 const BlendMode = {
-  NORMAL: 'normal', DISSOLVE: 'dissolve', DARKEN: 'darken', MULTIPLY: 'multiply', COLORBURN: 'colorBurn',
-  LINEARBURN: 'linearBurn', DARKERCOLOR: 'darkerColor', LIGHTEN: 'lighten', SCREEN: 'screen',
-  COLORDODGE: 'colorDodge', LINEARDODGE: 'linearDodge', LIGHTERCOLOR: 'lighterColor', OVERLAY: 'overlay',
-  SOFTLIGHT: 'softLight', HARDLIGHT: 'hardLight', VIVIDLIGHT: 'vividLight', LINEARLIGHT: 'linearLight',
-  PINLIGHT: 'pinLight', HARDMIX: 'hardMix', DIFFERENCE: 'difference', EXCLUSION: 'exclusion',
-  SUBTRACT: 'blendSubtraction', DIVIDE: 'blendDivide', HUE: 'hue', SATURATION: 'saturation', COLOR: 'color',
-  LUMINOSITY: 'luminosity', PASSTHROUGH: 'passThrough',
+  NORMAL: 'normal',
+  DISSOLVE: 'dissolve',
+  DARKEN: 'darken',
+  MULTIPLY: 'multiply',
+  COLORBURN: 'colorBurn',
+  LINEARBURN: 'linearBurn',
+  DARKERCOLOR: 'darkerColor',
+  LIGHTEN: 'lighten',
+  SCREEN: 'screen',
+  COLORDODGE: 'colorDodge',
+  LINEARDODGE: 'linearDodge',
+  LIGHTERCOLOR: 'lighterColor',
+  OVERLAY: 'overlay',
+  SOFTLIGHT: 'softLight',
+  HARDLIGHT: 'hardLight',
+  VIVIDLIGHT: 'vividLight',
+  LINEARLIGHT: 'linearLight',
+  PINLIGHT: 'pinLight',
+  HARDMIX: 'hardMix',
+  DIFFERENCE: 'difference',
+  EXCLUSION: 'exclusion',
+  SUBTRACT: 'blendSubtraction',
+  DIVIDE: 'blendDivide',
+  HUE: 'hue',
+  SATURATION: 'saturation',
+  COLOR: 'color',
+  LUMINOSITY: 'luminosity',
+  PASSTHROUGH: 'passThrough',
 } as const satisfies EnumValues<C['BlendMode']>;
 
-export type ModelledConstants = Pick<C,
-  'DocumentMode' | 'NewDocumentMode' | 'BitsPerChannelType' | 'LayerKind' | 'ElementPlacement' | 'DocumentFill' | 'BlendMode'>;
+export type ModelledConstants = Pick<
+  C,
+  | 'DocumentMode'
+  | 'NewDocumentMode'
+  | 'BitsPerChannelType'
+  | 'LayerKind'
+  | 'ElementPlacement'
+  | 'DocumentFill'
+  | 'BlendMode'
+>;
 
 /** The casts are sound: each object above was checked value-for-value against its enum. */
 export const constants: ModelledConstants = Object.freeze({
@@ -75,7 +142,20 @@ export type PlacementValue = C['ElementPlacement'][keyof C['ElementPlacement']];
 
 /** Adjustment-layer kinds: they carry no pixels of their own. */
 export const ADJUSTMENT_KINDS: ReadonlySet<string> = new Set([
-  'blackAndWhite', 'brightnessContrast', 'channelMixer', 'colorBalance', 'curves', 'exposure', 'gradientMap',
-  'hueSaturation', 'inversion', 'levels', 'photoFilter', 'posterize', 'selectiveColor', 'threshold', 'vibrance',
+  'blackAndWhite',
+  'brightnessContrast',
+  'channelMixer',
+  'colorBalance',
+  'curves',
+  'exposure',
+  'gradientMap',
+  'hueSaturation',
+  'inversion',
+  'levels',
+  'photoFilter',
+  'posterize',
+  'selectiveColor',
+  'threshold',
+  'vibrance',
   'colorLookup',
 ]);

@@ -12,8 +12,17 @@ import { ADJUSTMENT_KINDS, constants } from './constants';
 import { simError } from './errors';
 import type { Depth, DocState, LayerState } from './store';
 import {
-  BITS_TO_DEPTH, DEPTH_TO_BITS, LINEAR_SUFFIX, MAX_VALUE, allLayers, colorComponents, convertDepth, emptyPixels, locateLayer,
-  pixelBounds, profileName,
+  BITS_TO_DEPTH,
+  DEPTH_TO_BITS,
+  LINEAR_SUFFIX,
+  MAX_VALUE,
+  allLayers,
+  colorComponents,
+  convertDepth,
+  emptyPixels,
+  locateLayer,
+  pixelBounds,
+  profileName,
 } from './store';
 import type { World } from './world';
 
@@ -21,7 +30,11 @@ const K = constants.LayerKind;
 const M = constants.DocumentMode;
 
 export class SimLayer implements LayerShape {
-  constructor(private readonly world: World, private readonly docId: number, readonly id: number) {}
+  constructor(
+    private readonly world: World,
+    private readonly docId: number,
+    readonly id: number,
+  ) {}
 
   private get state(): { doc: DocState; layer: LayerState; parent: LayerState | null; siblings: LayerState[] } {
     const doc = this.world.findDoc(this.docId);
@@ -30,22 +43,54 @@ export class SimLayer implements LayerShape {
     return { doc, ...found };
   }
 
-  get typename(): 'Layer' { return 'Layer'; }
-  get name(): string { return this.state.layer.name; }
-  set name(name: string) { this.change('Layer.name', 'Rename Layer', (l) => { l.name = String(name); }); }
-  get kind(): LayerKindValue { return this.state.layer.kind; }
-  get visible(): boolean { return this.state.layer.visible; }
-  set visible(v: boolean) { this.change('Layer.visible', v ? 'Show Layer' : 'Hide Layer', (l) => { l.visible = Boolean(v); }); }
-  get opacity(): number { return this.state.layer.opacity; }
-  set opacity(v: number) { this.change('Layer.opacity', 'Layer Opacity', (l) => { l.opacity = Math.min(100, Math.max(0, v)); }); }
-  get blendMode() { return this.state.layer.blendMode; }
-  get isBackgroundLayer(): boolean { return this.state.layer.isBackground; }
+  get typename(): 'Layer' {
+    return 'Layer';
+  }
+  get name(): string {
+    return this.state.layer.name;
+  }
+  set name(name: string) {
+    this.change('Layer.name', 'Rename Layer', (l) => {
+      l.name = String(name);
+    });
+  }
+  get kind(): LayerKindValue {
+    return this.state.layer.kind;
+  }
+  get visible(): boolean {
+    return this.state.layer.visible;
+  }
+  set visible(v: boolean) {
+    this.change('Layer.visible', v ? 'Show Layer' : 'Hide Layer', (l) => {
+      l.visible = Boolean(v);
+    });
+  }
+  get opacity(): number {
+    return this.state.layer.opacity;
+  }
+  set opacity(v: number) {
+    this.change('Layer.opacity', 'Layer Opacity', (l) => {
+      l.opacity = Math.min(100, Math.max(0, v));
+    });
+  }
+  get blendMode() {
+    return this.state.layer.blendMode;
+  }
+  get isBackgroundLayer(): boolean {
+    return this.state.layer.isBackground;
+  }
 
   /** "Bounds of the layer": the box around its non-transparent pixels, in document pixels (right/bottom exclusive). */
-  get bounds(): BoundsShape { return bounds(this.state.layer); }
+  get bounds(): BoundsShape {
+    return bounds(this.state.layer);
+  }
   /** Effects are not modelled, so this equals `bounds`; the imaging docs name it as the valid getPixels region. */
-  get boundsNoEffects(): BoundsShape { return bounds(this.state.layer); }
-  get document(): SimDocument { return new SimDocument(this.world, this.docId); }
+  get boundsNoEffects(): BoundsShape {
+    return bounds(this.state.layer);
+  }
+  get document(): SimDocument {
+    return new SimDocument(this.world, this.docId);
+  }
   get parent(): SimLayer | null {
     const p = this.state.parent;
     return p ? new SimLayer(this.world, this.docId, p.id) : null;
@@ -60,7 +105,8 @@ export class SimLayer implements LayerShape {
   delete(): void {
     const { doc, layer, siblings } = this.state;
     this.world.modal.assertMutable('Layer.delete');
-    if (allLayers(doc.layers).length === 1) throw simError('invalid-argument', 'Layer.delete: a document needs at least one layer');
+    if (allLayers(doc.layers).length === 1)
+      throw simError('invalid-argument', 'Layer.delete: a document needs at least one layer');
     siblings.splice(siblings.indexOf(layer), 1);
     const gone = new Set(allLayers([layer]).map((l) => l.id));
     doc.activeIds = doc.activeIds.filter((id) => !gone.has(id));
@@ -114,16 +160,26 @@ export class SimLayer implements LayerShape {
 /** A group's bounds enclose its children's; adjustment and empty layers have {0, 0, 0, 0}. */
 function bounds(layer: LayerState): BoundsShape {
   const boxes = (layer.children ? allLayers(layer.children) : [layer])
-    .filter((l) => !ADJUSTMENT_KINDS.has(l.kind)).map((l) => pixelBounds(l.pixels)).filter((r) => r.right > r.left);
-  const r = boxes.length === 0 ? { left: 0, top: 0, right: 0, bottom: 0 } : {
-    left: Math.min(...boxes.map((b) => b.left)), top: Math.min(...boxes.map((b) => b.top)),
-    right: Math.max(...boxes.map((b) => b.right)), bottom: Math.max(...boxes.map((b) => b.bottom)),
-  };
+    .filter((l) => !ADJUSTMENT_KINDS.has(l.kind))
+    .map((l) => pixelBounds(l.pixels))
+    .filter((r) => r.right > r.left);
+  const r =
+    boxes.length === 0
+      ? { left: 0, top: 0, right: 0, bottom: 0 }
+      : {
+          left: Math.min(...boxes.map((b) => b.left)),
+          top: Math.min(...boxes.map((b) => b.top)),
+          right: Math.max(...boxes.map((b) => b.right)),
+          bottom: Math.max(...boxes.map((b) => b.bottom)),
+        };
   return { ...r, width: r.right - r.left, height: r.bottom - r.top };
 }
 
 export class SimDocument implements DocumentShape {
-  constructor(private readonly world: World, readonly id: number) {}
+  constructor(
+    private readonly world: World,
+    readonly id: number,
+  ) {}
 
   private get state(): DocState {
     const doc = this.world.findDoc(this.id);
@@ -131,22 +187,44 @@ export class SimDocument implements DocumentShape {
     return doc;
   }
 
-  get typename(): 'Document' { return 'Document'; }
-  get name(): string { return this.state.name; }
-  get title(): string { return this.state.name; }
-  get width(): number { return this.state.width; }
-  get height(): number { return this.state.height; }
-  get resolution(): number { return this.state.resolution; }
-  get mode(): DocumentModeValue { return this.state.mode; }
+  get typename(): 'Document' {
+    return 'Document';
+  }
+  get name(): string {
+    return this.state.name;
+  }
+  get title(): string {
+    return this.state.name;
+  }
+  get width(): number {
+    return this.state.width;
+  }
+  get height(): number {
+    return this.state.height;
+  }
+  get resolution(): number {
+    return this.state.resolution;
+  }
+  get mode(): DocumentModeValue {
+    return this.state.mode;
+  }
   /**
    * 32-bit documents report a linear profile name (imaging docs: "(Linear RGB Profile)").
    * "Valid only when colorProfileType is CUSTOM or WORKING, returns "None" otherwise" (document.md).
    */
-  get colorProfileName(): string { return this.state.untagged ? 'None' : profileName(this.state.profile, this.state.mode, this.state.depth); }
-  get layers(): SimLayer[] { return this.state.layers.map((l) => new SimLayer(this.world, this.id, l.id)); }
-  get activeLayers(): SimLayer[] { return this.state.activeIds.map((id) => new SimLayer(this.world, this.id, id)); }
+  get colorProfileName(): string {
+    return this.state.untagged ? 'None' : profileName(this.state.profile, this.state.mode, this.state.depth);
+  }
+  get layers(): SimLayer[] {
+    return this.state.layers.map((l) => new SimLayer(this.world, this.id, l.id));
+  }
+  get activeLayers(): SimLayer[] {
+    return this.state.activeIds.map((id) => new SimLayer(this.world, this.id, id));
+  }
 
-  get bitsPerChannel(): BitsValue { return DEPTH_TO_BITS[this.state.depth]; }
+  get bitsPerChannel(): BitsValue {
+    return DEPTH_TO_BITS[this.state.depth];
+  }
   /**
    * Settable since 23.0. Converts every layer's pixels (see store.convertDepth for the
    * exact encodings). 32 bits/channel exists for RGB and Grayscale documents only.
@@ -155,12 +233,20 @@ export class SimDocument implements DocumentShape {
     const doc = this.state;
     this.world.modal.assertMutable('Document.bitsPerChannel');
     const depth = BITS_TO_DEPTH[bits];
-    if (!depth) throw simError(bits === constants.BitsPerChannelType.ONE ? 'not-modelled' : 'invalid-argument', `Document.bitsPerChannel: ${String(bits)}`);
+    if (!depth)
+      throw simError(
+        bits === constants.BitsPerChannelType.ONE ? 'not-modelled' : 'invalid-argument',
+        `Document.bitsPerChannel: ${String(bits)}`,
+      );
     if (depth === doc.depth) return;
     if (depth === 32 && doc.mode !== M.RGB && doc.mode !== M.GRAYSCALE) {
-      throw simError('invalid-argument', `Document.bitsPerChannel: 32 bits/channel needs an RGB or Grayscale document (mode ${doc.mode})`);
+      throw simError(
+        'invalid-argument',
+        `Document.bitsPerChannel: 32 bits/channel needs an RGB or Grayscale document (mode ${doc.mode})`,
+      );
     }
-    if (doc.mode === M.INDEXEDCOLOR || doc.mode === M.BITMAP) throw simError('invalid-argument', `Document.bitsPerChannel: not available in ${doc.mode}`);
+    if (doc.mode === M.INDEXEDCOLOR || doc.mode === M.BITMAP)
+      throw simError('invalid-argument', `Document.bitsPerChannel: not available in ${doc.mode}`);
     convertDepth(doc, depth);
     this.world.touch(doc, `${depth} Bits/Channel`);
   }
@@ -175,9 +261,15 @@ export class SimDocument implements DocumentShape {
     this.world.modal.enterApi('Document.createPixelLayer');
     if (options.fillNeutral) throw simError('not-modelled', 'simulator: createPixelLayer({fillNeutral: true})');
     const layer: LayerState = {
-      id: doc.nextLayerId++, name: options.name ?? nextLayerName(doc), kind: K.NORMAL, visible: true,
-      opacity: options.opacity ?? 100, blendMode: options.blendMode ?? options.mode ?? constants.BlendMode.NORMAL,
-      isBackground: false, pixels: null, children: null,
+      id: doc.nextLayerId++,
+      name: options.name ?? nextLayerName(doc),
+      kind: K.NORMAL,
+      visible: true,
+      opacity: options.opacity ?? 100,
+      blendMode: options.blendMode ?? options.mode ?? constants.BlendMode.NORMAL,
+      isBackground: false,
+      pixels: null,
+      children: null,
     };
     const topSelected = allLayers(doc.layers).find((l) => doc.activeIds.includes(l.id));
     const anchor = topSelected && locateLayer(doc, topSelected.id);
@@ -197,24 +289,46 @@ export class SimDocument implements DocumentShape {
 }
 
 function nextLayerName(doc: DocState): string {
-  const numbers = allLayers(doc.layers).map((l) => /^Layer (\d+)$/.exec(l.name)).filter((m) => m).map((m) => Number(m![1]));
+  const numbers = allLayers(doc.layers)
+    .map((l) => /^Layer (\d+)$/.exec(l.name))
+    .filter((m) => m)
+    .map((m) => Number(m![1]));
   return `Layer ${Math.max(0, ...numbers) + 1}`;
 }
 
 /** Default profile per new-document mode (Photoshop's default working spaces; gray assumed "Gray Gamma 2.2"). */
 const DEFAULT_PROFILE: Record<string, string> = {
-  RGBColorMode: 'sRGB IEC61966-2.1', grayscaleMode: 'Gray Gamma 2.2', labColorMode: 'Lab D50',
-  CMYKColorMode: 'U.S. Web Coated (SWOP) v2', bitmapMode: '',
+  RGBColorMode: 'sRGB IEC61966-2.1',
+  grayscaleMode: 'Gray Gamma 2.2',
+  labColorMode: 'Lab D50',
+  CMYKColorMode: 'U.S. Web Coated (SWOP) v2',
+  bitmapMode: '',
 };
 
 export interface NewDocState {
-  name: string; width: number; height: number; resolution: number; mode: DocumentModeValue; depth: Depth; profile: string;
+  name: string;
+  width: number;
+  height: number;
+  resolution: number;
+  mode: DocumentModeValue;
+  depth: Depth;
+  profile: string;
   untagged?: boolean;
 }
 
 /** A new document in the World; `fill` as in DocumentCreateOptions ('transparent' makes "Layer 1"). */
 export function addDocState(world: World, spec: NewDocState, fill: string): DocState {
-  const doc: DocState = { id: world.nextDocId++, ...spec, untagged: spec.untagged ?? false, layers: [], activeIds: [], nextLayerId: 1, revision: 0, history: [], suspension: null };
+  const doc: DocState = {
+    id: world.nextDocId++,
+    ...spec,
+    untagged: spec.untagged ?? false,
+    layers: [],
+    activeIds: [],
+    nextLayerId: 1,
+    revision: 0,
+    history: [],
+    suspension: null,
+  };
   const n = colorComponents(spec.mode);
   const max = MAX_VALUE[spec.depth];
   const pixelModel = spec.mode === M.RGB || spec.mode === M.GRAYSCALE;
@@ -225,8 +339,15 @@ export function addDocState(world: World, spec: NewDocState, fill: string): DocS
     for (let i = 0; i < buf.data.length; i++) buf.data[i] = i % (n + 1) === n ? max : value;
   }
   doc.layers.push({
-    id: doc.nextLayerId++, name: transparent ? 'Layer 1' : 'Background', kind: K.NORMAL, visible: true, opacity: 100,
-    blendMode: constants.BlendMode.NORMAL, isBackground: !transparent, pixels: transparent ? null : buf, children: null,
+    id: doc.nextLayerId++,
+    name: transparent ? 'Layer 1' : 'Background',
+    kind: K.NORMAL,
+    visible: true,
+    opacity: 100,
+    blendMode: constants.BlendMode.NORMAL,
+    isBackground: !transparent,
+    pixels: transparent ? null : buf,
+    children: null,
   });
   doc.activeIds = [doc.layers[0].id];
   world.docs.push(doc);
@@ -238,12 +359,16 @@ export class SimApp implements AppShape {
   private untitled = 1;
   constructor(private readonly world: World) {}
 
-  get typename(): 'Photoshop' { return 'Photoshop'; }
+  get typename(): 'Photoshop' {
+    return 'Photoshop';
+  }
   /** null when no document is open (Adobe's imaging sample tests `app.activeDocument === null`). */
   get activeDocument(): SimDocument | null {
     return this.world.activeDocId === null ? null : new SimDocument(this.world, this.world.activeDocId);
   }
-  get documents(): SimDocument[] { return this.world.docs.map((d) => new SimDocument(this.world, d.id)); }
+  get documents(): SimDocument[] {
+    return this.world.docs.map((d) => new SimDocument(this.world, d.id));
+  }
 
   /**
    * createDocument: "Any parameter missing will be set to the default of: width 2100
@@ -253,20 +378,38 @@ export class SimApp implements AppShape {
   async createDocument(options: DocumentCreateOptions = {}): Promise<SimDocument | null> {
     this.world.modal.assertMutable('app.createDocument');
     this.world.modal.enterApi('app.createDocument');
-    if (options.preset !== undefined || options.presetJSON !== undefined || options.fillColor !== undefined
-      || options.fill === constants.DocumentFill.COLOR) throw simError('not-modelled', 'simulator: createDocument presets and custom fill colours');
+    if (
+      options.preset !== undefined ||
+      options.presetJSON !== undefined ||
+      options.fillColor !== undefined ||
+      options.fill === constants.DocumentFill.COLOR
+    )
+      throw simError('not-modelled', 'simulator: createDocument presets and custom fill colours');
     const mode = (options.mode ?? constants.NewDocumentMode.RGB) as string as DocumentModeValue;
     const depth = (options.depth ?? 8) as Depth;
     // "None" is what colorProfileName reports for an untagged document, not a profile name.
-    if (options.profile === 'None') throw simError('invalid-argument', 'createDocument: there is no colour profile named "None"');
+    if (options.profile === 'None')
+      throw simError('invalid-argument', 'createDocument: there is no colour profile named "None"');
     if (![8, 16, 32].includes(depth)) throw simError('invalid-argument', `createDocument: depth ${options.depth}`);
-    if (depth === 32 && mode !== M.RGB && mode !== M.GRAYSCALE) throw simError('invalid-argument', 'createDocument: 32-bit needs RGB or Grayscale');
-    const doc = addDocState(this.world, {
-      name: options.name ?? `Untitled-${this.untitled++}`, width: options.width ?? 2100, height: options.height ?? 1500,
-      resolution: options.resolution ?? 300, mode, depth, profile: (options.profile ?? DEFAULT_PROFILE[mode] ?? '').replace(LINEAR_SUFFIX, ''),
-    }, options.fill ?? constants.DocumentFill.WHITE);
+    if (depth === 32 && mode !== M.RGB && mode !== M.GRAYSCALE)
+      throw simError('invalid-argument', 'createDocument: 32-bit needs RGB or Grayscale');
+    const doc = addDocState(
+      this.world,
+      {
+        name: options.name ?? `Untitled-${this.untitled++}`,
+        width: options.width ?? 2100,
+        height: options.height ?? 1500,
+        resolution: options.resolution ?? 300,
+        mode,
+        depth,
+        profile: (options.profile ?? DEFAULT_PROFILE[mode] ?? '').replace(LINEAR_SUFFIX, ''),
+      },
+      options.fill ?? constants.DocumentFill.WHITE,
+    );
     return new SimDocument(this.world, doc.id);
   }
 
-  resetCounters(): void { this.untitled = 1; }
+  resetCounters(): void {
+    this.untitled = 1;
+  }
 }

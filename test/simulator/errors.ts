@@ -4,14 +4,14 @@
  * not depend on `simKind`; tests may, to tell *why* the simulator refused.
  */
 export type SimErrorKind =
-  | 'outside-modal'   // a state change outside core.executeAsModal
-  | 'modal-busy'      // executeAsModal while another modal scope holds Photoshop (number 9)
-  | 'cancelled'       // the user cancelled the modal scope
+  | 'outside-modal' // a state change outside core.executeAsModal
+  | 'modal-busy' // executeAsModal while another modal scope holds Photoshop (number 9)
+  | 'cancelled' // the user cancelled the modal scope
   | 'invalid-argument'
-  | 'not-found'       // no such document / layer, or the object was deleted or closed
-  | 'no-pixels'       // the requested region holds no pixel data
-  | 'disposed'        // PhotoshopImageData used after dispose()
-  | 'not-modelled';   // a legal call whose behaviour the simulator does not model
+  | 'not-found' // no such document / layer, or the object was deleted or closed
+  | 'no-pixels' // the requested region holds no pixel data
+  | 'disposed' // PhotoshopImageData used after dispose()
+  | 'not-modelled'; // a legal call whose behaviour the simulator does not model
 
 export class SimError extends Error {
   readonly simKind: SimErrorKind;

@@ -1,9 +1,20 @@
 /** The plugin document and UXP widgets: attributes, events, sp-slider / sp-dropdown / sp-progressbar, dialogs, webviews in the document. */
 import { createPhotoshopSimulator } from './index';
-import type { PhotoshopSimulator, SimDialog, SimDropdown, SimElement, SimProgressbar, SimSlider, SimTextfield, SimWebview } from './index';
+import type {
+  PhotoshopSimulator,
+  SimDialog,
+  SimDropdown,
+  SimElement,
+  SimProgressbar,
+  SimSlider,
+  SimTextfield,
+  SimWebview,
+} from './index';
 
 let s: PhotoshopSimulator;
-beforeEach(() => { s = createPhotoshopSimulator(); });
+beforeEach(() => {
+  s = createPhotoshopSimulator();
+});
 const el = (tag: string, attrs: Record<string, string> = {}) => {
   const e = s.sim.document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -14,7 +25,12 @@ test('elements: ids, attributes, text, tree, getElementById only finds connected
   const box = el('div', { id: 'box' });
   const label = box.appendChild(el('sp-label'));
   label.textContent = 'Gamma';
-  expect([box.tagName, box.textContent, box.isConnected, s.sim.document.getElementById('box')]).toEqual(['DIV', 'Gamma', false, null]);
+  expect([box.tagName, box.textContent, box.isConnected, s.sim.document.getElementById('box')]).toEqual([
+    'DIV',
+    'Gamma',
+    false,
+    null,
+  ]);
   s.sim.document.body.appendChild(box);
   expect(s.sim.document.getElementById('box')).toBe(box);
   box.textContent = 'plain';

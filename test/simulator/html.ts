@@ -19,22 +19,44 @@ export class SimElement extends SimEventTarget {
   private readonly attrs = new Map<string, string>();
   private text = '';
 
-  constructor(readonly ownerDocument: SimHtmlDocument, tag: string) {
+  constructor(
+    readonly ownerDocument: SimHtmlDocument,
+    tag: string,
+  ) {
     super();
     this.tagName = tag.toUpperCase();
   }
 
-  get id(): string { return this.getAttribute('id') ?? ''; }
-  set id(v: string) { this.setAttribute('id', v); }
-  get disabled(): boolean { return this.hasAttribute('disabled'); }
-  set disabled(v: boolean) { if (v) this.setAttribute('disabled', ''); else this.removeAttribute('disabled'); }
+  get id(): string {
+    return this.getAttribute('id') ?? '';
+  }
+  set id(v: string) {
+    this.setAttribute('id', v);
+  }
+  get disabled(): boolean {
+    return this.hasAttribute('disabled');
+  }
+  set disabled(v: boolean) {
+    if (v) this.setAttribute('disabled', '');
+    else this.removeAttribute('disabled');
+  }
 
-  setAttribute(name: string, value: string): void { this.attrs.set(name.toLowerCase(), String(value)); }
-  getAttribute(name: string): string | null { return this.attrs.get(name.toLowerCase()) ?? null; }
-  hasAttribute(name: string): boolean { return this.attrs.has(name.toLowerCase()); }
-  removeAttribute(name: string): void { this.attrs.delete(name.toLowerCase()); }
+  setAttribute(name: string, value: string): void {
+    this.attrs.set(name.toLowerCase(), String(value));
+  }
+  getAttribute(name: string): string | null {
+    return this.attrs.get(name.toLowerCase()) ?? null;
+  }
+  hasAttribute(name: string): boolean {
+    return this.attrs.has(name.toLowerCase());
+  }
+  removeAttribute(name: string): void {
+    this.attrs.delete(name.toLowerCase());
+  }
 
-  get textContent(): string { return this.text + this.children.map((c) => c.textContent).join(''); }
+  get textContent(): string {
+    return this.text + this.children.map((c) => c.textContent).join('');
+  }
   set textContent(v: string) {
     [...this.children].forEach((c) => c.remove());
     this.text = String(v);
@@ -77,9 +99,15 @@ export class SimElement extends SimEventTarget {
   }
 
   querySelectorAll(selector: string): SimElement[] {
-    const match = selector.startsWith('#') ? (e: SimElement) => e.id === selector.slice(1) : (e: SimElement) => e.tagName === selector.toUpperCase();
+    const match = selector.startsWith('#')
+      ? (e: SimElement) => e.id === selector.slice(1)
+      : (e: SimElement) => e.tagName === selector.toUpperCase();
     const found: SimElement[] = [];
-    this.children.forEach((c) => c.walk((e) => { if (match(e)) found.push(e); }));
+    this.children.forEach((c) =>
+      c.walk((e) => {
+        if (match(e)) found.push(e);
+      }),
+    );
     return found;
   }
 
@@ -120,10 +148,18 @@ const numberAttr = (e: SimElement, name: string, fallback: number): number => {
  * simulator moves in whole steps (value rounded) and refuses a fractional `step` (a choice).
  */
 export class SimSlider extends SimElement {
-  get min(): number { return numberAttr(this, 'min', 0); }
-  get max(): number { return numberAttr(this, 'max', 100); }
-  get value(): number { return Math.round(Math.min(this.max, Math.max(this.min, numberAttr(this, 'value', this.min)))); }
-  set value(v: number) { this.setAttribute('value', String(v)); }
+  get min(): number {
+    return numberAttr(this, 'min', 0);
+  }
+  get max(): number {
+    return numberAttr(this, 'max', 100);
+  }
+  get value(): number {
+    return Math.round(Math.min(this.max, Math.max(this.min, numberAttr(this, 'value', this.min))));
+  }
+  set value(v: number) {
+    this.setAttribute('value', String(v));
+  }
   override setAttribute(name: string, value: string): void {
     if (name.toLowerCase() === 'step' && !Number.isInteger(Number(value))) {
       throw simError('not-modelled', `simulator: sp-slider step "${value}": a fractional step is not documented`);
@@ -134,8 +170,13 @@ export class SimSlider extends SimElement {
 
 /** sp-menu-item: `selected` reflects the attribute. */
 export class SimMenuItem extends SimElement {
-  get selected(): boolean { return this.hasAttribute('selected'); }
-  set selected(v: boolean) { if (v) this.setAttribute('selected', ''); else this.removeAttribute('selected'); }
+  get selected(): boolean {
+    return this.hasAttribute('selected');
+  }
+  set selected(v: boolean) {
+    if (v) this.setAttribute('selected', '');
+    else this.removeAttribute('selected');
+  }
 }
 
 /**
@@ -145,28 +186,50 @@ export class SimMenuItem extends SimElement {
  */
 export class SimDropdown extends SimElement {
   private rendered?: number;
-  private get items(): SimMenuItem[] { return this.querySelectorAll('sp-menu-item') as SimMenuItem[]; }
-  get selectedIndex(): number { return this.rendered ?? this.items.findIndex((i) => i.selected); }
+  private get items(): SimMenuItem[] {
+    return this.querySelectorAll('sp-menu-item') as SimMenuItem[];
+  }
+  get selectedIndex(): number {
+    return this.rendered ?? this.items.findIndex((i) => i.selected);
+  }
   set selectedIndex(index: number) {
-    this.items.forEach((item, i) => { item.selected = i === index; });
+    this.items.forEach((item, i) => {
+      item.selected = i === index;
+    });
     if (this.rendered !== undefined) this.rendered = index;
   }
-  protected override connected(): void { this.rendered = this.items.findIndex((i) => i.selected); }
-  protected override disconnected(): void { this.rendered = undefined; }
+  protected override connected(): void {
+    this.rendered = this.items.findIndex((i) => i.selected);
+  }
+  protected override disconnected(): void {
+    this.rendered = undefined;
+  }
 }
 
 /** sp-textfield: a string `value` (its `value` attribute until the user types); `input` per keystroke, `change` on commit. */
 export class SimTextfield extends SimElement {
-  get value(): string { return this.getAttribute('value') ?? ''; }
-  set value(v: string) { this.setAttribute('value', String(v)); }
+  get value(): string {
+    return this.getAttribute('value') ?? '';
+  }
+  set value(v: string) {
+    this.setAttribute('value', String(v));
+  }
 }
 
 /** sp-progressbar: numeric `value` and `max` (default 100). */
 export class SimProgressbar extends SimElement {
-  get value(): number { return numberAttr(this, 'value', 0); }
-  set value(v: number) { this.setAttribute('value', String(v)); }
-  get max(): number { return numberAttr(this, 'max', 100); }
-  set max(v: number) { this.setAttribute('max', String(v)); }
+  get value(): number {
+    return numberAttr(this, 'value', 0);
+  }
+  set value(v: number) {
+    this.setAttribute('value', String(v));
+  }
+  get max(): number {
+    return numberAttr(this, 'max', 100);
+  }
+  set max(v: number) {
+    this.setAttribute('max', String(v));
+  }
 }
 
 /**
@@ -183,16 +246,21 @@ export class SimDialog extends SimElement {
   /** The options of the last uxpShowModal call. */
   shownWith?: unknown;
 
-  get open(): boolean { return this.pending !== undefined; }
+  get open(): boolean {
+    return this.pending !== undefined;
+  }
 
   uxpShowModal(options?: unknown): Promise<unknown> {
     const refuse = (message: string, code: string) => Promise.reject(Object.assign(new Error(message), { code }));
     if (!this.isConnected) return refuse('dialog is not in the document', this.REJECTION_REASON_DETACHED);
     if (this.pending) return refuse('dialog is already open', this.REJECTION_REASON_NOT_ALLOWED);
-    if (this.ownerDocument.refuseDialogs) return refuse('dialogs are not allowed now', this.REJECTION_REASON_NOT_ALLOWED);
+    if (this.ownerDocument.refuseDialogs)
+      return refuse('dialogs are not allowed now', this.REJECTION_REASON_NOT_ALLOWED);
     this.shownWith = options;
     this.ownerDocument.openDialogs.add(this);
-    return new Promise((resolve, reject) => { this.pending = { resolve, reject }; });
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+    });
   }
 
   close(returnValue?: unknown): void {
@@ -206,7 +274,9 @@ export class SimDialog extends SimElement {
   }
 
   protected override disconnected(): void {
-    this.settle()?.reject(Object.assign(new Error('dialog removed from the document'), { code: this.REJECTION_REASON_DETACHED }));
+    this.settle()?.reject(
+      Object.assign(new Error('dialog removed from the document'), { code: this.REJECTION_REASON_DETACHED }),
+    );
   }
 
   private settle() {
@@ -218,7 +288,11 @@ export class SimDialog extends SimElement {
 }
 
 const ELEMENTS: Record<string, new (doc: SimHtmlDocument, tag: string) => SimElement> = {
-  'sp-slider': SimSlider, 'sp-dropdown': SimDropdown, 'sp-menu-item': SimMenuItem, 'sp-progressbar': SimProgressbar, dialog: SimDialog,
+  'sp-slider': SimSlider,
+  'sp-dropdown': SimDropdown,
+  'sp-menu-item': SimMenuItem,
+  'sp-progressbar': SimProgressbar,
+  dialog: SimDialog,
   'sp-textfield': SimTextfield,
 };
 

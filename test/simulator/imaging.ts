@@ -10,8 +10,19 @@ import { constants } from './constants';
 import { simError } from './errors';
 import type { Depth, DocState, PixelBuf, Rect } from './store';
 import {
-  LINEAR_SUFFIX, MAX_VALUE, blit, colorComponents, composite, emptyPixels, imagingColorSpace, intersect, locateLayer,
-  pixelBounds, profileName, rectOf, union,
+  LINEAR_SUFFIX,
+  MAX_VALUE,
+  blit,
+  colorComponents,
+  composite,
+  emptyPixels,
+  imagingColorSpace,
+  intersect,
+  locateLayer,
+  pixelBounds,
+  profileName,
+  rectOf,
+  union,
 } from './store';
 import type { World } from './world';
 
@@ -25,7 +36,9 @@ type Typed = Uint8Array | Uint16Array | Float32Array;
 
 const COLOR_COMPONENTS: Record<ColorSpace, number> = { RGB: 3, Grayscale: 1, Lab: 3 };
 const PIXEL_FORMAT: Record<ColorSpace, [PhotoshopImageData['pixelFormat'], PhotoshopImageData['pixelFormat']]> = {
-  RGB: ['RGB', 'RGBA'], Grayscale: ['Grayscale', 'GrayscaleAlpha'], Lab: ['LAB', 'LABAlpha'],
+  RGB: ['RGB', 'RGBA'],
+  Grayscale: ['Grayscale', 'GrayscaleAlpha'],
+  Lab: ['LAB', 'LABAlpha'],
 };
 
 /**
@@ -55,7 +68,9 @@ export class SimImageData implements PhotoshopImageData {
     this.#data = data;
   }
 
-  get disposed(): boolean { return this.#data === null; }
+  get disposed(): boolean {
+    return this.#data === null;
+  }
 
   /** Internal access for putPixels; throws once disposed. */
   pixels(op: string): Float32Array {
@@ -70,9 +85,15 @@ export class SimImageData implements PhotoshopImageData {
   getData = async (options: { chunky?: boolean; fullRange?: boolean } = {}): Promise<Typed> => {
     this.world.modal.enterApi('PhotoshopImageData.getData');
     const src = this.pixels('getData');
-    const out = this.componentSize === 8 ? new Uint8Array(src.length) : this.componentSize === 16 ? new Uint16Array(src.length) : new Float32Array(src.length);
+    const out =
+      this.componentSize === 8
+        ? new Uint8Array(src.length)
+        : this.componentSize === 16
+          ? new Uint16Array(src.length)
+          : new Float32Array(src.length);
     const scale = this.componentSize === 16 && options.fullRange ? 65535 / 32768 : 1;
-    const n = this.components, pixels = this.width * this.height;
+    const n = this.components,
+      pixels = this.width * this.height;
     const planar = options.chunky === false;
     for (let p = 0; p < pixels; p++) {
       for (let c = 0; c < n; c++) {
@@ -93,12 +114,17 @@ export class SimImageData implements PhotoshopImageData {
   };
 }
 
-export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels' | 'createImageDataFromBuffer' | 'encodeImageData'> {
+export function createImaging(
+  world: World,
+): Pick<Api, 'getPixels' | 'putPixels' | 'createImageDataFromBuffer' | 'encodeImageData'> {
   const modal = () => world.modal;
 
   async function getPixels(options: GetPixelsOptions): Promise<Awaited<ReturnType<Api['getPixels']>>> {
     if (world.options.getPixelsNeedsModal && !modal().inModal()) {
-      throw simError('outside-modal', 'imaging.getPixels must run inside core.executeAsModal (simulator option getPixelsNeedsModal)');
+      throw simError(
+        'outside-modal',
+        'imaging.getPixels must run inside core.executeAsModal (simulator option getPixelsNeedsModal)',
+      );
     }
     modal().enterApi('imaging.getPixels');
     const doc = world.requireDoc(options.documentID);
@@ -106,7 +132,11 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
     if ('historyStateID' in options) throw simError('not-modelled', 'simulator: getPixels historyStateID');
     const space = pixelSpace(doc, 'getPixels');
     // "If omitted, then the color space of the source document is used"; conversions are not modelled.
-    if (options.colorSpace !== undefined && options.colorSpace !== space) throw simError('not-modelled', `simulator: getPixels colorSpace "${options.colorSpace}" from a ${space} document`);
+    if (options.colorSpace !== undefined && options.colorSpace !== space)
+      throw simError(
+        'not-modelled',
+        `simulator: getPixels colorSpace "${options.colorSpace}" from a ${space} document`,
+      );
     checkProfile(doc, options.colorProfile, 'getPixels');
     const depth = requestedDepth(doc, options.componentSize);
 
@@ -162,21 +192,32 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
     if (!found) throw simError('not-found', `putPixels: no layer ${options.layerID} in document ${doc.id}`);
     const { layer } = found;
     // "The target layer must be a pixel layer."
-    if (layer.kind !== constants.LayerKind.NORMAL || layer.children) throw simError('invalid-argument', `putPixels: layer "${layer.name}" is not a pixel layer (kind ${layer.kind})`);
+    if (layer.kind !== constants.LayerKind.NORMAL || layer.children)
+      throw simError('invalid-argument', `putPixels: layer "${layer.name}" is not a pixel layer (kind ${layer.kind})`);
     const img = options.imageData;
-    if (!(img instanceof SimImageData)) throw simError('invalid-argument', 'putPixels: imageData must come from the imaging API');
+    if (!(img instanceof SimImageData))
+      throw simError('invalid-argument', 'putPixels: imageData must come from the imaging API');
     const src = img.pixels('putPixels');
     const space = pixelSpace(doc, 'putPixels');
     // Undocumented: data whose depth, colour space or profile differ from the document. Refused, not guessed.
-    if (img.componentSize !== doc.depth) throw simError('not-modelled', `simulator: putPixels of ${img.componentSize}-bit data into a ${doc.depth}-bit document`);
-    if (img.colorSpace !== space) throw simError('not-modelled', `simulator: putPixels of ${img.colorSpace} data into a ${space} document`);
+    if (img.componentSize !== doc.depth)
+      throw simError(
+        'not-modelled',
+        `simulator: putPixels of ${img.componentSize}-bit data into a ${doc.depth}-bit document`,
+      );
+    if (img.colorSpace !== space)
+      throw simError('not-modelled', `simulator: putPixels of ${img.colorSpace} data into a ${space} document`);
     checkProfile(doc, img.colorProfile, 'putPixels');
-    if (layer.isBackground && img.hasAlpha) throw simError('not-modelled', 'simulator: putPixels with alpha into the background layer');
+    if (layer.isBackground && img.hasAlpha)
+      throw simError('not-modelled', 'simulator: putPixels with alpha into the background layer');
 
     // targetBounds: "If the value is not provided, then pixels are inserted at the origin (0, 0) of the document."
-    const left = options.targetBounds?.left ?? 0, top = options.targetBounds?.top ?? 0;
-    if (!Number.isInteger(left) || !Number.isInteger(top)) throw simError('invalid-argument', 'putPixels: targetBounds left/top must be integers');
-    const n = colorComponents(doc.mode), max = MAX_VALUE[doc.depth];
+    const left = options.targetBounds?.left ?? 0,
+      top = options.targetBounds?.top ?? 0;
+    if (!Number.isInteger(left) || !Number.isInteger(top))
+      throw simError('invalid-argument', 'putPixels: targetBounds left/top must be integers');
+    const n = colorComponents(doc.mode),
+      max = MAX_VALUE[doc.depth];
     const buf = emptyPixels(left, top, img.width, img.height, n + 1);
     for (let p = 0; p < img.width * img.height; p++) {
       for (let c = 0; c < n; c++) buf.data[p * (n + 1) + c] = src[p * img.components + c];
@@ -195,21 +236,43 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
   async function createImageDataFromBuffer(arrayBuffer: Typed, options: CreateOptions): Promise<SimImageData> {
     modal().enterApi('imaging.createImageDataFromBuffer');
     // "Accepted types are: Uint8Array, Uint16Array, and FloatArray. The array type will indicate the componentSize."
-    const size = arrayBuffer instanceof Uint8Array ? 8 : arrayBuffer instanceof Uint16Array ? 16 : arrayBuffer instanceof Float32Array ? 32 : 0;
-    if (!size) throw simError('invalid-argument', 'createImageDataFromBuffer: expected a Uint8Array, Uint16Array or Float32Array');
+    const size =
+      arrayBuffer instanceof Uint8Array
+        ? 8
+        : arrayBuffer instanceof Uint16Array
+          ? 16
+          : arrayBuffer instanceof Float32Array
+            ? 32
+            : 0;
+    if (!size)
+      throw simError(
+        'invalid-argument',
+        'createImageDataFromBuffer: expected a Uint8Array, Uint16Array or Float32Array',
+      );
     const { width, height, components, colorSpace } = options;
-    if (!(colorSpace in COLOR_COMPONENTS)) throw simError('invalid-argument', `createImageDataFromBuffer: colorSpace "${colorSpace}" (RGB, Grayscale or Lab)`);
+    if (!(colorSpace in COLOR_COMPONENTS))
+      throw simError(
+        'invalid-argument',
+        `createImageDataFromBuffer: colorSpace "${colorSpace}" (RGB, Grayscale or Lab)`,
+      );
     const base = COLOR_COMPONENTS[colorSpace as ColorSpace];
-    if (components !== base && components !== base + 1) throw simError('invalid-argument', `createImageDataFromBuffer: ${components} components for ${colorSpace}`);
-    if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0)) throw simError('invalid-argument', 'createImageDataFromBuffer: width and height must be positive integers');
+    if (components !== base && components !== base + 1)
+      throw simError('invalid-argument', `createImageDataFromBuffer: ${components} components for ${colorSpace}`);
+    if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0))
+      throw simError('invalid-argument', 'createImageDataFromBuffer: width and height must be positive integers');
     // "The number of elements in imageData must be equal to: width * height * components."
     if (arrayBuffer.length !== width * height * components) {
-      throw simError('invalid-argument', `createImageDataFromBuffer: ${arrayBuffer.length} elements, expected ${width}×${height}×${components}`);
+      throw simError(
+        'invalid-argument',
+        `createImageDataFromBuffer: ${arrayBuffer.length} elements, expected ${width}×${height}×${components}`,
+      );
     }
     const profile = options.colorProfile ?? '';
-    if (profile === 'None') throw simError('invalid-argument', 'createImageDataFromBuffer: there is no colour profile named "None"');
+    if (profile === 'None')
+      throw simError('invalid-argument', 'createImageDataFromBuffer: there is no colour profile named "None"');
     // "This text [(Linear RGB Profile)] should not be included when specifying a profile."
-    if (LINEAR_SUFFIX.test(profile)) throw simError('invalid-argument', `createImageDataFromBuffer: pass the base profile name, not "${profile}"`);
+    if (LINEAR_SUFFIX.test(profile))
+      throw simError('invalid-argument', `createImageDataFromBuffer: pass the base profile name, not "${profile}"`);
     const fullRange = size === 16 && options.fullRange === true;
     const pixels = width * height;
     const planar = options.chunky === false; // "The default value is true."
@@ -218,14 +281,28 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
       for (let c = 0; c < components; c++) {
         let v = arrayBuffer[planar ? c * pixels + p : p * components + c];
         if (size === 16) {
-          if (fullRange) v = Math.round(v * 32768 / 65535);
+          if (fullRange) v = Math.round((v * 32768) / 65535);
           // 16-bit data "use the reduced range: [0..32768]" unless fullRange; the simulator refuses more.
-          else if (v > 32768) throw simError('invalid-argument', `createImageDataFromBuffer: 16-bit value ${v} > 32768 without fullRange`);
+          else if (v > 32768)
+            throw simError(
+              'invalid-argument',
+              `createImageDataFromBuffer: 16-bit value ${v} > 32768 without fullRange`,
+            );
         }
         data[p * components + c] = v;
       }
     }
-    return new SimImageData(world, width, height, components, size as 8 | 16 | 32, colorSpace as ColorSpace, profile, !planar, data);
+    return new SimImageData(
+      world,
+      width,
+      height,
+      components,
+      size as 8 | 16 | 32,
+      colorSpace as ColorSpace,
+      profile,
+      !planar,
+      data,
+    );
   }
 
   /**
@@ -237,11 +314,19 @@ export function createImaging(world: World): Pick<Api, 'getPixels' | 'putPixels'
    */
   async function encodeImageData(options: Parameters<Api['encodeImageData']>[0]): Promise<number[] | string> {
     const img = options.imageData;
-    if (!(img instanceof SimImageData)) throw simError('invalid-argument', 'encodeImageData: imageData must come from the imaging API');
-    if (img.colorSpace !== 'RGB') throw simError('invalid-argument', `encodeImageData: the data colorSpace must be RGB, got ${img.colorSpace}`);
-    if (img.componentSize !== 8 || img.hasAlpha) throw simError('not-modelled', `simulator: encodeImageData of ${img.componentSize}-bit data${img.hasAlpha ? ' with alpha' : ''}`);
+    if (!(img instanceof SimImageData))
+      throw simError('invalid-argument', 'encodeImageData: imageData must come from the imaging API');
+    if (img.colorSpace !== 'RGB')
+      throw simError('invalid-argument', `encodeImageData: the data colorSpace must be RGB, got ${img.colorSpace}`);
+    if (img.componentSize !== 8 || img.hasAlpha)
+      throw simError(
+        'not-modelled',
+        `simulator: encodeImageData of ${img.componentSize}-bit data${img.hasAlpha ? ' with alpha' : ''}`,
+      );
     const rgb = Uint8Array.from(img.pixels('encodeImageData'));
-    const jpeg = await sharp(Buffer.from(rgb), { raw: { width: img.width, height: img.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    const jpeg = await sharp(Buffer.from(rgb), { raw: { width: img.width, height: img.height, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
     const base64 = jpeg.toString('base64');
     world.encoded.set(base64, { width: img.width, height: img.height, rgb });
     return options.base64 ? base64 : Array.from(jpeg);
@@ -264,9 +349,12 @@ function checkProfile(doc: DocState, profile: string | undefined, op: string): v
   if (!profile) return;
   // "None" is what Document.colorProfileName says of an untagged document; no profile has that name.
   if (profile === 'None') throw simError('invalid-argument', `${op}: there is no colour profile named "None"`);
-  if (doc.untagged) throw simError('not-modelled', `simulator: ${op} with profile "${profile}" in an untagged document`);
-  if (op === 'getPixels' && LINEAR_SUFFIX.test(profile)) throw simError('invalid-argument', `getPixels: pass the base profile name, not "${profile}"`);
-  if (profile.replace(LINEAR_SUFFIX, '') !== doc.profile) throw simError('not-modelled', `simulator: ${op} with profile "${profile}" in a "${doc.profile}" document`);
+  if (doc.untagged)
+    throw simError('not-modelled', `simulator: ${op} with profile "${profile}" in an untagged document`);
+  if (op === 'getPixels' && LINEAR_SUFFIX.test(profile))
+    throw simError('invalid-argument', `getPixels: pass the base profile name, not "${profile}"`);
+  if (profile.replace(LINEAR_SUFFIX, '') !== doc.profile)
+    throw simError('not-modelled', `simulator: ${op} with profile "${profile}" in a "${doc.profile}" document`);
 }
 
 /** componentSize: omitted or -1 means the document's depth; 8 ↔ 16 is modelled, crossing 32 is not. */
@@ -274,7 +362,10 @@ function requestedDepth(doc: DocState, size: number | undefined): Depth {
   if (size === undefined || size === -1) return doc.depth;
   if (size !== 8 && size !== 16 && size !== 32) throw simError('invalid-argument', `getPixels: componentSize ${size}`);
   if (size !== doc.depth && (size === 32 || doc.depth === 32)) {
-    throw simError('not-modelled', `simulator: getPixels componentSize ${size} from a ${doc.depth}-bit document (needs a colour conversion)`);
+    throw simError(
+      'not-modelled',
+      `simulator: getPixels componentSize ${size} from a ${doc.depth}-bit document (needs a colour conversion)`,
+    );
   }
   return size;
 }
@@ -288,7 +379,8 @@ function requestedDepth(doc: DocState, size: number | undefined): Depth {
 function targetSize(ts: { width?: number; height?: number } | undefined, w: number, h: number): [number, number] {
   if (!ts || (ts.width === undefined && ts.height === undefined)) return [w, h];
   for (const v of [ts.width, ts.height]) {
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw simError('invalid-argument', `getPixels: targetSize ${v}`);
+    if (v !== undefined && !(Number.isInteger(v) && v > 0))
+      throw simError('invalid-argument', `getPixels: targetSize ${v}`);
   }
   const tw = ts.width ?? Math.max(1, Math.round((w * ts.height!) / h));
   const th = ts.height ?? Math.max(1, Math.round((h * ts.width!) / w));
@@ -304,7 +396,10 @@ function targetSize(ts: { width?: number; height?: number } | undefined, w: numb
 function scaleDown(src: PixelBuf, w: number, h: number): PixelBuf {
   const ch = src.channels;
   const out = emptyPixels(src.left, src.top, w, h, ch);
-  const span = (i: number, n: number, size: number): [number, number] => [Math.floor((i * size) / n), Math.max(Math.floor((i * size) / n) + 1, Math.floor(((i + 1) * size) / n))];
+  const span = (i: number, n: number, size: number): [number, number] => [
+    Math.floor((i * size) / n),
+    Math.max(Math.floor((i * size) / n) + 1, Math.floor(((i + 1) * size) / n)),
+  ];
   for (let ty = 0; ty < h; ty++) {
     const [y0, y1] = span(ty, h, src.height);
     for (let tx = 0; tx < w; tx++) {
@@ -320,11 +415,15 @@ function scaleDown(src: PixelBuf, w: number, h: number): PixelBuf {
 }
 
 /** Bounds as {left, top, right, bottom} or {left, top, width, height} (both documented). */
-function toRect(b: { left?: number; top?: number; right?: number; bottom?: number; width?: number; height?: number }, what: string): Rect {
+function toRect(
+  b: { left?: number; top?: number; right?: number; bottom?: number; width?: number; height?: number },
+  what: string,
+): Rect {
   const { left, top } = b;
   const right = b.right ?? (b.width !== undefined && left !== undefined ? left + b.width : undefined);
   const bottom = b.bottom ?? (b.height !== undefined && top !== undefined ? top + b.height : undefined);
   const r = { left, top, right, bottom };
-  if (!Object.values(r).every((v) => Number.isInteger(v))) throw simError('invalid-argument', `${what}: expected integer left, top and right/bottom or width/height`);
+  if (!Object.values(r).every((v) => Number.isInteger(v)))
+    throw simError('invalid-argument', `${what}: expected integer left, top and right/bottom or width/height`);
   return r as Rect;
 }

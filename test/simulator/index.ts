@@ -74,7 +74,13 @@ export interface PixelSnapshot {
   data: Float32Array;
 }
 
-export interface LayerTreeNode { id: number; name: string; kind: string; visible: boolean; children?: LayerTreeNode[] }
+export interface LayerTreeNode {
+  id: number;
+  name: string;
+  kind: string;
+  visible: boolean;
+  children?: LayerTreeNode[];
+}
 
 export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
   const world = new World(options);
@@ -86,7 +92,9 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
   const localStorage = new SimLocalStorage();
   const document = new SimHtmlDocument();
   fileSystem.onPickerOpened = () => document.pickerOpened();
-  actions.refuseDialogs = (refuse) => { document.refuseDialogs = refuse; };
+  actions.refuseDialogs = (refuse) => {
+    document.refuseDialogs = refuse;
+  };
   const bridge = new WebviewBridge(world.options.pluginId, document, (fn) => modal.runOutside(fn));
   const alerts: string[] = [];
   const panelRoots = new Map<string, SimElement>();
@@ -101,24 +109,33 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
   const clipboard = {
     content: undefined as Record<string, string> | undefined,
     /** UXP's navigator.clipboard.setContent(data): data maps MIME types to strings. */
-    setContent: async (data: Record<string, string>): Promise<void> => { clipboard.content = { ...data }; },
+    setContent: async (data: Record<string, string>): Promise<void> => {
+      clipboard.content = { ...data };
+    },
   };
   const photoshop: PhotoshopSubset = {
     app,
     core: {
       // "Returns the current display configuration as an array with an entry for each display" (23.0+);
       // maximumExtendedDynamicRangeColorComponent from 26.5. Bounds and scale are a 1920×1080 stand-in.
-      getDisplayConfiguration: async () => displays.map((d) => {
-        const bounds = { left: 0, top: 0, right: 1920, bottom: 1080 };
-        return {
-          isPrimary: d.primary, scaleFactor: 1, globalBounds: bounds, globalWorkingBounds: bounds, physicalResolution: { horizontal: 1920, vertical: 1080 },
-          ...(d.headroom === undefined ? {} : { maximumExtendedDynamicRangeColorComponent: d.headroom }),
-        };
-      }),
+      getDisplayConfiguration: async () =>
+        displays.map((d) => {
+          const bounds = { left: 0, top: 0, right: 1920, bottom: 1080 };
+          return {
+            isPrimary: d.primary,
+            scaleFactor: 1,
+            globalBounds: bounds,
+            globalWorkingBounds: bounds,
+            physicalResolution: { horizontal: 1920, vertical: 1080 },
+            ...(d.headroom === undefined ? {} : { maximumExtendedDynamicRangeColorComponent: d.headroom }),
+          };
+        }),
       executeAsModal: (target, opts) => modal.executeAsModal(target, opts),
       isModal: () => modal.isModal(),
       // "Show a generic alert box to the user. 'OK' to dismiss." The simulated user reads it and clicks OK.
-      showAlert: async (options) => { alerts.push(typeof options === 'string' ? options : options.message); },
+      showAlert: async (options) => {
+        alerts.push(typeof options === 'string' ? options : options.message);
+      },
     },
     action: {
       recordAction: actions.recordAction,
@@ -140,8 +157,20 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
   /** require('uxp').host and .versions (UXP reference); sim.versions changes what they say. */
   const versions = { photoshop: '26.0.0', uxp: '8.0.0', plugin: '0.1.0' };
   const uxp: UxpSubset = {
-    host: { name: 'Photoshop', get version() { return versions.photoshop; } },
-    versions: { get uxp() { return versions.uxp; }, get plugin() { return versions.plugin; } },
+    host: {
+      name: 'Photoshop',
+      get version() {
+        return versions.photoshop;
+      },
+    },
+    versions: {
+      get uxp() {
+        return versions.uxp;
+      },
+      get plugin() {
+        return versions.plugin;
+      },
+    },
     entrypoints: { setup: entrypoints.setup },
     storage: {
       localFileSystem: {
@@ -185,11 +214,20 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     addDocument(spec: DocumentSpec): SimDocument {
       const mode = spec.mode ?? constants.DocumentMode.RGB;
       const depth = spec.depth ?? 8;
-      const doc = addDocState(world, {
-        name: spec.name ?? `Untitled-${world.docs.length + 1}`, width: spec.width, height: spec.height, resolution: spec.resolution ?? 72,
-        mode, depth, profile: spec.profile ?? (mode === constants.DocumentMode.GRAYSCALE ? 'Gray Gamma 2.2' : 'sRGB IEC61966-2.1'),
-        untagged: spec.untagged,
-      }, constants.DocumentFill.WHITE);
+      const doc = addDocState(
+        world,
+        {
+          name: spec.name ?? `Untitled-${world.docs.length + 1}`,
+          width: spec.width,
+          height: spec.height,
+          resolution: spec.resolution ?? 72,
+          mode,
+          depth,
+          profile: spec.profile ?? (mode === constants.DocumentMode.GRAYSCALE ? 'Gray Gamma 2.2' : 'sRGB IEC61966-2.1'),
+          untagged: spec.untagged,
+        },
+        constants.DocumentFill.WHITE,
+      );
       if (spec.layers) {
         doc.nextLayerId = 1;
         doc.activeIds = [];
@@ -261,9 +299,14 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
 
     /** The layer stack, top first, for assertions. */
     layerTree(doc: SimDocument | number): LayerTreeNode[] {
-      const walk = (layers: LayerState[]): LayerTreeNode[] => layers.map((l) => ({
-        id: l.id, name: l.name, kind: l.kind, visible: l.visible, ...(l.children ? { children: walk(l.children) } : {}),
-      }));
+      const walk = (layers: LayerState[]): LayerTreeNode[] =>
+        layers.map((l) => ({
+          id: l.id,
+          name: l.name,
+          kind: l.kind,
+          visible: l.visible,
+          ...(l.children ? { children: walk(l.children) } : {}),
+        }));
       return walk(docOf(doc).layers);
     },
 
@@ -275,9 +318,15 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       cancelAtCall: (n: number, reason?: string) => modal.cancelAtCall(n, reason),
       /** Observe every API call inside a modal scope; the hook may call `cancel()`. Returns an unsubscribe function. */
       onApiCall: (hook: (apiName: string, callNumber: number) => void) => modal.onApiCall(hook),
-      get apiCallCount() { return modal.apiCallCount; },
-      get cancelTriggered() { return modal.cancelTriggered; },
-      get progress() { return modal.progress; },
+      get apiCallCount() {
+        return modal.apiCallCount;
+      },
+      get cancelTriggered() {
+        return modal.cancelTriggered;
+      },
+      get progress() {
+        return modal.progress;
+      },
       holdByOtherPlugin: (pluginId?: string) => modal.holdByOtherPlugin(pluginId),
       releaseOtherPlugin: () => modal.releaseOtherPlugin(),
       isModal: () => modal.isModal(),
@@ -294,7 +343,9 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       launch(): void {
         if (installed?.loadEvent === 'startup') loadPlugin();
       },
-      get loaded(): boolean { return pluginGlobals !== undefined; },
+      get loaded(): boolean {
+        return pluginGlobals !== undefined;
+      },
     },
 
     /**
@@ -320,7 +371,9 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
         panelRoots.delete(id);
       },
       invokePanelMenu: (id: string, menuId: string) => entrypoints.invokePanelMenu(id, menuId),
-      get isSetUp() { return entrypoints.isSetUp; },
+      get isSetUp() {
+        return entrypoints.isSetUp;
+      },
     },
 
     /** Bundled files for getPluginFolder(); what the user picks in the next file-open dialog (null: Cancel). */
@@ -407,12 +460,18 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
     const n = colorComponents(doc.mode);
     const children = spec.children ? spec.children.map((c) => buildLayer(doc, c)) : null;
     const kind = spec.kind ?? (children ? constants.LayerKind.GROUP : constants.LayerKind.NORMAL);
-    if (spec.background && (kind !== constants.LayerKind.NORMAL || children)) throw new Error('simulator: a background layer is a pixel layer');
+    if (spec.background && (kind !== constants.LayerKind.NORMAL || children))
+      throw new Error('simulator: a background layer is a pixel layer');
     const layer: LayerState = {
-      id: doc.nextLayerId++, name: spec.name ?? (spec.background ? 'Background' : `Layer ${doc.nextLayerId - 1}`), kind,
-      visible: spec.visible ?? true, opacity: spec.opacity ?? 100,
+      id: doc.nextLayerId++,
+      name: spec.name ?? (spec.background ? 'Background' : `Layer ${doc.nextLayerId - 1}`),
+      kind,
+      visible: spec.visible ?? true,
+      opacity: spec.opacity ?? 100,
       blendMode: spec.blendMode ?? (children ? constants.BlendMode.PASSTHROUGH : constants.BlendMode.NORMAL),
-      isBackground: spec.background ?? false, pixels: null, children,
+      isBackground: spec.background ?? false,
+      pixels: null,
+      children,
     };
     const max = MAX_VALUE[doc.depth];
     if (spec.fill || (spec.background && !spec.pixels)) {
@@ -420,20 +479,25 @@ export function createPhotoshopSimulator(options: SimulatorOptions = {}) {
       if (fill.length !== n && fill.length !== n + 1) throw new Error(`simulator: fill needs ${n} or ${n + 1} values`);
       layer.pixels = emptyPixels(0, 0, doc.width, doc.height, n + 1);
       for (let p = 0; p < doc.width * doc.height; p++) {
-        for (let c = 0; c <= n; c++) layer.pixels.data[p * (n + 1) + c] = c < n ? fill[c] : spec.background ? max : fill[n] ?? max;
+        for (let c = 0; c <= n; c++)
+          layer.pixels.data[p * (n + 1) + c] = c < n ? fill[c] : spec.background ? max : (fill[n] ?? max);
       }
     } else if (spec.pixels) {
       const { left = 0, top = 0, width, height, data } = spec.pixels;
       const comps = data.length / (width * height);
-      if (comps !== n && comps !== n + 1) throw new Error(`simulator: ${data.length} values for ${width}×${height} pixels of ${n}(+1) components`);
-      if (spec.background && (left !== 0 || top !== 0 || width !== doc.width || height !== doc.height)) throw new Error('simulator: a background layer covers the canvas');
+      if (comps !== n && comps !== n + 1)
+        throw new Error(`simulator: ${data.length} values for ${width}×${height} pixels of ${n}(+1) components`);
+      if (spec.background && (left !== 0 || top !== 0 || width !== doc.width || height !== doc.height))
+        throw new Error('simulator: a background layer covers the canvas');
       layer.pixels = emptyPixels(left, top, width, height, n + 1);
       for (let p = 0; p < width * height; p++) {
-        for (let c = 0; c <= n; c++) layer.pixels.data[p * (n + 1) + c] = c < n || comps === n + 1 ? data[p * comps + c] : max;
+        for (let c = 0; c <= n; c++)
+          layer.pixels.data[p * (n + 1) + c] = c < n || comps === n + 1 ? data[p * comps + c] : max;
         if (spec.background) layer.pixels.data[p * (n + 1) + n] = max;
       }
     }
-    if (layer.pixels && (children || ADJUSTMENT_KINDS.has(kind))) throw new Error(`simulator: a ${kind} layer has no pixels of its own`);
+    if (layer.pixels && (children || ADJUSTMENT_KINDS.has(kind)))
+      throw new Error(`simulator: a ${kind} layer has no pixels of its own`);
     if (spec.active) doc.activeIds.push(layer.id);
     return layer;
   }

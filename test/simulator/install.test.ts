@@ -7,7 +7,11 @@ import { addHdrLayer, dataFolder, defaultExportIsTheModule } from './fixtures/pl
 test('product code sees the simulator through require("photoshop") and require("uxp")', async () => {
   const doc = sim.addDocument({ width: 1, height: 1 });
   const id = await addHdrLayer('HDR');
-  expect([doc.layers[0].id, doc.layers[0].name, doc.bitsPerChannel]).toEqual([id, 'HDR', photoshop.constants.BitsPerChannelType.THIRTYTWO]);
+  expect([doc.layers[0].id, doc.layers[0].name, doc.bitsPerChannel]).toEqual([
+    id,
+    'HDR',
+    photoshop.constants.BitsPerChannelType.THIRTYTWO,
+  ]);
   expect([...sim.pixels(doc, id)!.data]).toEqual([4, 2, 1, 1]);
   expect(defaultExportIsTheModule()).toBe(true);
   expect((await dataFolder()).name).toBe('PluginData');

@@ -54,12 +54,20 @@ export function installSimulator(options: InstallOptions = {}): PhotoshopSimulat
 
   const g = globalThis as Record<string, unknown>;
   const added: string[] = [];
-  for (const [name, value] of [['localStorage', simulator.sim.localStorage], ['window', simulator.sim.window], ['document', simulator.sim.document]] as const) {
-    if (g[name] === undefined) { g[name] = value; added.push(name); }
+  for (const [name, value] of [
+    ['localStorage', simulator.sim.localStorage],
+    ['window', simulator.sim.window],
+    ['document', simulator.sim.document],
+  ] as const) {
+    if (g[name] === undefined) {
+      g[name] = value;
+      added.push(name);
+    }
   }
   // UXP's navigator.clipboard (Node has a navigator without one).
   const nav = g.navigator as Record<string, unknown> | undefined;
-  if (nav && nav.clipboard === undefined) Object.defineProperty(nav, 'clipboard', { value: simulator.sim.clipboard, configurable: true });
+  if (nav && nav.clipboard === undefined)
+    Object.defineProperty(nav, 'clipboard', { value: simulator.sim.clipboard, configurable: true });
   afterAll(() => {
     for (const name of added) delete g[name];
     if (nav?.clipboard === simulator.sim.clipboard) delete nav.clipboard;

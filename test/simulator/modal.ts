@@ -6,7 +6,14 @@
  * the target function is refused, as is a nested call's escape after its scope ended.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ExecuteAsModalOptions, ExecutionContext, HistoryStateInfo, HistorySuspension, ReportProgressOptions, ResumeHistorySuspensionOptions } from 'photoshop/dom/CoreModules';
+import type {
+  ExecuteAsModalOptions,
+  ExecutionContext,
+  HistoryStateInfo,
+  HistorySuspension,
+  ReportProgressOptions,
+  ResumeHistorySuspensionOptions,
+} from 'photoshop/dom/CoreModules';
 import { simError } from './errors';
 import type { DocState } from './store';
 import type { World } from './world';
@@ -25,7 +32,11 @@ interface RootScope {
 /** The suspension id of a playback's history suspension, owned by the Actions panel (0xFFFFFFFF). */
 export const ACTIONS_SUSPENSION = 4294967295;
 
-export interface ProgressReport { commandName: string; value?: number; message?: string }
+export interface ProgressReport {
+  commandName: string;
+  value?: number;
+  message?: string;
+}
 export type ApiCallHook = (apiName: string, callNumber: number) => void;
 
 export class Modal {
@@ -77,7 +88,8 @@ export class Modal {
 
   /** Gate for every state change: "a modal state is required when a plugin wants to make modifications". */
   assertMutable(op: string): void {
-    if (!this.scope()) throw simError('outside-modal', `${op} changes Photoshop state and must run inside core.executeAsModal`);
+    if (!this.scope())
+      throw simError('outside-modal', `${op} changes Photoshop state and must run inside core.executeAsModal`);
     // "When the user cancels a modal scope, then JavaScript cannot make any further document changes."
     if (this.cancelled) throw cancelError(op);
   }
@@ -97,14 +109,19 @@ export class Modal {
 
   onApiCall(hook: ApiCallHook): () => void {
     this.hooks.push(hook);
-    return () => { this.hooks = this.hooks.filter((h) => h !== hook); };
+    return () => {
+      this.hooks = this.hooks.filter((h) => h !== hook);
+    };
   }
 
   /** Cancels when the n-th API call (counted from now) is made: that call rejects. */
   cancelAtCall(n: number, reason = 'user cancelled'): void {
     const start = this.apiCallCount;
     const off = this.onApiCall((_op, count) => {
-      if (count - start === n) { off(); this.cancel(reason); }
+      if (count - start === n) {
+        off();
+        this.cancel(reason);
+      }
     });
   }
 
@@ -150,10 +167,15 @@ export class Modal {
     const deadline = Date.now() + waitMs;
     while (this.holder) {
       const left = deadline - Date.now();
-      const freed = left > 0 && await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), left);
-        this.waiters.push(() => { clearTimeout(timer); resolve(true); });
-      });
+      const freed =
+        left > 0 &&
+        (await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), left);
+          this.waiters.push(() => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        }));
       if (!freed && this.holder) {
         throw simError('modal-busy', `Plugin: ${this.holder.pluginId} is running a modal command`, 9);
       }
@@ -169,7 +191,8 @@ export class Modal {
     target: (executionContext: ExecutionContext, descriptor?: object) => Promise<T>,
     options: ExecuteAsModalOptions,
   ): Promise<T> {
-    if (typeof options?.commandName !== 'string') throw simError('invalid-argument', 'executeAsModal: options.commandName is required');
+    if (typeof options?.commandName !== 'string')
+      throw simError('invalid-argument', 'executeAsModal: options.commandName is required');
     // The descriptor "cannot include functions": structuredClone rejects them as Photoshop would.
     const descriptor = options.descriptor === undefined ? undefined : structuredClone(options.descriptor);
     const outer = this.scope();
@@ -216,7 +239,9 @@ export class Modal {
       if (root.ended) throw simError('outside-modal', `${op}: the modal scope has ended`);
     };
     const context: ExecutionContext = {
-      get isCancelled() { return modal.cancelled && !root.ended; },
+      get isCancelled() {
+        return modal.cancelled && !root.ended;
+      },
       onCancel: undefined,
       reportProgress(params: ReportProgressOptions) {
         live('reportProgress');
@@ -239,9 +264,11 @@ export class Modal {
           // exception will be raised. A plugin cannot roll back changes for a suspension state that is owned by the
           // Actions panel." Both are refused.
           const id = typeof params === 'number' ? params : params?.historySuspensionID;
-          if (id === ACTIONS_SUSPENSION) throw simError('invalid-argument', `resumeHistory: suspension ${id} is owned by the Actions panel`);
+          if (id === ACTIONS_SUSPENSION)
+            throw simError('invalid-argument', `resumeHistory: suspension ${id} is owned by the Actions panel`);
           const doc = modal.world.docs.find((d) => d.suspension?.id === params?.historySuspensionID);
-          if (!doc) throw simError('invalid-argument', `resumeHistory: no active suspension ${params?.historySuspensionID}`);
+          if (!doc)
+            throw simError('invalid-argument', `resumeHistory: no active suspension ${params?.historySuspensionID}`);
           modal.resume(doc, commit, params.finalName);
         },
         /**
@@ -278,7 +305,13 @@ export class Modal {
     // Undocumented: a second suspension of one document; the simulator refuses it.
     if (doc.suspension) throw simError('invalid-argument', `suspendHistory: document ${doc.id} is already suspended`);
     const handle = { historySuspensionID: this.nextSuspensionId++ };
-    doc.suspension = { id: handle.historySuspensionID, name: params.name, snapshot: structuredClone({ ...doc, suspension: null }), revisionAtSuspend: doc.revision, handle };
+    doc.suspension = {
+      id: handle.historySuspensionID,
+      name: params.name,
+      snapshot: structuredClone({ ...doc, suspension: null }),
+      revisionAtSuspend: doc.revision,
+      handle,
+    };
     return handle;
   }
 
@@ -286,7 +319,14 @@ export class Modal {
   suspendForActions(documentID: number, name: string): void {
     const doc = this.world.requireDoc(documentID);
     const handle = { historySuspensionID: ACTIONS_SUSPENSION };
-    doc.suspension = { id: ACTIONS_SUSPENSION, name, snapshot: structuredClone({ ...doc, suspension: null }), revisionAtSuspend: doc.revision, handle, owner: 'actions' };
+    doc.suspension = {
+      id: ACTIONS_SUSPENSION,
+      name,
+      snapshot: structuredClone({ ...doc, suspension: null }),
+      revisionAtSuspend: doc.revision,
+      handle,
+      owner: 'actions',
+    };
   }
 
   /**

@@ -19,7 +19,8 @@ export const MAX_VALUE: Record<Depth, number> = { 8: 255, 16: 32768, 32: 1 };
 
 export const BITS_TO_DEPTH: Record<string, Depth> = { bitDepth8: 8, bitDepth16: 16, bitDepth32: 32 };
 export const DEPTH_TO_BITS: Record<Depth, BitsValue> = {
-  8: constants.BitsPerChannelType.EIGHT, 16: constants.BitsPerChannelType.SIXTEEN,
+  8: constants.BitsPerChannelType.EIGHT,
+  16: constants.BitsPerChannelType.SIXTEEN,
   32: constants.BitsPerChannelType.THIRTYTWO,
 };
 
@@ -27,9 +28,13 @@ export const DEPTH_TO_BITS: Record<Depth, BitsValue> = {
 export function colorComponents(mode: DocumentModeValue): number {
   const M = constants.DocumentMode;
   switch (mode) {
-    case M.RGB: case M.LAB: return 3;
-    case M.CMYK: return 4;
-    default: return 1; // grayscale, duotone, indexed, bitmap; multichannel is modelled as one channel
+    case M.RGB:
+    case M.LAB:
+      return 3;
+    case M.CMYK:
+      return 4;
+    default:
+      return 1; // grayscale, duotone, indexed, bitmap; multichannel is modelled as one channel
   }
 }
 
@@ -57,7 +62,10 @@ const TRANSFER: Record<string, { toLinear(v: number): number; fromLinear(l: numb
   'Gray Gamma 2.2': power(2.2),
 };
 function power(g: number) {
-  return { toLinear: (v: number) => Math.pow(Math.max(v, 0), g), fromLinear: (l: number) => Math.pow(Math.max(l, 0), 1 / g) };
+  return {
+    toLinear: (v: number) => Math.pow(Math.max(v, 0), g),
+    fromLinear: (l: number) => Math.pow(Math.max(l, 0), 1 / g),
+  };
 }
 
 /**
@@ -137,14 +145,20 @@ export function emptyPixels(left: number, top: number, width: number, height: nu
 /** Every layer of a tree, depth first, top to bottom. */
 export function allLayers(layers: LayerState[]): LayerState[] {
   const out: LayerState[] = [];
-  const walk = (list: LayerState[]) => list.forEach((l) => { out.push(l); if (l.children) walk(l.children); });
+  const walk = (list: LayerState[]) =>
+    list.forEach((l) => {
+      out.push(l);
+      if (l.children) walk(l.children);
+    });
   walk(layers);
   return out;
 }
 
 /** The layer with `id`, the list that holds it and its group (null at top level). */
-export function locateLayer(doc: DocState, id: number):
-  { layer: LayerState; siblings: LayerState[]; parent: LayerState | null } | null {
+export function locateLayer(
+  doc: DocState,
+  id: number,
+): { layer: LayerState; siblings: LayerState[]; parent: LayerState | null } | null {
   const search = (list: LayerState[], parent: LayerState | null): ReturnType<typeof locateLayer> => {
     for (const layer of list) {
       if (layer.id === id) return { layer, siblings: list, parent };
@@ -156,17 +170,28 @@ export function locateLayer(doc: DocState, id: number):
   return search(doc.layers, null);
 }
 
-export interface Rect { left: number; top: number; right: number; bottom: number }
+export interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
 
 /** Bounds of the non-transparent pixels (alpha > 0); {0,0,0,0} for an empty layer. */
 export function pixelBounds(buf: PixelBuf | null): Rect {
-  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+  let left = Infinity,
+    top = Infinity,
+    right = -Infinity,
+    bottom = -Infinity;
   if (buf) {
     const a = buf.channels - 1;
     for (let y = 0; y < buf.height; y++) {
       for (let x = 0; x < buf.width; x++) {
         if (buf.data[(y * buf.width + x) * buf.channels + a] > 0) {
-          left = Math.min(left, x); right = Math.max(right, x + 1); top = Math.min(top, y); bottom = Math.max(bottom, y + 1);
+          left = Math.min(left, x);
+          right = Math.max(right, x + 1);
+          top = Math.min(top, y);
+          bottom = Math.max(bottom, y + 1);
         }
       }
     }
@@ -176,7 +201,12 @@ export function pixelBounds(buf: PixelBuf | null): Rect {
 }
 
 export function intersect(a: Rect, b: Rect): Rect | null {
-  const r = { left: Math.max(a.left, b.left), top: Math.max(a.top, b.top), right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom) };
+  const r = {
+    left: Math.max(a.left, b.left),
+    top: Math.max(a.top, b.top),
+    right: Math.min(a.right, b.right),
+    bottom: Math.min(a.bottom, b.bottom),
+  };
   return r.left < r.right && r.top < r.bottom ? r : null;
 }
 
@@ -192,12 +222,21 @@ export function blit(src: PixelBuf, dst: PixelBuf): void {
   }
 }
 
-export const rectOf = (b: { left: number; top: number; width: number; height: number }): Rect =>
-  ({ left: b.left, top: b.top, right: b.left + b.width, bottom: b.top + b.height });
+export const rectOf = (b: { left: number; top: number; width: number; height: number }): Rect => ({
+  left: b.left,
+  top: b.top,
+  right: b.left + b.width,
+  bottom: b.top + b.height,
+});
 
 /** The smallest buffer holding `a` and `b` (new pixels transparent). */
 export function union(a: PixelBuf, b: Rect): PixelBuf {
-  const r = { left: Math.min(a.left, b.left), top: Math.min(a.top, b.top), right: Math.max(a.left + a.width, b.right), bottom: Math.max(a.top + a.height, b.bottom) };
+  const r = {
+    left: Math.min(a.left, b.left),
+    top: Math.min(a.top, b.top),
+    right: Math.max(a.left + a.width, b.right),
+    bottom: Math.max(a.top + a.height, b.bottom),
+  };
   const out = emptyPixels(r.left, r.top, r.right - r.left, r.bottom - r.top, a.channels);
   blit(a, out);
   return out;
@@ -215,7 +254,10 @@ export function convertDepth(doc: DocState, to: Depth): void {
   if (from === to) return;
   const curve = from === 32 || to === 32 ? TRANSFER[doc.profile] : undefined;
   if ((from === 32 || to === 32) && !curve) {
-    throw simError('not-modelled', `simulator: no tone curve for profile "${doc.profile}" (models ${Object.keys(TRANSFER).join(', ')})`);
+    throw simError(
+      'not-modelled',
+      `simulator: no tone curve for profile "${doc.profile}" (models ${Object.keys(TRANSFER).join(', ')})`,
+    );
   }
   const [mf, mt] = [MAX_VALUE[from], MAX_VALUE[to]];
   for (const layer of allLayers(doc.layers)) {
@@ -249,7 +291,7 @@ export function composite(doc: DocState): PixelBuf {
     for (let i = layers.length - 1; i >= 0; i--) {
       const layer = layers[i];
       if (!layer.visible) continue;
-      const op = opacity * layer.opacity / 100;
+      const op = (opacity * layer.opacity) / 100;
       if (layer.children) {
         if (layer.blendMode !== B.PASSTHROUGH && layer.blendMode !== B.NORMAL) notModelledBlend(layer);
         paint(layer.children, op);

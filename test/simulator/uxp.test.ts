@@ -3,7 +3,9 @@ import { createPhotoshopSimulator } from './index';
 import type { PhotoshopSimulator, SimEvent, SimFile, WebviewPage } from './index';
 
 let s: PhotoshopSimulator;
-beforeEach(() => { s = createPhotoshopSimulator({ pluginId: 'com.example.hdr' }); });
+beforeEach(() => {
+  s = createPhotoshopSimulator({ pluginId: 'com.example.hdr' });
+});
 
 describe('entrypoints', () => {
   test('setup captures panels and commands; a second call throws', async () => {
@@ -11,11 +13,17 @@ describe('entrypoints', () => {
     s.uxp.entrypoints.setup({
       panels: {
         main: {
-          create: (root: unknown) => calls.push(['create', root]), show: (root: unknown) => calls.push(['show', root]),
+          create: (root: unknown) => calls.push(['create', root]),
+          show: (root: unknown) => calls.push(['show', root]),
           hide: (root: unknown) => calls.push(['hide', root]),
         },
       },
-      commands: { reconstruct: (...args: unknown[]) => { calls.push(['run', ...args]); return 'ran'; } },
+      commands: {
+        reconstruct: (...args: unknown[]) => {
+          calls.push(['run', ...args]);
+          return 'ran';
+        },
+      },
     });
     expect(() => s.uxp.entrypoints.setup({})).toThrow(/already/);
     const root = { id: 'root' };
@@ -24,7 +32,11 @@ describe('entrypoints', () => {
     await s.sim.entrypoints.showPanel('main', root);
     expect(await s.sim.entrypoints.runCommand('reconstruct', 'arg')).toBe('ran');
     // PS-57284: show fires once per plugin load, hide never.
-    expect(calls).toEqual([['create', root], ['show', root], ['run', {}, 'arg']]);
+    expect(calls).toEqual([
+      ['create', root],
+      ['show', root],
+      ['run', {}, 'arg'],
+    ]);
   });
 
   test('bad entrypoint data throws; slow panel callbacks break the 300 ms limit', async () => {
@@ -41,13 +53,18 @@ describe('storage', () => {
     const cache = await data.createFolder('weights');
     const file = await cache.createFile('model.onnx');
     expect(await file.write(new Uint8Array([1, 2, 3]), { format: formats.binary })).toBe(3);
-    const again = await data.getEntry('weights/model.onnx') as SimFile;
-    expect(new Uint8Array(await again.read({ format: formats.binary }) as ArrayBuffer)).toEqual(new Uint8Array([1, 2, 3]));
+    const again = (await data.getEntry('weights/model.onnx')) as SimFile;
+    expect(new Uint8Array((await again.read({ format: formats.binary })) as ArrayBuffer)).toEqual(
+      new Uint8Array([1, 2, 3]),
+    );
     const text = await data.createFile('settings.json');
     await text.write('{"gamma":');
     await text.write('2.2}', { append: true });
     expect(await text.read()).toBe('{"gamma":2.2}');
-    expect((await data.getEntries()).map((e) => [e.name, e.isFolder])).toEqual([['weights', true], ['settings.json', false]]);
+    expect((await data.getEntries()).map((e) => [e.name, e.isFolder])).toEqual([
+      ['weights', true],
+      ['settings.json', false],
+    ]);
     expect((await text.getMetadata()).size).toBe(13);
     await expect(data.createFile('settings.json')).rejects.toThrow(/exists/);
     await expect(data.getEntry('missing.bin')).rejects.toMatchObject({ simKind: 'not-found' });
@@ -90,7 +107,10 @@ describe('webview bridge', () => {
     message.type = 'mutated after send';
     await s.sim.bridge.settle();
     expect(received).toHaveLength(1);
-    expect(received[0].data).toEqual({ echo: { type: 'run', tile: { 0: 0.5, 1: 2 }, at: '1970-01-01T00:00:00.000Z' }, origin: 'com.example.hdr' });
+    expect(received[0].data).toEqual({
+      echo: { type: 'run', tile: { 0: 0.5, 1: 2 }, at: '1970-01-01T00:00:00.000Z' },
+      origin: 'com.example.hdr',
+    });
     expect(received[0].source).toBe(webview);
     expect(received[0].origin).toBe(webview.origin);
     expect(s.sim.bridge.log.map((l) => l.direction)).toEqual(['toPage', 'toPlugin']);
@@ -102,36 +122,58 @@ describe('webview bridge', () => {
     const webview = s.sim.createWebview({ src: 'plugin:/engine.html', page: echoPage });
     await s.sim.bridge.settle();
     let listenerError: unknown;
-    const reply = new Promise<unknown>((resolve) => s.sim.window.addEventListener('message', (e) => {
-      try { doc.layers[0].visible = false; } catch (err) { listenerError = err; }
-      resolve(e.data);
-    }));
-    await s.photoshop.core.executeAsModal(async () => {
-      webview.postMessage({ run: 1 });
-      expect(await reply).toEqual({ echo: { run: 1 }, origin: 'com.example.hdr' });
-      await doc.createPixelLayer({ name: 'after reply' }); // still inside the scope
-    }, { commandName: 'engine round trip' });
+    const reply = new Promise<unknown>((resolve) =>
+      s.sim.window.addEventListener('message', (e) => {
+        try {
+          doc.layers[0].visible = false;
+        } catch (err) {
+          listenerError = err;
+        }
+        resolve(e.data);
+      }),
+    );
+    await s.photoshop.core.executeAsModal(
+      async () => {
+        webview.postMessage({ run: 1 });
+        expect(await reply).toEqual({ echo: { run: 1 }, origin: 'com.example.hdr' });
+        await doc.createPixelLayer({ name: 'after reply' }); // still inside the scope
+      },
+      { commandName: 'engine round trip' },
+    );
     expect(listenerError).toMatchObject({ simKind: 'outside-modal' });
     expect(doc.layers.map((l) => l.name)).toEqual(['after reply', 'Background']);
   });
 
   test('messages before the page loaded, or to another targetOrigin, are dropped', async () => {
     const got: unknown[] = [];
-    const webview = s.sim.createWebview({ src: 'https://engine.example/', page: (p) => p.addEventListener('message', (e) => got.push(e.data)) });
+    const webview = s.sim.createWebview({
+      src: 'https://engine.example/',
+      page: (p) => p.addEventListener('message', (e) => got.push(e.data)),
+    });
     webview.postMessage('too early');
     await s.sim.bridge.settle();
     webview.postMessage('wrong origin', 'https://elsewhere.example');
     webview.postMessage('ok', 'https://engine.example');
     await s.sim.bridge.settle();
     expect(got).toEqual(['ok']);
-    expect(s.sim.bridge.log.filter((l) => l.dropped).map((l) => l.dropped)).toEqual(['page not loaded', 'targetOrigin https://elsewhere.example']);
+    expect(s.sim.bridge.log.filter((l) => l.dropped).map((l) => l.dropped)).toEqual([
+      'page not loaded',
+      'targetOrigin https://elsewhere.example',
+    ]);
   });
 
   test('a page that fails to load fires loaderror; listener errors are collected, not thrown', async () => {
     const errors: SimEvent[] = [];
-    const bad = s.sim.createWebview({ src: 'plugin:/x.html', page: () => { throw new Error('boom'); } });
+    const bad = s.sim.createWebview({
+      src: 'plugin:/x.html',
+      page: () => {
+        throw new Error('boom');
+      },
+    });
     bad.addEventListener('loaderror', (e) => errors.push(e));
-    s.sim.window.addEventListener('message', () => { throw new Error('listener bug'); });
+    s.sim.window.addEventListener('message', () => {
+      throw new Error('listener bug');
+    });
     s.sim.createWebview({ src: 'plugin:/y.html', page: (p) => p.uxpHost.postMessage('hi') });
     await s.sim.bridge.settle();
     expect(errors.map((e) => e.message)).toEqual(['Error: boom']);
@@ -144,7 +186,10 @@ describe('more of the plugin environment', () => {
     const fs = s.uxp.storage.localFileSystem;
     s.sim.files.pickNext({ name: 'w.npz', content: new Uint8Array([1, 2]) });
     const file = await fs.getFileForOpening({ types: ['npz', 'onnx'] });
-    expect([file!.name, new Uint8Array(await file!.read({ format: s.uxp.storage.formats.binary }) as ArrayBuffer)]).toEqual(['w.npz', new Uint8Array([1, 2])]);
+    expect([
+      file!.name,
+      new Uint8Array((await file!.read({ format: s.uxp.storage.formats.binary })) as ArrayBuffer),
+    ]).toEqual(['w.npz', new Uint8Array([1, 2])]);
     await expect(file!.write('x')).rejects.toThrow(/read-only/);
     s.sim.files.pickNext(null);
     expect(await fs.getFileForOpening({ types: ['npz'] })).toBeNull();
@@ -174,8 +219,14 @@ describe('more of the plugin environment', () => {
     s.sim.actions.startRecording('A');
     s.sim.actions.stopRecording();
     s.sim.relaunch();
-    expect([s.photoshop.app.documents, s.sim.entrypoints.isSetUp, s.sim.document.body.children.length, s.sim.localStorage.getItem('k'), s.sim.actions.steps('A')]).toEqual([[], false, 0, 'v', []]);
-    const f = await (await s.uxp.storage.localFileSystem.getDataFolder()).getEntry('f') as SimFile;
+    expect([
+      s.photoshop.app.documents,
+      s.sim.entrypoints.isSetUp,
+      s.sim.document.body.children.length,
+      s.sim.localStorage.getItem('k'),
+      s.sim.actions.steps('A'),
+    ]).toEqual([[], false, 0, 'v', []]);
+    const f = (await (await s.uxp.storage.localFileSystem.getDataFolder()).getEntry('f')) as SimFile;
     expect(await f.read()).toBe('data');
   });
 
@@ -225,7 +276,11 @@ describe('more of the plugin environment', () => {
     expect(s.sim.files.folderNames('/Users/me/Out')).toEqual(['a.jpg']);
     s.sim.relaunch();
     const again = (await fs.getEntryForPersistentToken(token)) as typeof folder;
-    expect([again.isFolder, again.nativePath, (await again.getEntries()).map((e) => e.name)]).toEqual([true, '/Users/me/Out', ['a.jpg']]);
+    expect([again.isFolder, again.nativePath, (await again.getEntries()).map((e) => e.name)]).toEqual([
+      true,
+      '/Users/me/Out',
+      ['a.jpg'],
+    ]);
     expect(Array.from(s.sim.files.diskFile('/Users/me/Out', 'a.jpg')!)).toEqual([1, 2, 3]);
     s.sim.files.removeDiskFolder('/Users/me/Out');
     await expect(fs.getEntryForPersistentToken(token)).rejects.toThrow('token is not defined');
@@ -235,12 +290,22 @@ describe('more of the plugin environment', () => {
   test('getDisplayConfiguration: one entry per display; the headroom field only where set (26.5+)', async () => {
     s.sim.displays.splice(0, 1, { primary: true, headroom: 2.5 }, { primary: false });
     const got = await s.photoshop.core.getDisplayConfiguration({});
-    expect(got.map((d) => [d.isPrimary, d.maximumExtendedDynamicRangeColorComponent])).toEqual([[true, 2.5], [false, undefined]]);
+    expect(got.map((d) => [d.isPrimary, d.maximumExtendedDynamicRangeColorComponent])).toEqual([
+      [true, 2.5],
+      [false, undefined],
+    ]);
   });
 
   test('showPanel roots are elements of the plugin document; destroyPanel calls destroy and removes them', async () => {
     const calls: string[] = [];
-    s.uxp.entrypoints.setup({ panels: { p: { create: (root: SimElementLike) => calls.push(`create ${root.isConnected}`), destroy: () => calls.push('destroy') } } });
+    s.uxp.entrypoints.setup({
+      panels: {
+        p: {
+          create: (root: SimElementLike) => calls.push(`create ${root.isConnected}`),
+          destroy: () => calls.push('destroy'),
+        },
+      },
+    });
     await s.sim.entrypoints.showPanel('p');
     await s.sim.entrypoints.destroyPanel('p');
     expect([calls, s.sim.document.body.children.length]).toEqual([['create true', 'destroy'], 0]);

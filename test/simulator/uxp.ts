@@ -10,8 +10,18 @@ import { simError } from './errors';
 // ---------------------------------------------------------------- entrypoints
 
 type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
-export interface PanelEntrypoint { create?: Handler; show?: Handler; hide?: Handler; destroy?: Handler; invokeMenu?: Handler; menuItems?: unknown[] }
-export interface CommandEntrypoint { run: Handler; cancel?: Handler }
+export interface PanelEntrypoint {
+  create?: Handler;
+  show?: Handler;
+  hide?: Handler;
+  destroy?: Handler;
+  invokeMenu?: Handler;
+  menuItems?: unknown[];
+}
+export interface CommandEntrypoint {
+  run: Handler;
+  cancel?: Handler;
+}
 export interface EntrypointsSetup {
   plugin?: Handler | { create: Handler; destroy?: Handler };
   panels?: Record<string, Handler | PanelEntrypoint>;
@@ -42,15 +52,22 @@ export class Entrypoints {
       }
     }
     for (const [id, c] of Object.entries(entrypoints.commands ?? {})) {
-      if (typeof c !== 'function' && typeof c?.run !== 'function') throw simError('invalid-argument', `entrypoints.setup: command "${id}" needs run`);
+      if (typeof c !== 'function' && typeof c?.run !== 'function')
+        throw simError('invalid-argument', `entrypoints.setup: command "${id}" needs run`);
     }
-    if (entrypoints.plugin && typeof entrypoints.plugin !== 'function' && typeof entrypoints.plugin.create !== 'function') {
+    if (
+      entrypoints.plugin &&
+      typeof entrypoints.plugin !== 'function' &&
+      typeof entrypoints.plugin.create !== 'function'
+    ) {
       throw simError('invalid-argument', 'entrypoints.setup: plugin needs create');
     }
     this.setupData = entrypoints;
   };
 
-  get isSetUp(): boolean { return this.setupData !== null; }
+  get isSetUp(): boolean {
+    return this.setupData !== null;
+  }
 
   /** The user picks the command from the Plugins menu. A function entry is its `run` (manifest v5: `run(executionContext, ...args)`; the context's contents are undocumented, so an empty object stands in). */
   async runCommand(id: string, ...args: unknown[]): Promise<unknown> {
@@ -70,7 +87,8 @@ export class Entrypoints {
     const p = this.panel(id);
     if (!this.created.has(id)) {
       this.created.add(id);
-      if (typeof p !== 'function' && p.create) await withinTimeout(p.create.call({ id }, rootNode), `panel "${id}" create`);
+      if (typeof p !== 'function' && p.create)
+        await withinTimeout(p.create.call({ id }, rootNode), `panel "${id}" create`);
     }
     if (this.shown.has(id)) return;
     this.shown.add(id);
@@ -111,9 +129,16 @@ export class Entrypoints {
 async function withinTimeout(value: unknown, what: string): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(simError('not-modelled', `simulator: ${what} took longer than ${ENTRYPOINT_TIMEOUT_MS} ms`)), ENTRYPOINT_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(simError('not-modelled', `simulator: ${what} took longer than ${ENTRYPOINT_TIMEOUT_MS} ms`)),
+      ENTRYPOINT_TIMEOUT_MS,
+    );
   });
-  try { await Promise.race([Promise.resolve(value), limit]); } finally { clearTimeout(timer); }
+  try {
+    await Promise.race([Promise.resolve(value), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // ---------------------------------------------------------------- storage
@@ -122,14 +147,24 @@ async function withinTimeout(value: unknown, what: string): Promise<void> {
 export const formats = Object.freeze({ utf8: Symbol('utf8'), binary: Symbol('binary') });
 export const types = Object.freeze({ file: Symbol('file'), folder: Symbol('folder') });
 
-type Node = { kind: 'file'; content: Uint8Array; modified: Date } | { kind: 'folder'; children: Map<string, Node>; modified: Date };
+type Node =
+  | { kind: 'file'; content: Uint8Array; modified: Date }
+  | { kind: 'folder'; children: Map<string, Node>; modified: Date };
 
 abstract class SimEntry {
-  constructor(readonly name: string, readonly nativePath: string, protected readonly readOnly: boolean) {}
+  constructor(
+    readonly name: string,
+    readonly nativePath: string,
+    protected readonly readOnly: boolean,
+  ) {}
   abstract readonly isFile: boolean;
   abstract readonly isFolder: boolean;
-  get url(): string { return `file://${this.nativePath}`; }
-  toString(): string { return this.nativePath; }
+  get url(): string {
+    return `file://${this.nativePath}`;
+  }
+  toString(): string {
+    return this.nativePath;
+  }
   protected writable(op: string): void {
     // getPluginFolder: "this folder and everything within it are read only".
     if (this.readOnly) throw simError('invalid-argument', `${op}: ${this.nativePath} is read-only`);
@@ -139,7 +174,14 @@ abstract class SimEntry {
 export class SimFile extends SimEntry {
   readonly isFile = true;
   readonly isFolder = false;
-  constructor(name: string, path: string, readOnly: boolean, private readonly parent: Map<string, Node>) { super(name, path, readOnly); }
+  constructor(
+    name: string,
+    path: string,
+    readOnly: boolean,
+    private readonly parent: Map<string, Node>,
+  ) {
+    super(name, path, readOnly);
+  }
 
   private node(): Extract<Node, { kind: 'file' }> | undefined {
     const n = this.parent.get(this.name);
@@ -155,17 +197,23 @@ export class SimFile extends SimEntry {
   }
 
   /** write(data, {format = formats.utf8, append = false}) → the number of bytes written. The file is created on first write. */
-  async write(data: string | ArrayBuffer | ArrayBufferView, options: { format?: symbol; append?: boolean } = {}): Promise<number> {
+  async write(
+    data: string | ArrayBuffer | ArrayBufferView,
+    options: { format?: symbol; append?: boolean } = {},
+  ): Promise<number> {
     this.writable('write');
     let bytes: Uint8Array;
     if (options.format === formats.binary) {
       if (typeof data === 'string') throw simError('invalid-argument', 'write: binary format needs an ArrayBuffer');
-      bytes = data instanceof ArrayBuffer ? new Uint8Array(data.slice(0)) : new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+      bytes =
+        data instanceof ArrayBuffer
+          ? new Uint8Array(data.slice(0))
+          : new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
     } else {
       if (typeof data !== 'string') throw simError('invalid-argument', 'write: utf8 format needs a string');
       bytes = new TextEncoder().encode(data);
     }
-    const old = options.append ? this.node()?.content ?? new Uint8Array(0) : new Uint8Array(0);
+    const old = options.append ? (this.node()?.content ?? new Uint8Array(0)) : new Uint8Array(0);
     const content = new Uint8Array(old.length + bytes.length);
     content.set(old);
     content.set(bytes, old.length);
@@ -185,8 +233,10 @@ export class SimFile extends SimEntry {
     if (!node) throw simError('not-found', `moveTo: ${this.nativePath} does not exist`);
     const name = options.newName ?? this.name;
     const target = folder.childMap('moveTo');
-    if (target.has(name) && !options.overwrite) throw simError('invalid-argument', `moveTo: ${folder.nativePath}/${name} exists`);
-    if (target.get(name)?.kind === 'folder') throw simError('invalid-argument', `moveTo: ${folder.nativePath}/${name} is a folder`);
+    if (target.has(name) && !options.overwrite)
+      throw simError('invalid-argument', `moveTo: ${folder.nativePath}/${name} exists`);
+    if (target.get(name)?.kind === 'folder')
+      throw simError('invalid-argument', `moveTo: ${folder.nativePath}/${name} is a folder`);
     this.parent.delete(this.name);
     target.set(name, node);
   }
@@ -201,7 +251,14 @@ export class SimFile extends SimEntry {
 export class SimFolder extends SimEntry {
   readonly isFile = false;
   readonly isFolder = true;
-  constructor(name: string, path: string, readOnly: boolean, private readonly children: Map<string, Node>) { super(name, path, readOnly); }
+  constructor(
+    name: string,
+    path: string,
+    readOnly: boolean,
+    private readonly children: Map<string, Node>,
+  ) {
+    super(name, path, readOnly);
+  }
 
   async moveTo(): Promise<void> {
     throw simError('not-modelled', 'simulator: moving a folder');
@@ -215,7 +272,9 @@ export class SimFolder extends SimEntry {
 
   private wrap(name: string, node: Node): SimFile | SimFolder {
     const path = `${this.nativePath}/${name}`;
-    return node.kind === 'file' ? new SimFile(name, path, this.readOnly, this.children) : new SimFolder(name, path, this.readOnly, node.children);
+    return node.kind === 'file'
+      ? new SimFile(name, path, this.readOnly, this.children)
+      : new SimFolder(name, path, this.readOnly, node.children);
   }
 
   async getEntries(): Promise<(SimFile | SimFolder)[]> {
@@ -240,7 +299,8 @@ export class SimFolder extends SimEntry {
   /** createFile(name, {overwrite = false}): an entry object; the file itself appears on first write. */
   async createFile(name: string, options: { overwrite?: boolean } = {}): Promise<SimFile> {
     this.writable('createFile');
-    if (this.children.has(name) && !options.overwrite) throw simError('invalid-argument', `createFile: ${this.nativePath}/${name} exists`);
+    if (this.children.has(name) && !options.overwrite)
+      throw simError('invalid-argument', `createFile: ${this.nativePath}/${name} exists`);
     return new SimFile(name, `${this.nativePath}/${name}`, false, this.children);
   }
 
@@ -314,7 +374,8 @@ export class LocalFileSystem {
   /** getFolder(): "the selected folder or `null` if no folder is selected"; files within are read-write. */
   getFolder = async (): Promise<SimFolder | null> => {
     this.onPickerOpened();
-    if (!this.folderPicks.length) throw new Error('simulator: a folder dialog opened but the test queued no pick (sim.files.folderNext)');
+    if (!this.folderPicks.length)
+      throw new Error('simulator: a folder dialog opened but the test queued no pick (sim.files.folderNext)');
     const path = this.folderPicks.shift()!;
     return path === null ? null : this.diskFolder(path);
   };
@@ -324,7 +385,8 @@ export class LocalFileSystem {
    * changing permissions"); "you'll get an error at the time of use". Modelled for folders of the user's disk.
    */
   createPersistentToken = async (entry: SimFile | SimFolder): Promise<string> => {
-    if (!(entry instanceof SimFolder) || !this.disk.has(entry.nativePath)) throw simError('not-modelled', 'simulator: tokens for this entry');
+    if (!(entry instanceof SimFolder) || !this.disk.has(entry.nativePath))
+      throw simError('not-modelled', 'simulator: tokens for this entry');
     const token = `sim-token-${this.tokens.size + 1}`;
     this.tokens.set(token, entry.nativePath);
     return token;
@@ -350,13 +412,17 @@ export class LocalFileSystem {
   getFileForOpening = async (options: { types?: string[]; allowMultiple?: boolean } = {}): Promise<SimFile | null> => {
     if (options.allowMultiple) throw simError('not-modelled', 'simulator: getFileForOpening({allowMultiple: true})');
     this.onPickerOpened();
-    if (!this.picks.length) throw new Error('simulator: a file dialog opened but the test queued no pick (sim.files.pickNext)');
+    if (!this.picks.length)
+      throw new Error('simulator: a file dialog opened but the test queued no pick (sim.files.pickNext)');
     const pick = this.picks.shift()!;
     if (!pick) return null;
     const ext = pick.name.includes('.') ? pick.name.slice(pick.name.lastIndexOf('.') + 1) : '';
     const types = options.types ?? ['*'];
-    if (!types.includes('*') && !types.includes(ext)) throw new Error(`simulator: the picker offers ${types.join(', ')} files, not ${pick.name}`);
-    const folder = new Map<string, Node>([[pick.name, { kind: 'file', content: pick.content.slice(), modified: new Date() }]]);
+    if (!types.includes('*') && !types.includes(ext))
+      throw new Error(`simulator: the picker offers ${types.join(', ')} files, not ${pick.name}`);
+    const folder = new Map<string, Node>([
+      [pick.name, { kind: 'file', content: pick.content.slice(), modified: new Date() }],
+    ]);
     return new SimFile(pick.name, `/sim/picked/${pick.name}`, true, folder);
   };
 
@@ -376,13 +442,16 @@ export class LocalFileSystem {
    * cancel. It opens a file dialog, so PS-57264 applies as for getFileForOpening.
    */
   getFileForSaving = async (suggestedName: string, options: { types?: string[] } = {}): Promise<SimFile | null> => {
-    if (typeof suggestedName !== 'string' || !suggestedName) throw simError('invalid-argument', 'getFileForSaving: a suggested name is required');
+    if (typeof suggestedName !== 'string' || !suggestedName)
+      throw simError('invalid-argument', 'getFileForSaving: a suggested name is required');
     this.onPickerOpened();
-    if (!this.saves.length) throw new Error('simulator: a save dialog opened but the test queued no answer (sim.files.saveNext)');
+    if (!this.saves.length)
+      throw new Error('simulator: a save dialog opened but the test queued no answer (sim.files.saveNext)');
     const name = this.saves.shift()!;
     if (name === null) return null;
     const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '';
-    if (options.types && !options.types.includes(ext)) throw new Error(`simulator: the save dialog offers ${options.types.join(', ')} files, not ${name}`);
+    if (options.types && !options.types.includes(ext))
+      throw new Error(`simulator: the save dialog offers ${options.types.join(', ')} files, not ${name}`);
     return new SimFile(name, `/sim/saved/${name}`, false, this.savedFiles);
   };
 
@@ -398,7 +467,7 @@ export class LocalFileSystem {
     let dir = this.plugin;
     for (const part of parts.slice(0, -1)) {
       let node = dir.get(part);
-      if (!node) dir.set(part, node = { kind: 'folder', children: new Map(), modified: new Date() });
+      if (!node) dir.set(part, (node = { kind: 'folder', children: new Map(), modified: new Date() }));
       if (node.kind !== 'folder') throw new Error(`simulator: ${part} is a file`);
       dir = node.children;
     }
@@ -410,12 +479,24 @@ export class LocalFileSystem {
 /** UXP's global `localStorage`: string values; getItem returns null for a missing key. */
 export class SimLocalStorage {
   private items = new Map<string, string>();
-  get length(): number { return this.items.size; }
-  key(index: number): string | null { return [...this.items.keys()][index] ?? null; }
-  getItem(key: string): string | null { return this.items.get(String(key)) ?? null; }
-  setItem(key: string, value: string): void { this.items.set(String(key), String(value)); }
-  removeItem(key: string): void { this.items.delete(String(key)); }
-  clear(): void { this.items.clear(); }
+  get length(): number {
+    return this.items.size;
+  }
+  key(index: number): string | null {
+    return [...this.items.keys()][index] ?? null;
+  }
+  getItem(key: string): string | null {
+    return this.items.get(String(key)) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(String(key), String(value));
+  }
+  removeItem(key: string): void {
+    this.items.delete(String(key));
+  }
+  clear(): void {
+    this.items.clear();
+  }
 }
 
 // ---------------------------------------------------------------- typing
@@ -428,8 +509,14 @@ export interface UxpSubset {
   storage: {
     localFileSystem: Pick<
       LocalFileSystem,
-      | 'getFileForOpening' | 'getFileForSaving' | 'getDataFolder' | 'getPluginFolder' | 'getTemporaryFolder' | 'getFolder'
-      | 'createPersistentToken' | 'getEntryForPersistentToken'
+      | 'getFileForOpening'
+      | 'getFileForSaving'
+      | 'getDataFolder'
+      | 'getPluginFolder'
+      | 'getTemporaryFolder'
+      | 'getFolder'
+      | 'createPersistentToken'
+      | 'getEntryForPersistentToken'
     >;
     formats: typeof formats;
     types: typeof types;
@@ -438,4 +525,6 @@ export interface UxpSubset {
 type Assert<T extends true> = T;
 type Conforms<S, R> = S extends R ? true : false;
 /** Compile-time: the simulator's module can stand in for what src/host/uxp.d.ts declares. */
-export type UxpChecks = [Assert<Conforms<UxpSubset, Pick<typeof import('uxp'), 'host' | 'versions' | 'entrypoints' | 'storage'>>>];
+export type UxpChecks = [
+  Assert<Conforms<UxpSubset, Pick<typeof import('uxp'), 'host' | 'versions' | 'entrypoints' | 'storage'>>>,
+];

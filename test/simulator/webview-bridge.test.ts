@@ -7,7 +7,11 @@ test('messages arrive JSON round-tripped, both ways', async () => {
   const atPage: unknown[] = [];
   const w = sim.createWebview({
     src: 'plugin:/page.html?channel=x',
-    page: (page) => page.addEventListener('message', (e: SimEvent) => (atPage.push(e.data), page.uxpHost.postMessage({ back: new Uint8Array([7]) }))),
+    page: (page) =>
+      page.addEventListener(
+        'message',
+        (e: SimEvent) => (atPage.push(e.data), page.uxpHost.postMessage({ back: new Uint8Array([7]) })),
+      ),
   });
   const atPlugin: unknown[] = [];
   sim.window.addEventListener('message', (e: SimEvent) => atPlugin.push(e.data));
@@ -24,7 +28,9 @@ test('a message over the limit is refused at the sender and logged; the limit ca
   await sim.bridge.settle();
   expect(() => w.postMessage({ text: 'x'.repeat(8 * 2 ** 20) })).toThrow(/over the bridge limit of 8388608 bytes/);
   sim.bridge.maxMessageBytes = 1000;
-  expect(() => w.uxpHost.postMessage({ text: 'x'.repeat(1000) })).toThrow(/1011-byte message is over the bridge limit of 1000 bytes/);
+  expect(() => w.uxpHost.postMessage({ text: 'x'.repeat(1000) })).toThrow(
+    /1011-byte message is over the bridge limit of 1000 bytes/,
+  );
   w.postMessage({ text: 'x'.repeat(900) });
   expect(sim.bridge.log.map((e) => [e.direction, e.bytes, Boolean(e.dropped)])).toEqual([
     ['toPage', 8388619, true],

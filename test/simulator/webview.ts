@@ -25,7 +25,11 @@ export interface WebviewPage {
   removeEventListener(type: 'message', listener: Listener): void;
 }
 
-export interface BridgeLogEntry { direction: 'toPage' | 'toPlugin'; bytes: number; dropped?: string }
+export interface BridgeLogEntry {
+  direction: 'toPage' | 'toPlugin';
+  bytes: number;
+  dropped?: string;
+}
 
 /** The page's script, run at load with the page's window; what it returns, if a function, runs at unload. */
 export type PageScript = (window: WebviewPage) => void | (() => void) | Promise<void | (() => void)>;
@@ -46,22 +50,33 @@ export class SimWebview extends SimElement {
   loaded = false;
   pageTarget = new SimEventTarget();
   readonly uxpHost = {
-    postMessage: (message: unknown) => this.bridge.deliver('toPlugin', message, [this.bridge.window, this], { origin: this.origin, source: this }),
+    postMessage: (message: unknown) =>
+      this.bridge.deliver('toPlugin', message, [this.bridge.window, this], { origin: this.origin, source: this }),
   };
   private unload?: () => void;
 
-  constructor(private readonly bridge: WebviewBridge, doc: SimHtmlDocument) {
+  constructor(
+    private readonly bridge: WebviewBridge,
+    doc: SimHtmlDocument,
+  ) {
     super(doc, 'webview');
   }
 
-  get src(): string { return this.getAttribute('src') ?? ''; }
-  set src(v: string) { this.setAttribute('src', v); }
-  get origin(): string { return originOf(this.src); }
+  get src(): string {
+    return this.getAttribute('src') ?? '';
+  }
+  set src(v: string) {
+    this.setAttribute('src', v);
+  }
+  get origin(): string {
+    return originOf(this.src);
+  }
 
   /** postMessage(message, targetOrigin?, transfer?) — transfer is "not functional yet". */
   postMessage(message: unknown, targetOrigin = '*', _transfer?: unknown): void {
     if (!this.loaded) return this.bridge.drop('toPage', message, 'page not loaded');
-    if (targetOrigin !== '*' && targetOrigin !== this.origin) return this.bridge.drop('toPage', message, `targetOrigin ${targetOrigin}`);
+    if (targetOrigin !== '*' && targetOrigin !== this.origin)
+      return this.bridge.drop('toPage', message, `targetOrigin ${targetOrigin}`);
     this.bridge.deliver('toPage', message, [this.pageTarget], { origin: this.bridge.pluginId, source: this.uxpHost });
   }
 
@@ -69,7 +84,8 @@ export class SimWebview extends SimElement {
   load(script: PageScript | undefined): void {
     const src = this.src;
     const page: WebviewPage = {
-      location: { href: src }, uxpHost: this.uxpHost,
+      location: { href: src },
+      uxpHost: this.uxpHost,
       addEventListener: (type, l) => this.pageTarget.addEventListener(type, l),
       removeEventListener: (type, l) => this.pageTarget.removeEventListener(type, l),
     };
@@ -119,7 +135,11 @@ export class WebviewBridge {
    * host's event loop, so a listener is never inside the scope of the code that
    * happened to post the message (an awaiting target function still is).
    */
-  constructor(readonly pluginId: string, readonly document: SimHtmlDocument, private readonly outsideModal: (fn: () => void) => void = (fn) => fn()) {
+  constructor(
+    readonly pluginId: string,
+    readonly document: SimHtmlDocument,
+    private readonly outsideModal: (fn: () => void) => void = (fn) => fn(),
+  ) {
     document.factories.set('webview', (doc) => new SimWebview(this, doc));
   }
 
@@ -138,7 +158,12 @@ export class WebviewBridge {
     return webview;
   }
 
-  deliver(direction: BridgeLogEntry['direction'], message: unknown, targets: SimEventTarget[], meta: { origin: string; source: unknown }): void {
+  deliver(
+    direction: BridgeLogEntry['direction'],
+    message: unknown,
+    targets: SimEventTarget[],
+    meta: { origin: string; source: unknown },
+  ): void {
     const json = JSON.stringify(message);
     const bytes = json === undefined ? 0 : Buffer.byteLength(json);
     if (bytes > this.maxMessageBytes) {
@@ -151,7 +176,9 @@ export class WebviewBridge {
     // Each listener gets its own parse, as separate deliveries would.
     for (const target of targets) {
       const data: unknown = json === undefined ? undefined : JSON.parse(json);
-      this.later(() => { target.dispatchEvent({ type: 'message', data, ...meta }); });
+      this.later(() => {
+        target.dispatchEvent({ type: 'message', data, ...meta });
+      });
     }
   }
 
@@ -161,14 +188,26 @@ export class WebviewBridge {
 
   later(fn: () => void | Promise<void>): void {
     this.pending++;
-    setTimeout(() => this.outsideModal(() => {
-      void Promise.resolve().then(fn).catch((e: unknown) => { this.errors.push(e); }).finally(() => { this.pending--; });
-    }), 0);
+    setTimeout(
+      () =>
+        this.outsideModal(() => {
+          void Promise.resolve()
+            .then(fn)
+            .catch((e: unknown) => {
+              this.errors.push(e);
+            })
+            .finally(() => {
+              this.pending--;
+            });
+        }),
+      0,
+    );
   }
 
   /** Resolves once every queued delivery and load sequence has run (including ones they queued). */
   async settle(): Promise<void> {
-    do await new Promise((r) => setTimeout(r, 0)); while (this.pending > 0);
+    do await new Promise((r) => setTimeout(r, 0));
+    while (this.pending > 0);
   }
 }
 

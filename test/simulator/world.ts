@@ -43,7 +43,11 @@ export class World {
   readonly options: Required<Omit<SimulatorOptions, 'modalWaitMs'>> & Pick<SimulatorOptions, 'modalWaitMs'>;
 
   constructor(options: SimulatorOptions = {}) {
-    this.options = { pluginId: options.pluginId ?? 'sim.plugin', getPixelsNeedsModal: options.getPixelsNeedsModal ?? true, modalWaitMs: options.modalWaitMs };
+    this.options = {
+      pluginId: options.pluginId ?? 'sim.plugin',
+      getPixelsNeedsModal: options.getPixelsNeedsModal ?? true,
+      modalWaitMs: options.modalWaitMs,
+    };
   }
 
   /** Listeners per event name (action.addNotificationListener). */
@@ -58,13 +62,17 @@ export class World {
   notify(event: string, descriptor: Record<string, unknown>): void {
     const listeners = [...(this.listeners.get(event) ?? [])];
     if (listeners.length === 0) return;
-    setTimeout(() => listeners.forEach((l) => {
-      try {
-        l(event, { _obj: event, ...descriptor });
-      } catch {
-        // Photoshop reports listener errors in the developer console only.
-      }
-    }), 0);
+    setTimeout(
+      () =>
+        listeners.forEach((l) => {
+          try {
+            l(event, { _obj: event, ...descriptor });
+          } catch {
+            // Photoshop reports listener errors in the developer console only.
+          }
+        }),
+      0,
+    );
   }
 
   reset(): void {

@@ -5,8 +5,18 @@ import { readNpz } from '../../src/weights/npz';
 import { readParamsFile } from '../../src/weights/params-file';
 import { unpickle } from '../../src/weights/unpickle';
 import {
-  type ArraySpec, PickleWriter, arrayState, f4, npyFile, npzFile, objectArrayPickle, paramsNpz, pickleNpz, reconstruct,
-  sharedStoragePickle, writeArray,
+  type ArraySpec,
+  PickleWriter,
+  arrayState,
+  f4,
+  npyFile,
+  npzFile,
+  objectArrayPickle,
+  paramsNpz,
+  pickleNpz,
+  reconstruct,
+  sharedStoragePickle,
+  writeArray,
 } from './pickle-writer';
 import { zipSync } from 'fflate';
 
@@ -30,7 +40,10 @@ const withGood = (bad: Partial<ArraySpec>) => paramsNpz([good, { ...good, ...bad
 
 describe('globals', () => {
   it('refuses any global but the NumPy reconstruction ones, naming it', () => {
-    refusePickle(p3().global('os', 'system').unicode('echo pwned').raw('\x85R.'), /pickle byte 2: global "os.system" is not allowed/);
+    refusePickle(
+      p3().global('os', 'system').unicode('echo pwned').raw('\x85R.'),
+      /pickle byte 2: global "os.system" is not allowed/,
+    );
     refusePickle(new PickleWriter().proto(2).global('__builtin__', 'eval'), /"__builtin__.eval" is not allowed/);
     const stackGlobal = new PickleWriter().proto(4).raw('\x8c\x08builtins\x94\x8c\x04eval\x94\x93');
     refusePickle(stackGlobal.unicode('1').raw('\x85R.'), /pickle byte 20: global "builtins.eval" is not allowed/);
@@ -47,7 +60,10 @@ describe('globals', () => {
 
   it('calls only what NumPy pickles call, the way it calls them', () => {
     refusePickle(p3().global('numpy', 'ndarray').raw(')R'), /numpy.ndarray may only be passed to _reconstruct/);
-    refusePickle(p3().global('numpy.core.multiarray', '_reconstruct').global('numpy', 'dtype').int(0).raw('\x85C\x01b\x87R'), /_reconstruct arguments/);
+    refusePickle(
+      p3().global('numpy.core.multiarray', '_reconstruct').global('numpy', 'dtype').int(0).raw('\x85C\x01b\x87R'),
+      /_reconstruct arguments/,
+    );
     const encode = () => new PickleWriter().proto(2).global('_codecs', 'encode');
     refusePickle(encode().unicode('\u20ac').unicode('latin1').raw('\x86R'), /not latin-1 encodable/);
     refusePickle(encode().unicode('abc').unicode('utf8').raw('\x86R'), /_codecs.encode arguments/);
@@ -79,8 +95,20 @@ describe('arrays', () => {
 
   it('refuses an object array whose entries are not float32 arrays or do not match its shape', () => {
     refuse(pickleNpz(objectArrayPickle([good], 2), 2), /object array data is not a list of 2 entries/);
-    refuse(pickleNpz(objectArrayPickle([good], 2, (w) => w.int(5)), 2), /object array entry 1 is not a float32 array/);
-    refuse(pickleNpz(objectArrayPickle([good], 2, (w) => reconstruct(w)), 2), /entry 1 is not a float32 array/);
+    refuse(
+      pickleNpz(
+        objectArrayPickle([good], 2, (w) => w.int(5)),
+        2,
+      ),
+      /object array entry 1 is not a float32 array/,
+    );
+    refuse(
+      pickleNpz(
+        objectArrayPickle([good], 2, (w) => reconstruct(w)),
+        2,
+      ),
+      /entry 1 is not a float32 array/,
+    );
     refuse(pickleNpz(objectArrayPickle([good]), 2), /object array of shape \(1\), the header declares .* shape \(2\)/);
     refuse(pickleNpz(writeArray(p3(), good).raw('.').finish(), 1), /holds a float32 array of shape \(2,3\)/);
     const f4Header = npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }", good.data);
@@ -124,11 +152,19 @@ describe('arrays', () => {
 
 describe('stream structure', () => {
   it('refuses lengths longer than the rest of the stream', () => {
-    refusePickle(p3().lengthOp('B', 2 ** 31).raw('abc'), /pickle byte 2: needs 2147483648 bytes, only 3 left/);
+    refusePickle(
+      p3()
+        .lengthOp('B', 2 ** 31)
+        .raw('abc'),
+      /pickle byte 2: needs 2147483648 bytes, only 3 left/,
+    );
     refusePickle(p3().lengthOp('X', 2 ** 32 - 1), /needs 4294967295 bytes, only 0 left/);
     refusePickle(p3().lengthOp('T', 2 ** 31), /negative BINSTRING length/);
     refusePickle(p3().raw([0x43, 200, 1, 2]), /needs 200 bytes/);
-    refusePickle(new PickleWriter().proto(4).raw([0x95, 255, 255, 255, 255, 255, 255, 255, 255]), /frame of \d+ bytes runs past the end/);
+    refusePickle(
+      new PickleWriter().proto(4).raw([0x95, 255, 255, 255, 255, 255, 255, 255, 255]),
+      /frame of \d+ bytes runs past the end/,
+    );
     refusePickle(p3().raw('cnumpy'), /module name is not a newline-terminated name/);
     refusePickle(p3().raw(`c${'x'.repeat(1000)}\n`), /not a newline-terminated name/);
   });
@@ -157,7 +193,15 @@ describe('stream structure', () => {
   it('refuses other protocols and opcodes', () => {
     refusePickle(new PickleWriter().proto(5), /pickle protocol 5 is not supported/);
     refusePickle(new PickleWriter().proto(0), /pickle protocol 0 is not supported/);
-    for (const [op, hex] of [['}', '7d'], ['i', '69'], ['o', '6f'], ['\x81', '81'], ['G', '47'], ['0', '30'], ['2', '32']]) {
+    for (const [op, hex] of [
+      ['}', '7d'],
+      ['i', '69'],
+      ['o', '6f'],
+      ['\x81', '81'],
+      ['G', '47'],
+      ['0', '30'],
+      ['2', '32'],
+    ]) {
       refusePickle(p3().raw(op), new RegExp(`pickle byte 2: opcode 0x${hex} is not supported`));
     }
   });
@@ -177,7 +221,8 @@ describe('truncation', () => {
   });
 
   it('refuses params.npy (header and pickle) cut at every byte offset', () => {
-    for (let n = 0; n < params.length; n++) refusal(() => readParamsFile(npzFile({ 'params.npy': params.subarray(0, n) })));
+    for (let n = 0; n < params.length; n++)
+      refusal(() => readParamsFile(npzFile({ 'params.npy': params.subarray(0, n) })));
   });
 
   it('refuses each small pickle cut at every byte offset', () => {
@@ -212,26 +257,44 @@ describe('the zip container', () => {
   });
 
   it('refuses a missing or duplicated params member', () => {
-    refuse(npzFile({ 'weights.npy': new Uint8Array(4), 'other.npy': new Uint8Array(1) }), /no 'params' member \(has: weights, other\)/);
+    refuse(
+      npzFile({ 'weights.npy': new Uint8Array(4), 'other.npy': new Uint8Array(1) }),
+      /no 'params' member \(has: weights, other\)/,
+    );
     refuse(npzFile({}), /no 'params' member \(has: none\)/);
-    refuse(npzFile({ 'params.npy': new Uint8Array(4), params: new Uint8Array(4) }), /zip member 1 \("params"\): duplicate name/);
+    refuse(
+      npzFile({ 'params.npy': new Uint8Array(4), params: new Uint8Array(4) }),
+      /zip member 1 \("params"\): duplicate name/,
+    );
   });
 
   it('refuses zip bombs from the declared sizes, before inflating', () => {
     // Deflate cannot reach a ratio above ~1032, so 1 GB from 2 KB is a lie.
-    refuse(patchCentral(valid, { method: 8, originalSize: 2 ** 30 }), /zip member 0 \("params.npy"\): declared size 1073741824 is impossible/);
+    refuse(
+      patchCentral(valid, { method: 8, originalSize: 2 ** 30 }),
+      /zip member 0 \("params.npy"\): declared size 1073741824 is impossible/,
+    );
     // A plausible ratio, but more than the total limit.
     const big = npzFile({ 'params.npy': new Uint8Array(540_000) });
-    refuse(patchCentral(big, { method: 8, originalSize: 540_000_000 }), /uncompressed contents exceed the 536870912-byte limit/);
+    refuse(
+      patchCentral(big, { method: 8, originalSize: 540_000_000 }),
+      /uncompressed contents exceed the 536870912-byte limit/,
+    );
     // Stored members cannot be larger than their data; zip64 markers need zip64 records.
     refuse(patchCentral(valid, { originalSize: 1_000_000 }), /declared size 1000000 is impossible/);
-    refuse(patchCentral(valid, { size: 2 ** 32 - 1, originalSize: 2 ** 32 - 1 }), /compressed size 4294967295 exceeds the file size/);
+    refuse(
+      patchCentral(valid, { size: 2 ** 32 - 1, originalSize: 2 ** 32 - 1 }),
+      /compressed size 4294967295 exceeds the file size/,
+    );
   });
 
   it('refuses unsupported compression and sizes that do not match the data', () => {
     refuse(patchCentral(valid, { method: 12 }), /unsupported compression method 12/);
     const compressed = fixture('compressed.npz');
-    refuse(patchCentral(compressed, { originalSize: 900 }), /zip member 0 \("params.npy"\): extracted 791 bytes, header declares 900/);
+    refuse(
+      patchCentral(compressed, { originalSize: 900 }),
+      /zip member 0 \("params.npy"\): extracted 791 bytes, header declares 900/,
+    );
     // Sizes smaller than the data: the inflation stops there; a stored member fails its CRC.
     const short = patchCentral(compressed, { originalSize: 700 });
     refuse(short, /zip member 0 \("params.npy"\): inflates past its declared size of 700 bytes/);

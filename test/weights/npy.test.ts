@@ -23,16 +23,37 @@ describe('readNpyHeader', () => {
   it('reads format versions 2.0 and 3.0 (4-byte header length)', () => {
     const dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }\n";
     for (const major of [2, 3]) {
-      const bytes = Uint8Array.from([0x93, ...Buffer.from('NUMPY'), major, 0, dict.length, 0, 0, 0, ...Buffer.from(dict), 9]);
-      expect(readNpyHeader(bytes)).toMatchObject({ shape: [2], bodyOffset: 12 + dict.length, body: Uint8Array.from([9]) });
+      const bytes = Uint8Array.from([
+        0x93,
+        ...Buffer.from('NUMPY'),
+        major,
+        0,
+        dict.length,
+        0,
+        0,
+        0,
+        ...Buffer.from(dict),
+        9,
+      ]);
+      expect(readNpyHeader(bytes)).toMatchObject({
+        shape: [2],
+        bodyOffset: 12 + dict.length,
+        body: Uint8Array.from([9]),
+      });
     }
   });
 
   it('refuses malformed headers, saying where', () => {
     const good = npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", body);
     expectBad(Uint8Array.from(Buffer.from('PK\x03\x04 not numpy at all')), /byte 0: not a .npy file/);
-    expectBad(Uint8Array.from([...good.subarray(0, 6), 4, 0, ...good.subarray(8)]), /byte 6: unsupported .npy format version 4.0/);
-    expectBad(Uint8Array.from([...good.subarray(0, 8), 0xff, 0x7f, ...good.subarray(10)]), /header length 32767 runs past/);
+    expectBad(
+      Uint8Array.from([...good.subarray(0, 6), 4, 0, ...good.subarray(8)]),
+      /byte 6: unsupported .npy format version 4.0/,
+    );
+    expectBad(
+      Uint8Array.from([...good.subarray(0, 8), 0xff, 0x7f, ...good.subarray(10)]),
+      /header length 32767 runs past/,
+    );
     expectBad(good.subarray(0, 9), /byte 0: not a .npy file|truncated/);
     const bad: [string, RegExp][] = [
       ["{'descr': '<f4', 'shape': (2,), }", /lacks one of/],

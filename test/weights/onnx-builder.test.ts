@@ -20,7 +20,10 @@ describe('buildHdrcnnOnnx against a naive reference forward pass', () => {
     const params = randomHdrcnnParams(divisor, seed);
     // Non-trivial batch-norm statistics, so that folding is really exercised.
     params.forEach((p, i) => {
-      if (p.shape.length === 1 && i > 26) p.data.forEach((_, j) => (p.data[j] = p.data[j] === 1 ? 0.5 + ((j * 37) % 10) / 10 : p.data[j] + 0.1 * Math.sin(j + i)));
+      if (p.shape.length === 1 && i > 26)
+        p.data.forEach(
+          (_, j) => (p.data[j] = p.data[j] === 1 ? 0.5 + ((j * 37) % 10) / 10 : p.data[j] + 0.1 * Math.sin(j + i)),
+        );
     });
     const x = Float32Array.from({ length: width * height * 3 }, (_, i) => Math.min(1, ((i * 7919) % 997) / 900));
     const expected = referenceLogHdr(params, x, height, width);
@@ -30,7 +33,8 @@ describe('buildHdrcnnOnnx against a naive reference forward pass', () => {
     const y = await backend.run({ width, height, data: planar });
     await backend.dispose();
     let worst = 0;
-    for (let p = 0; p < width * height; p++) for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(y[c * width * height + p] - expected[p * 3 + c]));
+    for (let p = 0; p < width * height; p++)
+      for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(y[c * width * height + p] - expected[p * 3 + c]));
     expect(worst).toBeLessThan(1e-4);
   });
 });
@@ -58,16 +62,40 @@ describe('parseHdrcnnParams refuses what is not an HDRCNN', () => {
   const good = () => readParamsFile(new Uint8Array(readFileSync(fixturePath('params.npz'))));
 
   it('accepts the fixture and derives its widths', () => {
-    expect(parseHdrcnnParams(good()).widths).toEqual({ encoder: [8, 16, 32, 64, 64], bottleneck: 64, decoder: [64, 64, 32, 16, 8] });
+    expect(parseHdrcnnParams(good()).widths).toEqual({
+      encoder: [8, 16, 32, 64, 64],
+      bottleneck: 64,
+      decoder: [64, 64, 32, 16, 8],
+    });
   });
 
   it.each([
     ['too few arrays', (p: ReturnType<typeof good>) => p.slice(0, 79), /80 parameter arrays, this file has 79/],
-    ['a 5×5 kernel', (p: ReturnType<typeof good>) => ((p[2] = { shape: [5, 5, 8, 8], data: new Float32Array(1600) }), p), /parameter 2 \(encoder\/h1\/conv_2 weight\) should be \[3, 3, 8, out\]/],
-    ['widths that do not chain', (p: ReturnType<typeof good>) => ((p[4] = { shape: [3, 3, 9, 16], data: new Float32Array(1296) }), p), /encoder\/h2\/conv_1 weight/],
-    ['a bias of the wrong length', (p: ReturnType<typeof good>) => ((p[1] = { shape: [7], data: new Float32Array(7) }), p), /parameter 1 \(encoder\/h1\/conv_1 bias\) should have 8 entries/],
-    ['a negative variance', (p: ReturnType<typeof good>) => ((p[31].data[0] = -1), p), /encoder\/h6\/conv: batch-norm variance has negative entries/],
-    ['a final layer that is not RGB', (p: ReturnType<typeof good>) => ((p[72] = { shape: [1, 1, 8, 4], data: new Float32Array(32) }), p), /decoder\/h7\/conv2d/],
+    [
+      'a 5×5 kernel',
+      (p: ReturnType<typeof good>) => ((p[2] = { shape: [5, 5, 8, 8], data: new Float32Array(1600) }), p),
+      /parameter 2 \(encoder\/h1\/conv_2 weight\) should be \[3, 3, 8, out\]/,
+    ],
+    [
+      'widths that do not chain',
+      (p: ReturnType<typeof good>) => ((p[4] = { shape: [3, 3, 9, 16], data: new Float32Array(1296) }), p),
+      /encoder\/h2\/conv_1 weight/,
+    ],
+    [
+      'a bias of the wrong length',
+      (p: ReturnType<typeof good>) => ((p[1] = { shape: [7], data: new Float32Array(7) }), p),
+      /parameter 1 \(encoder\/h1\/conv_1 bias\) should have 8 entries/,
+    ],
+    [
+      'a negative variance',
+      (p: ReturnType<typeof good>) => ((p[31].data[0] = -1), p),
+      /encoder\/h6\/conv: batch-norm variance has negative entries/,
+    ],
+    [
+      'a final layer that is not RGB',
+      (p: ReturnType<typeof good>) => ((p[72] = { shape: [1, 1, 8, 4], data: new Float32Array(32) }), p),
+      /decoder\/h7\/conv2d/,
+    ],
   ])('%s', (_, mutate, message) => {
     expect(() => parseHdrcnnParams(mutate(good()))).toThrow(WeightsFormatError);
     expect(() => parseHdrcnnParams(mutate(good()))).toThrow(message);

@@ -19,16 +19,16 @@ function hdrcnnShapes(widths: { vgg: number[]; decoder: number[] }): number[][] 
   });
   const [d1, d2, d3, d4, d5] = widths.decoder; // deconv outputs of h1..h5
   const top = vgg[5];
-  conv(3, top, top), bn(top); // encoder/h6
-  shapes.push([4, 4, d1, top], [d1]), bn(d1); // decoder/h1 deconv W[kh,kw,out,in]
+  (conv(3, top, top), bn(top)); // encoder/h6
+  (shapes.push([4, 4, d1, top], [d1]), bn(d1)); // decoder/h1 deconv W[kh,kw,out,in]
   const skips = [vgg[5], vgg[4], vgg[3], vgg[2]];
   [d2, d3, d4, d5].reduce((cin, cout, i) => {
     conv(1, cin + skips[i], cin); // fuse [decoder, skip]
-    shapes.push([4, 4, cout, cin], [cout]), bn(cout);
+    (shapes.push([4, 4, cout, cin], [cout]), bn(cout));
     return cout;
   }, d1);
   conv(1, d5 + vgg[1], d5); // h6 fuse with the first skip
-  conv(1, d5, 3), bn(3); // h7
+  (conv(1, d5, 3), bn(3)); // h7
   conv(1, 6, 3); // fuse with the input
   return shapes;
 }
@@ -75,7 +75,11 @@ describe('readParamsFile on the small fixtures (see make_fixtures.py)', () => {
   });
 
   it('reads a file from the test writer, and an empty object array', () => {
-    const arrays = [{ shape: [2], data: f4([1.5, -2]) }, { shape: [], data: f4([7]) }, { shape: [0, 3], data: f4([]) }];
+    const arrays = [
+      { shape: [2], data: f4([1.5, -2]) },
+      { shape: [], data: f4([7]) },
+      { shape: [0, 3], data: f4([]) },
+    ];
     expect(readParamsFile(paramsNpz(arrays))).toEqual([
       { shape: [2], data: Float32Array.from([1.5, -2]) },
       { shape: [], data: Float32Array.from([7]) },

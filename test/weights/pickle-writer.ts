@@ -88,7 +88,11 @@ export const writeArray = (w: PickleWriter, a: ArraySpec) => arrayState(reconstr
  * Pickle (protocol 3) of a 1-D object array holding the given arrays, as in
  * params.npy; `extra` writes further list entries, `length` overrides the shape.
  */
-export function objectArrayPickle(arrays: ArraySpec[], length = arrays.length, extra?: (w: PickleWriter) => void): Uint8Array {
+export function objectArrayPickle(
+  arrays: ArraySpec[],
+  length = arrays.length,
+  extra?: (w: PickleWriter) => void,
+): Uint8Array {
   const w = reconstruct(new PickleWriter().proto(3)).raw('(').int(1).tuple([length]);
   dtype(w, 'O8', '|', 63);
   w.raw('\x89](');
@@ -100,7 +104,13 @@ export function objectArrayPickle(arrays: ArraySpec[], length = arrays.length, e
 /** A version 1.0 .npy file with the given header dict text and body. */
 export function npyFile(header: string, body: Uint8Array): Uint8Array {
   const text = header + ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  return Uint8Array.from([...latin1('\x93NUMPY\x01\x00'), text.length % 256, text.length >> 8, ...latin1(text), ...body]);
+  return Uint8Array.from([
+    ...latin1('\x93NUMPY\x01\x00'),
+    text.length % 256,
+    text.length >> 8,
+    ...latin1(text),
+    ...body,
+  ]);
 }
 
 export function npzFile(members: Record<string, Uint8Array>): Uint8Array {
