@@ -21,7 +21,7 @@ import { UserError } from '../plugin-core/errors';
 import { writeIntoFolder } from './export-folder';
 import { readPatch, type LayerRef } from './layer-stream';
 import { encodeOutput, type SourceFormat, type SourcePatch } from '../plugin-core/pixel-codec';
-import type { RunFeedback } from './reconstruct-layer';
+import { modalStep, type RunFeedback } from './reconstruct-layer';
 import type { LineariseChoice, Settings } from '../plugin-core/settings';
 import { confirmTarget, findTarget, type Target } from './target';
 import { toneCurve } from '../plugin-core/tone-curve';
@@ -144,13 +144,7 @@ export async function exportInModal(
   run: AbortController,
   destination: { folder: Folder; fileName: string },
 ): Promise<ExportSummary> {
-  const { signal } = run;
-  if (ctx.isCancelled) run.abort();
-  ctx.onCancel = () => run.abort(); // the engine drops a tile in flight
-  const report = (fraction: number, text: string): void => {
-    ctx.reportProgress({ value: Math.min(1, Math.max(0, fraction)), commandName: text });
-    feedback.progress(fraction, text);
-  };
+  const { signal, report } = modalStep(ctx, feedback, run);
   const target = expected ? confirmTarget(expected) : findTarget();
   const hdrcnn: HdrcnnSettings = { gamma: settings.gamma, scaling: 1 };
   const source = docById(target.documentID)!;

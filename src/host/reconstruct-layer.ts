@@ -68,6 +68,20 @@ async function measure(target: Target, hdrcnn: HdrcnnSettings, signal: CancelSig
 }
 
 /**
+ * A modal step's wiring: Photoshop's cancel (its progress bar, Escape) aborts `run`, and
+ * progress goes to Photoshop's bar and to `feedback` alike.
+ */
+export function modalStep(ctx: ExecutionContext, feedback: RunFeedback, run: AbortController) {
+  if (ctx.isCancelled) run.abort();
+  ctx.onCancel = () => run.abort(); // the engine drops a tile in flight
+  const report = (fraction: number, text: string): void => {
+    ctx.reportProgress({ value: Math.min(1, Math.max(0, fraction)), commandName: text });
+    feedback.progress(fraction, text);
+  };
+  return { signal: run.signal, report };
+}
+
+/**
  * Runs in the modal scope of `ctx` (executeAsModal's, or an Action's on playback).
  * `expected`: the target checked before the scope began, or undefined to take the current one.
  * `run` is the run's one cancellation: the plugin's Cancel buttons abort it, and so does
@@ -81,13 +95,7 @@ export async function reconstructInModal(
   feedback: RunFeedback,
   run: AbortController,
 ): Promise<RunSummary> {
-  const { signal } = run;
-  if (ctx.isCancelled) run.abort();
-  ctx.onCancel = () => run.abort();
-  const report = (fraction: number, text: string): void => {
-    ctx.reportProgress({ value: Math.min(1, Math.max(0, fraction)), commandName: text });
-    feedback.progress(fraction, text);
-  };
+  const { signal, report } = modalStep(ctx, feedback, run);
   const target = expected ? confirmTarget(expected) : findTarget();
   const hdrcnn: HdrcnnSettings = { gamma: settings.gamma, scaling: 1 };
   const name = layerName(settings);
