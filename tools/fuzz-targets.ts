@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { MAX_INPUT_PIXELS, readImage } from '../src/cli/image-input';
 import { ProtocolError } from '../src/protocol/errors';
 import { parseRequest, PROTOCOL_VERSION } from '../src/protocol/messages';
-import { decodeFloat32, encodeFloat32 } from '../src/protocol/payload';
+import { decodeSamples, encodeFloat32 } from '../src/protocol/payload';
 import { WeightsFormatError } from '../src/weights/errors';
 import { convertWeights } from '../src/weights/load-model';
 import { readNpz } from '../src/weights/npz';
@@ -162,7 +162,7 @@ export async function fuzzTargets(root: string): Promise<{ targets: FuzzTarget[]
       seeds: requests,
       async run(bytes) {
         const request = parseRequest(new TextDecoder().decode(bytes));
-        if (request.type === 'run-tile') decodeFloat32(request.input);
+        if (request.type === 'run-tile') decodeSamples(request.input);
       },
       clean: (e) => e instanceof ProtocolError,
     },

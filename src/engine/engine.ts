@@ -21,7 +21,7 @@ import {
   type Request,
   type Response,
 } from '../protocol/messages';
-import { decodeFloat32, encodeFloat32 } from '../protocol/payload';
+import { decodeSamples, encodeFloat32, packPixels, returnedPixels } from '../protocol/payload';
 import type { GpuChoice, GpuDevice } from './gpu';
 import { ModelAssembly } from './model-assembly';
 
@@ -212,7 +212,7 @@ export class Engine {
   private async runTile(request: Extract<Request, { type: 'run-tile' }>, signal: AbortSignal): Promise<void> {
     const session = this.session;
     if (!session) throw new EngineError('not-ready', 'no model is loaded yet: send init first');
-    const tile: PlanarTile = { width: request.width, height: request.height, data: decodeFloat32(request.input) };
+    const tile: PlanarTile = { width: request.width, height: request.height, data: decodeSamples(request.input) };
     let current = session;
     let output: Float32Array;
     let notice: string | undefined;
@@ -231,12 +231,17 @@ export class Engine {
     }
     if (output.length !== tile.data.length)
       throw new EngineError('inference', `the model gave ${output.length} values for ${tile.data.length}`);
+    // Only the returned pixels travel: a broken model is refused here, where its whole answer is seen.
+    const bad = output.reduce((n, v) => (Number.isFinite(v) ? n : n + 1), 0);
+    if (bad) throw new EngineError('inference', `the model gave ${bad} non-finite values (NaN or Inf); it is broken`);
     if (signal.aborted) throw cancelled();
+    const pixels = returnedPixels(tile);
     this.send(request.id, {
       type: 'result',
       width: tile.width,
       height: tile.height,
-      output: encodeFloat32(output),
+      pixels: pixels.length,
+      output: encodeFloat32(packPixels(output, pixels, tile.width * tile.height)),
       provider: current.provider,
       notice,
     });

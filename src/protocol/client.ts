@@ -20,7 +20,7 @@ import {
   type Request,
   type Response,
 } from './messages';
-import { decodeFloat32, encodeBytes, encodeFloat32 } from './payload';
+import { decodeFloat32, encodeBytes, encodeSamples, expandPixels, returnedPixels } from './payload';
 
 // The host-free build has no DOM or Node typings; every host has these two.
 declare function setTimeout(callback: () => void, ms: number): unknown;
@@ -165,9 +165,12 @@ export class EngineClient implements InferenceBackend {
     return { provider: got, reason, model: ready.model, wasmThreads, crossOriginIsolated };
   }
 
-  /** Runs a tile in the engine page; when `signal` aborts it rejects with EngineError('cancelled') and the page drops the tile. */
+  /**
+   * Runs a tile in the engine page; when `signal` aborts it rejects with EngineError('cancelled') and the page
+   * drops the tile. The answer holds the network's values where the blend reads them (returnedPixels), zeros elsewhere.
+   */
   async run(tile: PlanarTile, signal?: CancelSignal): Promise<Float32Array> {
-    const input = encodeFloat32(tile.data);
+    const input = encodeSamples(tile.data);
     const result = await this.request(
       { type: 'run-tile', width: tile.width, height: tile.height, input },
       'result',
@@ -181,8 +184,15 @@ export class EngineClient implements InferenceBackend {
     }
     if (result.notice) this.events.onNotice?.(result.notice);
     this.provider = result.provider;
+    const pixels = returnedPixels(tile);
+    if (result.pixels !== pixels.length) {
+      throw new EngineError(
+        'bad-message',
+        `the engine returned ${result.pixels} pixels of the ${pixels.length} asked for`,
+      );
+    }
     try {
-      return decodeFloat32(result.output);
+      return expandPixels(decodeFloat32(result.output), pixels, tile.width * tile.height);
     } catch (e) {
       throw new EngineError('bad-message', `malformed result from the engine page: ${(e as Error).message}`);
     }

@@ -2,7 +2,7 @@
  * The plugin ⇄ engine-page protocol: every message both sides exchange, in
  * one place that both import. Messages are plain JSON-safe objects (the UXP
  * webview bridge documents no binary transfer), so pixel payloads travel as
- * base64 of little-endian float32 (see ./payload). Every message names the
+ * base64 (see ./payload: the input as a palette when it can be, the answer only where the blend reads it). Every message names the
  * protocol version it speaks; {@link parseRequest} and {@link parseResponse}
  * validate whatever arrives and throw {@link ProtocolError} for anything else.
  *
@@ -17,10 +17,13 @@
  * instead.
  */
 import { ERROR_CODES, ProtocolError, type ErrorCode } from './errors';
-import type { EncodedFloat32 } from './payload';
+import { base64Length, INDEX_BYTES, PALETTE_SIZES, type EncodedFloat32, type EncodedSamples } from './payload';
 
-/** 2: the model arrives in chunks from the plugin (no download in the page); `chunk`, `echo`, self-test. */
-export const PROTOCOL_VERSION = 2;
+/**
+ * 2: the model arrives in chunks from the plugin (no download in the page); `chunk`, `echo`, self-test.
+ * 3: compact pixels: `run-tile` input as a palette when it can be, `result` only the returned pixels.
+ */
+export const PROTOCOL_VERSION = 3;
 
 /**
  * Model bytes per `model-chunk`: its base64 (4/3 the size) plus the envelope stays under 4 MB,
@@ -65,7 +68,7 @@ export type Request =
       readonly version: number;
       readonly width: number;
       readonly height: number;
-      readonly input: EncodedFloat32;
+      readonly input: EncodedSamples;
     }
   /** Part `index` of the model announced by the init request `target`, as base64. */
   | {
@@ -127,6 +130,9 @@ export type Response =
       readonly version: number;
       readonly width: number;
       readonly height: number;
+      /** Pixels the output holds: those `returnedPixels` picks from the input, in order. */
+      readonly pixels: number;
+      /** The network's values at those pixels, planar (all R, then G, then B). */
       readonly output: EncodedFloat32;
       readonly provider: Provider;
       /** Set when the engine changed provider while running this tile (e.g. GPU device lost). */
@@ -197,10 +203,40 @@ const listed = (values: readonly string[]): string =>
     .map((v) => `'${v}'`)
     .join(', ')
     .replace(/, ([^,]*)$/, ' or $1');
-const isEncoded = (v: unknown): v is EncodedFloat32 => {
+/** float32 samples whose text is exactly as long as their count says (a hostile length is refused undecoded). */
+const isFloat32 = (v: unknown): v is EncodedFloat32 => {
   const o = v as Obj;
-  return typeof v === 'object' && v !== null && o.encoding === 'base64-f32le' && isCount(o.length) && isString(o.data);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    o.encoding === 'base64-f32le' &&
+    isCount(o.length) &&
+    isString(o.data) &&
+    o.data.length === base64Length(4 * o.length)
+  );
 };
+const isPalette = (v: unknown): v is Extract<EncodedSamples, { palette: unknown }> => {
+  const o = v as Obj;
+  if (typeof v !== 'object' || v === null || (o.encoding !== 'palette-u8' && o.encoding !== 'palette-u16'))
+    return false;
+  const palette = o.palette as Obj;
+  return (
+    isCount(o.length) &&
+    isFloat32(palette) &&
+    palette.length > 0 &&
+    palette.length <= PALETTE_SIZES[o.encoding] &&
+    isString(o.indices) &&
+    o.indices.length === base64Length(INDEX_BYTES[o.encoding] * o.length)
+  );
+};
+const isSamples = (v: unknown): v is EncodedSamples => isFloat32(v) || isPalette(v);
+
+/** A copy made of the checked values only. */
+function copySamples(s: EncodedSamples): EncodedSamples {
+  const f32 = (e: EncodedFloat32): EncodedFloat32 => ({ encoding: 'base64-f32le', length: e.length, data: e.data });
+  if (s.encoding === 'base64-f32le') return f32(s);
+  return { encoding: s.encoding, length: s.length, palette: f32(s.palette), indices: s.indices };
+}
 
 /** Some bridges hand messages over as JSON text: accept both. */
 function decode(raw: unknown): unknown {
@@ -223,12 +259,25 @@ function envelope(raw: unknown, types: readonly string[]): Obj {
   return o;
 }
 
-function checkTilePayload(o: Readonly<Obj>, key: 'input' | 'output'): void {
-  const width = field(o, 'width', isSize, 'a size in pixels');
-  const height = field(o, 'height', isSize, 'a size in pixels');
-  const payload = field(o, key, isEncoded, 'base64 float32 data');
-  if (payload.length !== 3 * width * height)
-    throw new ProtocolError(`'${String(o.type)}' message: ${payload.length} samples for a ${width}×${height} RGB tile`);
+function tileSize(o: Readonly<Obj>): number {
+  return field(o, 'width', isSize, 'a size in pixels') * field(o, 'height', isSize, 'a size in pixels');
+}
+
+function checkTileInput(o: Readonly<Obj>): void {
+  const pixels = tileSize(o);
+  const input = field(o, 'input', isSamples, 'float32 or palette samples of matching lengths');
+  if (input.length !== 3 * pixels)
+    throw new ProtocolError(
+      `'${String(o.type)}' message: ${input.length} samples for a ${o.width}×${o.height} RGB tile`,
+    );
+}
+
+function checkTileOutput(o: Readonly<Obj>): void {
+  const most = tileSize(o);
+  const pixels = field(o, 'pixels', (v): v is number => isCount(v) && v <= most, `at most ${most} pixels`);
+  const output = field(o, 'output', isFloat32, 'base64 float32 data of matching length');
+  if (output.length !== 3 * pixels)
+    throw new ProtocolError(`'${String(o.type)}' message: ${output.length} samples for ${pixels} RGB pixels`);
 }
 
 /**
@@ -269,13 +318,12 @@ function copyRequest(raw: unknown): Request {
       return { type: 'model-chunk', id, version, target, index, data: field(o, 'data', isString, 'base64 text') };
     }
     case 'run-tile': {
-      checkTilePayload(o, 'input');
-      const input = o.input as EncodedFloat32;
-      const copy = { encoding: 'base64-f32le', length: input.length, data: input.data } as const;
+      checkTileInput(o);
+      const input = copySamples(o.input as EncodedSamples);
       // Checked again on the copy: the first reads may not be what the object answers now.
       const [width, height] = [o.width as number, o.height as number];
-      const tile = { type: 'run-tile', id, version, width, height, input: copy } as const;
-      checkTilePayload(tile, 'input');
+      const tile = { type: 'run-tile', id, version, width, height, input } as const;
+      checkTileInput(tile);
       return tile;
     }
     case 'echo':
@@ -309,7 +357,7 @@ export function parseResponse(raw: unknown): Response {
       field(o, 'received', isCount, 'a byte count');
       break;
     case 'result':
-      checkTilePayload(o, 'output');
+      checkTileOutput(o);
       field(o, 'provider', oneOf(PROVIDERS), listed(PROVIDERS));
       if (o.notice !== undefined) field(o, 'notice', isString, 'text');
       break;

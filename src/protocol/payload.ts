@@ -1,10 +1,16 @@
 /**
- * Pixel payloads for the webview bridge, which carries JSON-safe values only:
- * float32 samples as base64 of their little-endian bytes (base64-js: small,
- * maintained, and the same code in UXP, the webview and Node). 4/3 the size of
- * the raw bytes, no precision lost.
+ * Pixel payloads for the webview bridge, which carries JSON-safe values only, as base64
+ * (base64-js: small, maintained, and the same code in UXP, the webview and Node). Every
+ * encoding is lossless, bit for bit:
+ * - the network's input as a palette of its distinct float32 values and one index per
+ *   sample (`palette-u8` for at most 256 values, `palette-u16` for at most 65536; an 8-bit
+ *   source has at most 256 distinct x', a 16-bit one at most 32769), else plain float32;
+ * - the network's answer only where the blend reads it: the pixels {@link returnedPixels}
+ *   picks, which both sides compute from the same float32 input.
  */
 import { fromByteArray, toByteArray } from 'base64-js';
+import type { PlanarTile } from '../core/backend';
+import { ALPHA_THRESHOLD } from '../core/hdrcnn';
 import { ProtocolError } from './errors';
 
 export interface EncodedFloat32 {
@@ -14,10 +20,58 @@ export interface EncodedFloat32 {
   readonly data: string;
 }
 
+/** Samples as indices into a palette of float32 values. */
+export interface EncodedPalette {
+  readonly encoding: 'palette-u8' | 'palette-u16';
+  /** Number of samples (indices). */
+  readonly length: number;
+  readonly palette: EncodedFloat32;
+  /** base64 of one little-endian index per sample. */
+  readonly indices: string;
+}
+
+export type EncodedSamples = EncodedFloat32 | EncodedPalette;
+
+/** The most palette entries each index width can address. */
+export const PALETTE_SIZES = { 'palette-u8': 256, 'palette-u16': 65536 } as const;
+export const INDEX_BYTES = { 'palette-u8': 1, 'palette-u16': 2 } as const;
+
+/** Characters of padded base64 for `bytes` bytes: what a payload's text must measure. */
+export const base64Length = (bytes: number): number => 4 * Math.ceil(bytes / 3);
+
+// Typed arrays are little-endian on every platform Photoshop and browsers run on.
+const bytesOf = (values: ArrayBufferView): Uint8Array =>
+  new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+
 export function encodeFloat32(values: Float32Array): EncodedFloat32 {
-  // Typed arrays are little-endian on every platform Photoshop and browsers run on.
-  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  return { encoding: 'base64-f32le', length: values.length, data: fromByteArray(bytes) };
+  return { encoding: 'base64-f32le', length: values.length, data: fromByteArray(bytesOf(values)) };
+}
+
+/** A palette encoding when `values` has at most 65536 distinct values (by bits: -0 and NaNs kept), else float32. */
+export function encodeSamples(values: Float32Array): EncodedSamples {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const slots = new Map<number, number>();
+  const indices = new Uint16Array(values.length);
+  let previous = -1;
+  let slot = 0;
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    if (b !== previous) {
+      const known = slots.get(b);
+      if (known === undefined) {
+        if (slots.size === PALETTE_SIZES['palette-u16']) return encodeFloat32(values);
+        slot = slots.size;
+        slots.set(b, slot);
+      } else slot = known;
+      previous = b;
+    }
+    indices[i] = slot;
+  }
+  const palette = new Float32Array(new Uint32Array(slots.keys()).buffer);
+  const narrow = palette.length <= PALETTE_SIZES['palette-u8'];
+  const packed = narrow ? Uint8Array.from(indices) : indices;
+  const encoding = narrow ? 'palette-u8' : 'palette-u16';
+  return { encoding, length: values.length, palette: encodeFloat32(palette), indices: fromByteArray(bytesOf(packed)) };
 }
 
 /** Standard base64 with padding, nothing else: base64-js decodes any other character as zero bits. */
@@ -38,6 +92,67 @@ export function decodeFloat32(encoded: EncodedFloat32): Float32Array {
     throw new ProtocolError(`pixel payload holds ${bytes.byteLength} bytes, expected ${encoded.length * 4}`);
   }
   return new Float32Array(bytes.buffer, bytes.byteOffset, encoded.length);
+}
+
+export function decodeSamples(encoded: EncodedSamples): Float32Array {
+  if (encoded.encoding === 'base64-f32le') return decodeFloat32(encoded);
+  const palette = decodeFloat32(encoded.palette);
+  if (palette.length > PALETTE_SIZES[encoded.encoding]) {
+    throw new ProtocolError(
+      `a ${encoded.encoding} palette holds ${palette.length} values, more than its indices reach`,
+    );
+  }
+  const bytes = strictBase64(encoded.indices, 'palette indices');
+  const width = INDEX_BYTES[encoded.encoding];
+  if (bytes.byteLength !== encoded.length * width) {
+    throw new ProtocolError(`palette indices hold ${bytes.byteLength} bytes, expected ${encoded.length * width}`);
+  }
+  // toByteArray's buffer is its own and starts at 0, so 16-bit indices can be viewed in place.
+  const indices = width === 1 ? bytes : new Uint16Array(bytes.buffer, bytes.byteOffset, encoded.length);
+  const out = new Float32Array(encoded.length);
+  for (let i = 0; i < indices.length; i++) {
+    const k = indices[i];
+    if (k >= palette.length) {
+      throw new ProtocolError(`palette index ${k} at sample ${i} is past the palette's ${palette.length} values`);
+    }
+    out[i] = palette[k];
+  }
+  return out;
+}
+
+/**
+ * Where the blend can read the network's answer: pixels of the window whose brightest input
+ * is at least fround(ALPHA_THRESHOLD). The core's mask (highlightAlpha > 0) is computed on
+ * the doubles this float32 tile was rounded from; rounding is monotone, so every double above
+ * the threshold rounds to at least fround(threshold): this set holds the core's (a few
+ * pixels just below it come along, never read). Both sides run it on the same float32 values.
+ */
+export function returnedPixels(tile: PlanarTile): Uint32Array {
+  const plane = tile.width * tile.height;
+  const floor = Math.fround(ALPHA_THRESHOLD);
+  const { data } = tile;
+  const picked = new Uint32Array(plane);
+  let n = 0;
+  for (let p = 0; p < plane; p++) {
+    if (Math.max(data[p], data[p + plane], data[p + 2 * plane]) >= floor) picked[n++] = p;
+  }
+  return picked.slice(0, n);
+}
+
+/** The planar output's values at `pixels`, planar: all of R, then G, then B. */
+export function packPixels(output: Float32Array, pixels: Uint32Array, plane: number): Float32Array {
+  const n = pixels.length;
+  const packed = new Float32Array(3 * n);
+  for (let c = 0; c < 3; c++) for (let k = 0; k < n; k++) packed[c * n + k] = output[c * plane + pixels[k]];
+  return packed;
+}
+
+/** {@link packPixels} undone: zeros where nothing came back (the blend never reads there). */
+export function expandPixels(packed: Float32Array, pixels: Uint32Array, plane: number): Float32Array {
+  const n = pixels.length;
+  const output = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) for (let k = 0; k < n; k++) output[c * plane + pixels[k]] = packed[c * n + k];
+  return output;
 }
 
 export const encodeBytes = (bytes: Uint8Array): string => fromByteArray(bytes);

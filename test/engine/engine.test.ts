@@ -9,7 +9,7 @@ import { Engine, MAX_QUEUED_REQUESTS, type EngineDeps } from '../../src/engine/e
 import type { GpuChoice, GpuDevice } from '../../src/engine/gpu';
 import { sha256Hex } from '../../src/protocol/checksum';
 import { CHUNK_BYTES, PROTOCOL_VERSION, type Provider, type Response } from '../../src/protocol/messages';
-import { decodeFloat32, encodeBytes, encodeFloat32 } from '../../src/protocol/payload';
+import { decodeFloat32, encodeBytes, encodeFloat32, encodeSamples } from '../../src/protocol/payload';
 
 const v = PROTOCOL_VERSION;
 
@@ -97,12 +97,13 @@ const chunk = (target: number, index: number, data = MODEL) => ({
   data: encodeBytes(data),
 });
 const init = (id: number, provider: Provider | 'auto' = 'auto') => ({ type: 'init', id, model: OFFER, provider });
-const tile = (id: number, value = 0.5) => ({
+/** Two highlight pixels (every input 1), so the whole answer comes back. */
+const tile = (id: number, value = 1) => ({
   type: 'run-tile',
   id,
   width: 2,
   height: 1,
-  input: encodeFloat32(new Float32Array(6).fill(value)),
+  input: encodeSamples(new Float32Array(6).fill(value)),
 });
 const samples = (r: Response) => (r.type === 'result' ? Array.from(decodeFloat32(r.output)) : r);
 
@@ -133,7 +134,7 @@ describe('provider choice', () => {
   it('runs on WebGPU when a device is there', async () => {
     const { ask } = harness({ gpu: () => ({ device: fakeDevice(), description: 'test adapter' }) });
     expect(await ask(init(1))).toMatchObject({ provider: 'webgpu', reason: 'WebGPU on test adapter' });
-    expect(samples(await ask(tile(2)))).toEqual(Array(6).fill(1.5));
+    expect(samples(await ask(tile(2)))).toEqual(Array(6).fill(2));
   });
 
   it('falls back to WASM when the WebGPU session cannot be made, and frees the device', async () => {
@@ -179,7 +180,7 @@ describe('WebGPU failures', () => {
       provider: 'wasm',
       notice: 'the GPU device was lost (GPU reset); continuing on WASM',
     });
-    expect(samples(result)).toEqual(Array(6).fill(2.5));
+    expect(samples(result)).toEqual(Array(6).fill(3));
     expect(await ask(tile(3))).toMatchObject({ provider: 'wasm' });
     expect(backends.webgpu[0].disposed).toBe(true);
   });
@@ -195,7 +196,7 @@ describe('WebGPU failures', () => {
       },
     });
     await ask(init(1));
-    expect(samples(await ask(tile(2)))).toEqual(Array(6).fill(2.5));
+    expect(samples(await ask(tile(2)))).toEqual(Array(6).fill(3));
   });
 
   it('a WebGPU run that fails also moves to WASM', async () => {
@@ -226,6 +227,33 @@ describe('WebGPU failures', () => {
       version: v,
       code: 'inference',
       message: 'out of memory',
+    });
+  });
+});
+
+describe('results', () => {
+  it('carry only the pixels whose inputs reach the highlight mask, from a float32 input too', async () => {
+    const { ask } = harness();
+    await ask(init(1));
+    // 3×1 planar: pixel 1's green is 0.97 (a highlight), the others stay below 0.95.
+    const data = new Float32Array([0.1, 0.2, 0.3, 0.4, 0.97, 0.6, 0.7, 0.8, 0.9]);
+    const input = encodeFloat32(data);
+    const result = await ask({ type: 'run-tile', id: 2, width: 3, height: 1, input });
+    expect(result).toMatchObject({ type: 'result', pixels: 1 });
+    expect(samples(result)).toEqual([0.2, 0.97, 0.8].map((x) => Math.fround(Math.fround(x) + WASM)));
+  });
+
+  it('refuse a model whose answer has a non-finite value, also where nothing would come back', async () => {
+    const { ask } = harness({
+      createBackend: async () => fakeBackend(WASM, async (t) => t.data.map((x, i) => (i === 0 ? NaN : x))),
+    });
+    await ask(init(1));
+    const data = new Float32Array([0.5, 1, 0.5, 1, 0.5, 1]); // pixel 0 is no highlight
+    const result = await ask({ type: 'run-tile', id: 2, width: 2, height: 1, input: encodeSamples(data) });
+    expect(result).toMatchObject({
+      type: 'error',
+      code: 'inference',
+      message: 'the model gave 1 non-finite values (NaN or Inf); it is broken',
     });
   });
 });
@@ -389,7 +417,7 @@ describe('hostile input', () => {
     release();
     const done = await Promise.all(answers);
     expect(done.filter((r) => r.type === 'result')).toHaveLength(MAX_QUEUED_REQUESTS);
-    expect(samples(await ask(tile(200)))).toEqual(Array(6).fill(0.5)); // served again once the queue drained
+    expect(samples(await ask(tile(200)))).toEqual(Array(6).fill(1)); // served again once the queue drained
   });
 });
 

@@ -8,6 +8,7 @@ import { wholeImageSettings } from '../../src/core/tile-plan';
 import { EngineClient } from '../../src/protocol/client';
 import { EngineError } from '../../src/protocol/errors';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import { encodeFloat32 } from '../../src/protocol/payload';
 import { fixtureInput, fixturePath, maxRelativeError, readNpyFloat32, tinyModelBytes } from '../helpers/fixture';
 import { startWorkerEngine, untilSent, type WorkerEngine } from '../helpers/worker-engine';
 
@@ -93,7 +94,7 @@ describe('EngineClient ⇄ Engine over the Node wiring', () => {
       version: PROTOCOL_VERSION,
       width: 2,
       height: 2,
-      input: { encoding: 'base64-f32le', length: 5, data: '' },
+      input: encodeFloat32(new Float32Array(5)),
     });
     engine.endpoint.postMessage({
       type: 'init',

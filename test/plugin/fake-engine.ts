@@ -1,7 +1,7 @@
 /**
  * A fast stand-in for the engine page, for plugin tests about Photoshop's side: it
  * loads any model at once (its ready answers the init before the chunks need to come),
- * answers each tile with its input (HDRCNN's maths is tested elsewhere) and each echo
+ * answers each tile with its input at the pixels the protocol returns (HDRCNN's maths is tested elsewhere) and each echo
  * with its text, every message stamped with the page's channel as the real page does.
  * `loads` counts the pages that started, one per webview. selfTestPage() stands in for
  * `engine.html?self-test`.
@@ -9,6 +9,21 @@
 import type { PageScript } from '../simulator/index';
 import { pageBridge } from '../../src/engine/page-bridge';
 import { PROTOCOL_VERSION, type SelfTestReport } from '../../src/protocol/messages';
+import {
+  decodeSamples,
+  encodeFloat32,
+  packPixels,
+  returnedPixels,
+  type EncodedSamples,
+} from '../../src/protocol/payload';
+
+/** The result of a fake run: the input itself where the blend reads it. */
+function echoTile(width: number, height: number, input: EncodedSamples): object {
+  const tile = { width, height, data: decodeSamples(input) };
+  const pixels = returnedPixels(tile);
+  const output = encodeFloat32(packPixels(tile.data, pixels, width * height));
+  return { type: 'result', width, height, pixels: pixels.length, output, provider: 'wasm' };
+}
 
 export interface FakeEngine {
   readonly page: PageScript;
@@ -24,7 +39,7 @@ export function fakeEngine(): FakeEngine {
       const m = e.data as {
         type: string;
         id: number;
-        input?: unknown;
+        input?: EncodedSamples;
         width?: number;
         height?: number;
         payload?: string;
@@ -39,8 +54,7 @@ export function fakeEngine(): FakeEngine {
           wasmThreads: 1,
           crossOriginIsolated: false,
         });
-      } else if (m.type === 'run-tile')
-        reply({ type: 'result', width: m.width, height: m.height, output: m.input, provider: 'wasm' });
+      } else if (m.type === 'run-tile') reply(echoTile(m.width!, m.height!, m.input!));
       else if (m.type === 'echo') reply({ type: 'echo', payload: m.payload });
     });
   };

@@ -6,7 +6,7 @@ import { CHUNKS_IN_FLIGHT, EngineClient, type BridgeEndpoint } from '../../src/p
 import { EngineError } from '../../src/protocol/errors';
 import { CHUNK_BYTES, PROTOCOL_VERSION, type Request } from '../../src/protocol/messages';
 import { sha256Hex } from '../../src/protocol/checksum';
-import { encodeBytes, encodeFloat32 } from '../../src/protocol/payload';
+import { encodeBytes, encodeFloat32, encodeSamples } from '../../src/protocol/payload';
 
 const v = PROTOCOL_VERSION;
 
@@ -72,7 +72,7 @@ it('init sends the offer and the model in chunks, and resolves with what the eng
   expect(client.name).toBe('onnxruntime-web (webgpu)');
 });
 
-it('run sends the tile as base64 float32 and decodes the result; a notice reaches the events', async () => {
+it('run sends the tile as a palette and decodes the returned pixels; a notice reaches the events', async () => {
   const { endpoint, sent, answer } = scripted();
   const notices: string[] = [];
   const client = new EngineClient(endpoint, { onNotice: (n) => notices.push(n) });
@@ -83,14 +83,16 @@ it('run sends the tile as base64 float32 and decodes the result; a notice reache
     version: v,
     width: 2,
     height: 1,
-    input: encodeFloat32(tile.data),
+    input: encodeSamples(tile.data),
   });
+  expect(sent[0]).toMatchObject({ input: { encoding: 'palette-u8', length: 6 } });
   answer({
     type: 'result',
     id: 1,
     version: v,
     width: 2,
     height: 1,
+    pixels: 2,
     output: encodeFloat32(tile.data.map((x) => -x)),
     provider: 'wasm',
     notice: 'GPU lost',
@@ -98,6 +100,16 @@ it('run sends the tile as base64 float32 and decodes the result; a notice reache
   expect(Array.from(await output)).toEqual([-1, -2, -3, -4, -5, -6]);
   expect(notices).toEqual(['GPU lost']);
   expect(client.name).toBe('onnxruntime-web (wasm)');
+});
+
+it('only the highlight pixels come back: zeros elsewhere', async () => {
+  const { endpoint, answer } = scripted();
+  // Pixel 0's brightest input is 0.94 (no highlight), pixel 1's is 0.96.
+  const dim = { width: 2, height: 1, data: new Float32Array([0.5, 0.96, 0.94, 0.2, 0.1, 0.3]) };
+  const run = new EngineClient(endpoint).run(dim);
+  const packed = encodeFloat32(new Float32Array([7, 8, 9]));
+  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, pixels: 1, output: packed, provider: 'wasm' });
+  expect(Array.from(await run)).toEqual([0, 7, 0, 8, 0, 9]);
 });
 
 it('an error answer rejects with its code; answers for other ids are ignored', async () => {
@@ -112,11 +124,11 @@ it('an error answer rejects with its code; answers for other ids are ignored', a
 it.each([
   [
     'a malformed answer',
-    { type: 'result', id: 1, version: v, width: 2, height: 1, output: [1, 2], provider: 'wasm' },
+    { type: 'result', id: 1, version: v, width: 2, height: 1, pixels: 2, output: [1, 2], provider: 'wasm' },
     'bad-message',
     /^malformed message from the engine page: 'result' message: 'output' must be base64 float32 data/,
   ],
-  ['another protocol version', { type: 'result', id: 1, version: 3 }, 'version', /protocol version 3 is not 2/],
+  ['another protocol version', { type: 'result', id: 1, version: 2 }, 'version', /protocol version 2 is not 3/],
   [
     'the wrong answer type',
     {
@@ -134,9 +146,33 @@ it.each([
   ],
   [
     'a tile of another size',
-    { type: 'result', id: 1, version: v, width: 1, height: 2, output: encodeFloat32(tile.data), provider: 'wasm' },
+    {
+      type: 'result',
+      id: 1,
+      version: v,
+      width: 1,
+      height: 2,
+      pixels: 2,
+      output: encodeFloat32(tile.data),
+      provider: 'wasm',
+    },
     'bad-message',
     /answered a 2×1 tile with 1×2/,
+  ],
+  [
+    "fewer pixels than the tile's highlights",
+    {
+      type: 'result',
+      id: 1,
+      version: v,
+      width: 2,
+      height: 1,
+      pixels: 1,
+      output: encodeFloat32(new Float32Array(3)),
+      provider: 'wasm',
+    },
+    'bad-message',
+    /the engine returned 1 pixels of the 2 asked for/,
   ],
 ])('%s rejects the request', async (_what, data, code, text) => {
   const { endpoint, answer } = scripted();
@@ -169,6 +205,7 @@ it('cancelAll rejects every pending request and tells the engine; late answers a
     version: v,
     width: 2,
     height: 1,
+    pixels: 2,
     output: encodeFloat32(tile.data),
     provider: 'wasm',
   });
@@ -273,7 +310,7 @@ it('run rejects only with EngineError: a result whose payload is not base64, a b
   const client = new EngineClient(endpoint);
   const run = client.run(tile);
   const output = { ...encodeFloat32(new Float32Array(6)), data: '!'.repeat(32) };
-  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, output, provider: 'wasm' });
+  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, pixels: 2, output, provider: 'wasm' });
   const text = 'malformed result from the engine page: pixel payload is not valid base64: character 0 is "!"';
   await expect(run).rejects.toThrow(new EngineError('bad-message', text));
   await expect(run).rejects.toBeInstanceOf(EngineError);

@@ -10,10 +10,13 @@ import {
   type Request,
   type Response,
 } from '../../src/protocol/messages';
-import { encodeFloat32 } from '../../src/protocol/payload';
+import { encodeFloat32, encodeSamples } from '../../src/protocol/payload';
 
 const v = PROTOCOL_VERSION;
 const tile = encodeFloat32(new Float32Array(12));
+const narrow = encodeSamples(new Float32Array(12).fill(0.5)); // palette-u8
+const wide = encodeSamples(Float32Array.from({ length: 300 }, (_, i) => i / 300)); // palette-u16, 10×10
+const returned = encodeFloat32(new Float32Array(6)); // 2 pixels
 const offer = { label: 'model', bytes: 10, chunks: 1, sha256: 'ab'.repeat(32) };
 
 describe('parseRequest', () => {
@@ -22,6 +25,8 @@ describe('parseRequest', () => {
     { type: 'init', id: 2, version: v, model: { ...offer, bytes: CHUNK_BYTES + 1, chunks: 2 }, provider: 'webgpu' },
     { type: 'model-chunk', id: 3, version: v, target: 1, index: 0, data: 'UEsDBA==' },
     { type: 'run-tile', id: 4, version: v, width: 2, height: 2, input: tile },
+    { type: 'run-tile', id: 4, version: v, width: 2, height: 2, input: narrow },
+    { type: 'run-tile', id: 4, version: v, width: 10, height: 10, input: wide },
     { type: 'cancel', id: 5, version: v, target: 4 },
     { type: 'echo', id: 6, version: v, payload: 'abc' },
   ])('accepts $type', (message) => {
@@ -36,11 +41,11 @@ describe('parseRequest', () => {
     ['an unknown type', { type: 'explode', id: 1, version: v }, 'unknown message type "explode"'],
     ['a response type', { type: 'result', id: 1, version: v }, 'unknown message type "result"'],
     [
-      'another version',
-      { type: 'cancel', id: 1, version: 1, target: 1 },
-      'protocol version 1 is not 2: reload the plugin',
+      'the previous version',
+      { type: 'run-tile', id: 1, version: 2, width: 2, height: 2, input: tile },
+      'protocol version 2 is not 3: reload the plugin',
     ],
-    ['no version', { type: 'cancel', id: 1, target: 1 }, 'protocol version undefined is not 2: reload the plugin'],
+    ['no version', { type: 'cancel', id: 1, target: 1 }, 'protocol version undefined is not 3: reload the plugin'],
     [
       'a fractional id',
       { type: 'cancel', id: 1.5, version: v, target: 1 },
@@ -94,12 +99,51 @@ describe('parseRequest', () => {
     [
       'raw numbers as input',
       { type: 'run-tile', id: 1, version: v, width: 2, height: 2, input: [1, 2, 3] },
-      "'input' must be base64 float32 data",
+      "'input' must be float32 or palette samples of matching lengths",
     ],
     [
       'a payload of the wrong size',
       { type: 'run-tile', id: 1, version: v, width: 3, height: 2, input: tile },
       '12 samples for a 3×2 RGB tile',
+    ],
+    [
+      'float32 text longer than its length says',
+      { type: 'run-tile', id: 1, version: v, width: 2, height: 2, input: { ...tile, data: tile.data + 'AAAA' } },
+      "'input' must be float32 or palette samples of matching lengths",
+    ],
+    [
+      'indices shorter than the samples',
+      { type: 'run-tile', id: 1, version: v, width: 2, height: 2, input: { ...narrow, indices: 'AAAA' } },
+      "'input' must be float32 or palette samples of matching lengths",
+    ],
+    [
+      'a palette longer than 8-bit indices reach',
+      {
+        type: 'run-tile',
+        id: 1,
+        version: v,
+        width: 2,
+        height: 2,
+        input: { ...narrow, palette: encodeFloat32(new Float32Array(257)) },
+      },
+      "'input' must be float32 or palette samples of matching lengths",
+    ],
+    [
+      'an empty palette',
+      {
+        type: 'run-tile',
+        id: 1,
+        version: v,
+        width: 2,
+        height: 2,
+        input: { ...narrow, palette: encodeFloat32(new Float32Array(0)) },
+      },
+      "'input' must be float32 or palette samples of matching lengths",
+    ],
+    [
+      'a palette payload of the wrong size',
+      { type: 'run-tile', id: 1, version: v, width: 2, height: 3, input: narrow },
+      '12 samples for a 2×3 RGB tile',
     ],
   ])('refuses %s', (_what, raw, text) => {
     expect(() => parseRequest(raw)).toThrow(ProtocolError);
@@ -179,8 +223,28 @@ describe('parseResponse', () => {
       crossOriginIsolated: false,
     },
     { type: 'chunk', id: 3, version: v, index: 0, received: 10 },
-    { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm' },
-    { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm', notice: 'GPU lost' },
+    { type: 'result', id: 2, version: v, width: 2, height: 2, pixels: 2, output: returned, provider: 'wasm' },
+    {
+      type: 'result',
+      id: 2,
+      version: v,
+      width: 2,
+      height: 2,
+      pixels: 0,
+      output: encodeFloat32(new Float32Array(0)),
+      provider: 'wasm',
+    },
+    {
+      type: 'result',
+      id: 2,
+      version: v,
+      width: 2,
+      height: 2,
+      pixels: 4,
+      output: tile,
+      provider: 'wasm',
+      notice: 'GPU lost',
+    },
     { type: 'error', id: 0, version: v, code: 'bad-message', message: 'what' },
     { type: 'error', id: 4, version: v, code: 'busy', message: 'the engine already has 32 requests in hand' },
     { type: 'echo', id: 6, version: v, payload: 'abc' },
@@ -212,8 +276,32 @@ describe('parseResponse', () => {
     ],
     [
       'a notice that is not text',
-      { type: 'result', id: 2, version: v, width: 2, height: 2, output: tile, provider: 'wasm', notice: 1 },
+      { type: 'result', id: 2, version: v, width: 2, height: 2, pixels: 4, output: tile, provider: 'wasm', notice: 1 },
       "'notice' must be text",
+    ],
+    [
+      'more pixels than the tile has',
+      { type: 'result', id: 2, version: v, width: 2, height: 2, pixels: 5, output: tile, provider: 'wasm' },
+      "'pixels' must be at most 4 pixels",
+    ],
+    [
+      'an output of another length than its pixels',
+      { type: 'result', id: 2, version: v, width: 2, height: 2, pixels: 3, output: tile, provider: 'wasm' },
+      '12 samples for 3 RGB pixels',
+    ],
+    [
+      'an output whose text is longer than its length',
+      {
+        type: 'result',
+        id: 2,
+        version: v,
+        width: 2,
+        height: 2,
+        pixels: 2,
+        output: { ...returned, data: returned.data + 'AAAA' },
+        provider: 'wasm',
+      },
+      "'output' must be base64 float32 data of matching length",
     ],
     [
       'an unknown error code',
@@ -245,7 +333,7 @@ describe('parseSelfTestReport', () => {
     });
   });
   it.each([
-    ['another version', { ...report, version: 1 }, 'protocol version 1 is not 2'],
+    ['another version', { ...report, version: 1 }, 'protocol version 1 is not 3'],
     ['no provider', { ...report, provider: undefined }, "'provider' must be 'webgpu' or 'wasm'"],
     ['a negative time', { ...report, ms: -1 }, "'ms' must be a duration"],
   ])('refuses %s', (_what, raw, text) => {
