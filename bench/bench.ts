@@ -2,7 +2,7 @@
  * `npm run bench`: prints the project's performance figures as tables.
  * Sections: inference, cost (window cost models), tiling, scale, provision (plugin-side model memory), exr (EXR
  * writing vs oiiotool), browser (the engine page in Chromium), gainmap, gainmap-encoders (the CLI's and the plugin's
- * JPEG encoders side by side, 24 MP), preview (the panel's crop).
+ * JPEG encoders side by side, 24 MP), preview (the panel's crop), plugin (the plugin's tile path per stage).
  * `node dist-cli/bench/bench.js [section…] [image filter…]` runs only the named sections.
  */
 import { DEFAULT_TILE_SETTINGS } from '../src/core/tile-plan';
@@ -13,6 +13,7 @@ import { benchExrWrite } from './exr-write';
 import { benchGainMap } from './gain-map';
 import { benchGainMapEncoders } from './gain-map-encoders';
 import { benchInference } from './inference';
+import { benchPlugin } from './plugin';
 import { benchPreview } from './preview';
 import { benchModel } from './make-model';
 import { benchProvisionMemory } from './provision-memory';
@@ -31,6 +32,7 @@ const SECTIONS = [
   'gainmap',
   'gainmap-encoders',
   'preview',
+  'plugin',
 ];
 
 async function main(): Promise<void> {
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
   if (run('gainmap')) await benchGainMap();
   if (run('gainmap-encoders')) await benchGainMapEncoders();
   if (run('preview')) await benchPreview();
+  if (run('plugin')) await benchPlugin(filters);
 }
 
 main().catch((e) => {

@@ -47,31 +47,35 @@ export function encodeFloat32(values: Float32Array): EncodedFloat32 {
   return { encoding: 'base64-f32le', length: values.length, data: fromByteArray(bytesOf(values)) };
 }
 
+/** Slots of the palette's hash table: a power of two, twice the most entries, so probes stay short. */
+const TABLE_SIZE = 2 * PALETTE_SIZES['palette-u16'];
+
 /** A palette encoding when `values` has at most 65536 distinct values (by bits: -0 and NaNs kept), else float32. */
 export function encodeSamples(values: Float32Array): EncodedSamples {
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  const slots = new Map<number, number>();
+  // Open addressing on the bits (a Map costs several times more per sample): keys, and slot + 1 (0: empty).
+  const keys = new Uint32Array(TABLE_SIZE);
+  const slots = new Int32Array(TABLE_SIZE);
+  const palette = new Uint32Array(PALETTE_SIZES['palette-u16']);
   const indices = new Uint16Array(values.length);
-  let previous = -1;
-  let slot = 0;
+  let size = 0;
   for (let i = 0; i < bits.length; i++) {
     const b = bits[i];
-    if (b !== previous) {
-      const known = slots.get(b);
-      if (known === undefined) {
-        if (slots.size === PALETTE_SIZES['palette-u16']) return encodeFloat32(values);
-        slot = slots.size;
-        slots.set(b, slot);
-      } else slot = known;
-      previous = b;
+    let h = Math.imul(b, 0x9e3779b1) >>> 15; // 17 bits: TABLE_SIZE slots
+    while (slots[h] !== 0 && keys[h] !== b) h = (h + 1) & (TABLE_SIZE - 1);
+    if (slots[h] === 0) {
+      if (size === palette.length) return encodeFloat32(values);
+      keys[h] = b;
+      palette[size] = b;
+      slots[h] = ++size;
     }
-    indices[i] = slot;
+    indices[i] = slots[h] - 1;
   }
-  const palette = new Float32Array(new Uint32Array(slots.keys()).buffer);
-  const narrow = palette.length <= PALETTE_SIZES['palette-u8'];
+  const narrow = size <= PALETTE_SIZES['palette-u8'];
   const packed = narrow ? Uint8Array.from(indices) : indices;
   const encoding = narrow ? 'palette-u8' : 'palette-u16';
-  return { encoding, length: values.length, palette: encodeFloat32(palette), indices: fromByteArray(bytesOf(packed)) };
+  const entries = new Float32Array(palette.buffer, 0, size);
+  return { encoding, length: values.length, palette: encodeFloat32(entries), indices: fromByteArray(bytesOf(packed)) };
 }
 
 /** Standard base64 with padding, nothing else: base64-js decodes any other character as zero bits. */
