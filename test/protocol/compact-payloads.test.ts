@@ -78,8 +78,8 @@ it.each([
   ['the fixed plan, gamma 1', { gamma: 1 }, undefined],
   ['the fixed plan, gamma 1.2', { gamma: 1.2 }, undefined],
   [
-    'the cost planner',
-    { gamma: 1 },
+    'the cost planner, gamma 1.2',
+    { gamma: 1.2 },
     { name: 'test', perRun: 4e-3, perPixel: 3e-6, perShape: 0.03, maxWindowPixels: 2 ** 20 },
   ],
 ])('%s: the output through the protocol equals the direct one bit for bit', async (_what, settings, cost) => {
