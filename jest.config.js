@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/helpers/simulator-modules.ts'],
-  // Real-Chromium tests run apart: npm run test:browser (jest.browser.config.js).
+  // Real-Chromium tests run apart: npm run test:browser (jest.browser.config.js, which extends this one).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
