@@ -9,6 +9,7 @@ import { imaging } from 'photoshop';
 import type { Rect, RgbImage } from '../core/image';
 import type { PixelSink, PixelSource, SourcePixels } from '../core/reconstruct';
 import {
+  cropAlpha,
   decodePixels,
   encodeOutput,
   type DecodedPixels,
@@ -118,7 +119,16 @@ export interface LayerReaderOptions {
 }
 
 /** The source layer as the core's PixelSource: display values, and Photoshop's linear values when asked. */
+const inside = (r: Rect, outer: Rect): boolean =>
+  r.left >= outer.left &&
+  r.top >= outer.top &&
+  r.left + r.width <= outer.left + outer.width &&
+  r.top + r.height <= outer.top + outer.height;
+
 export class LayerReader implements PixelSource {
+  /** The last window's alpha: the cores written after a read lie inside it, so no second getPixels. */
+  private last?: { rect: Rect; alpha: Float32Array };
+
   constructor(private readonly options: LayerReaderOptions) {}
 
   get width(): number {
@@ -132,6 +142,7 @@ export class LayerReader implements PixelSource {
   async read(rect: Rect): Promise<SourcePixels> {
     const o = this.options;
     const { pixels } = await readPatch(o.source, o.origin, rect, o.format, o.hasAlpha);
+    this.last = pixels.alpha ? { rect, alpha: pixels.alpha } : undefined;
     const linear = o.linearise === 'photoshop' ? pixels.linear : undefined;
     return { width: rect.width, height: rect.height, data: pixels.display, linear };
   }
@@ -140,6 +151,8 @@ export class LayerReader implements PixelSource {
   async alpha(rect: Rect): Promise<Float32Array | null> {
     const o = this.options;
     if (!o.hasAlpha) return null;
+    const last = this.last;
+    if (last && inside(rect, last.rect)) return cropAlpha(last.alpha, last.rect, rect);
     return (await readPatch(o.source, o.origin, rect, o.format, true)).pixels.alpha;
   }
 }

@@ -90,6 +90,16 @@ export function decodePixels(
 }
 
 /** Chunky output samples of `hdr` (the core's values): grey as the channels' mean, then `alpha` when given. */
+/** The alpha of `core` out of the alpha of `rect` around it (`core` inside `rect`). */
+export function cropAlpha(alpha: Float32Array, rect: Rect, core: Rect): Float32Array {
+  const out = new Float32Array(core.width * core.height);
+  for (let y = 0; y < core.height; y++) {
+    const from = (core.top - rect.top + y) * rect.width + core.left - rect.left;
+    out.set(alpha.subarray(from, from + core.width), y * core.width);
+  }
+  return out;
+}
+
 export function encodeOutput(hdr: RgbImage, colorComponents: 1 | 3, alpha: Float32Array | null): Float32Array {
   const stride = colorComponents + (alpha ? 1 : 0);
   const count = hdr.width * hdr.height;

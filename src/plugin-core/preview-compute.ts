@@ -14,7 +14,7 @@ import { highlightMask } from '../core/preview-region';
 import { outlineRect, overlayMask, renderExposure, type LinearPixels } from '../core/preview-render';
 import { reconstructTile } from '../core/reconstruct';
 import { DEFAULT_TILE_SETTINGS, type Tile } from '../core/tile-plan';
-import { encodeOutput, type DecodedPixels, type SourcePatch } from './pixel-codec';
+import { cropAlpha, encodeOutput, type DecodedPixels, type SourcePatch } from './pixel-codec';
 import type { Settings } from './settings';
 
 export const hdrcnnSettings = (s: Settings): HdrcnnSettings => ({ gamma: s.gamma, scaling: 1 });
@@ -88,16 +88,6 @@ export async function previewCrop(
     samples,
   };
   return { rect: core, pixels: out, networkMs };
-}
-
-/** The alpha of `core` out of the alpha of `rect` around it. */
-function cropAlpha(alpha: Float32Array, rect: Rect, core: Rect): Float32Array {
-  const out = new Float32Array(core.width * core.height);
-  for (let y = 0; y < core.height; y++) {
-    const from = (core.top - rect.top + y) * rect.width + core.left - rect.left;
-    out.set(alpha.subarray(from, from + core.width), y * core.width);
-  }
-  return out;
 }
 
 /** The view at `ev` stops with the highlight mask tinted and the crop (`cropInView`) outlined. */

@@ -184,7 +184,12 @@ describe('Photoshop linearisation (default)', () => {
       layers: [{ name: 'cut-out', pixels: { left: 13, top: 7, width: w, height: h, data } }, { background: true }],
     });
     await configure({ gamma: 1.1 });
+    let reads = 0;
+    const off = sim.modal.onApiCall((api) => void (api === 'imaging.getPixels' && reads++));
     expect(await runFromPanel()).toMatch(/^Added/);
+    off();
+    // One strip to measure clipping, one tile window: the writer takes the transparency from that window.
+    expect(reads).toBe(2);
     const source = sim.pixels(doc, doc.layers[1].id)!;
     const out = sim.pixels(doc, doc.layers[0].id)!;
     expect(out.bounds).toEqual({ left: 18, top: 7, right: 53, bottom: 37 }); // alpha-0 columns are outside the pixel bounds
