@@ -18,16 +18,22 @@ module.exports = {
   forbidden: [
     onlyImports('core-imports-only-core', '^src/core/', '^src/core/', 'src/core/ may import nothing outside core'),
     onlyImports(
+      'deflate-layer',
+      '^src/deflate/',
+      ['^src/deflate/', 'node_modules/fflate/'],
+      'src/deflate/ may import fflate only',
+    ),
+    onlyImports(
       'weights-layer',
       '^src/weights/',
-      ['^src/(core|weights)/', 'node_modules/(fflate|onnx-proto)/'],
-      'src/weights/ may import core, fflate and onnx-proto',
+      ['^src/(core|deflate|weights)/', 'node_modules/(fflate|onnx-proto)/'],
+      'src/weights/ may import core, deflate, fflate and onnx-proto',
     ),
     onlyImports(
       'protocol-layer',
       '^src/protocol/',
-      ['^src/(core|protocol)/', 'node_modules/(base64-js|@noble/hashes)/'],
-      'src/protocol/ may import core, base64-js and @noble/hashes (SHA-256 of models)',
+      ['^src/(core|deflate|protocol)/', 'node_modules/(base64-js|@noble/hashes)/'],
+      'src/protocol/ may import core, deflate, base64-js and @noble/hashes (SHA-256 of models)',
     ),
     onlyImports(
       'runtime-layer',

@@ -3,17 +3,19 @@
  * background layers in the Photoshop simulator, read and written through its imaging API as
  * the plugin's LayerReader/LayerWriter do (getPixels, the plugin's pixel codec; encodeOutput,
  * createImageDataFromBuffer, putPixels into a 32-bit document), the shared core's fixed tile
- * plan (the plugin's engine reports no cost model) and EngineClient over the engine in a Node
- * worker (the engine page's code on onnxruntime-web WASM, messages as JSON). Per image:
- * - Photoshop: the simulator's getPixels and putPixels (Photoshop's own work, outside the overhead);
- * - read / write: the plugin's decoding of what getPixels gave, its encoding for putPixels;
- * - encode, page, decode: the bridge's message work, replayed in-process on each tile's own
- *   messages (encode: the client's request; page: the page parsing it and packing its answer;
+ * plan (the plugin's engine reports no cost model), overlapped as the plugin runs it, and
+ * EngineClient over the engine in a Node worker (the engine page's code on onnxruntime-web
+ * WASM, messages as JSON). Per image:
+ * - wall: the run, as the user waits for it; network: the page's own time in the network
+ *   (`networkMs` of each result); overhead = wall − network: everything but the network,
+ *   the simulator's Photoshop work included where the overlap does not hide it;
+ * - Photoshop, read, write: timed at the calls (the simulator's getPixels/putPixels, the
+ *   plugin's decoding and encoding of their samples), on the plugin's thread;
+ * - encode, page, decode: the bridge's message work, replayed after the run on each tile's
+ *   own messages (encode: the client's request; page: parsing it and packing its answer;
  *   decode: the client parsing and expanding the answer);
- * - network: the client's round trip less those three (the worker's message passing included);
- * - blend: the rest of the run (the core's x', mask, windows and blend), the replays' time taken out;
- * - bridge bytes: the JSON text of every run-tile and result, beside what protocol v2 sent
- *   (base64 float32 of the whole window both ways), computed for the same tiles.
+ * - bridge bytes: the JSON text of every run-tile and result that crossed, beside what protocol
+ *   v2 sent (base64 float32 of the whole window both ways), computed for the same tiles.
  * Narrow random weights (widths ÷ 8): full width on WASM in a worker takes minutes a photo here;
  * the network column is the narrow model's, the other stages do not depend on the width.
  */
@@ -30,9 +32,10 @@ import { toneCurve } from '../src/plugin-core/tone-curve';
 import { EngineClient } from '../src/protocol/client';
 import { parseRequest, parseResponse, PROTOCOL_VERSION, type Response } from '../src/protocol/messages';
 import {
-  decodeFloat32,
+  decodeNetworkOutput,
   decodeSamples,
   encodeFloat32,
+  encodeNetworkOutput,
   encodeSamples,
   expandPixels,
   packPixels,
@@ -50,39 +53,46 @@ interface Stages {
   /** The simulator's getPixels/getData and createImageDataFromBuffer/putPixels: Photoshop's work, not the plugin's. */
   photoshop: number;
   read: number;
+  write: number;
   encode: number;
   page: number;
   decode: number;
-  roundTrip: number;
-  write: number;
-  /** The replays' own time, taken out of the run's. */
-  replay: number;
-  bytes: number;
+  /** The page's own network time. */
+  network: number;
+  bytesIn: number;
+  bytesOut: number;
   v2Bytes: number;
   runs: number;
 }
 
 const seconds = (since: number): number => (performance.now() - since) / 1000;
 
-/** The client as the core sees it, timing each run and replaying its messages' work apart. */
-class StagedBackend implements InferenceBackend {
-  readonly name = 'engine in a worker';
-  constructor(
-    private readonly client: EngineClient,
-    private readonly sent: unknown[],
-    private readonly stages: Stages,
-  ) {}
+/** One tile as it crossed: the core's window and the answer the client gave back. */
+interface Crossing {
+  readonly tile: PlanarTile;
+  readonly output: Float32Array;
+}
 
-  async run(tile: PlanarTile): Promise<Float32Array> {
-    const s = this.stages;
-    const started = performance.now();
-    const output = await this.client.run(tile);
-    s.roundTrip += seconds(started);
-    s.runs++;
-    const replayed = performance.now();
-    const answer = this.sent.at(-1) as Response & { type: 'result' };
+/** The client as the core sees it, keeping each tile and its answer for the replay after the run. */
+class RecordingBackend implements InferenceBackend {
+  readonly name = 'engine in a worker';
+  readonly crossings: Crossing[] = [];
+  constructor(private readonly client: EngineClient) {}
+
+  async run(tile: PlanarTile, signal?: Parameters<InferenceBackend['run']>[1]): Promise<Float32Array> {
+    const output = await this.client.run(tile, signal);
+    this.crossings.push({ tile, output });
+    return output;
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+/** The bridge's message work on each crossing, timed apart from the run (the run did it once already). */
+function replay(crossings: readonly Crossing[], answers: ReadonlyArray<Response & { type: 'result' }>, s: Stages) {
+  crossings.forEach(({ tile, output }, k) => {
     const { width, height } = tile;
-    // The client's request, as it goes out.
+    const used = tile.used ? { used: tile.used } : {};
     let t = performance.now();
     const request = JSON.stringify({
       type: 'run-tile',
@@ -91,21 +101,23 @@ class StagedBackend implements InferenceBackend {
       width,
       height,
       input: encodeSamples(tile.data),
+      ...used,
     });
     s.encode += seconds(t);
-    // The page: the request in, its answer out (from the full output the network gave).
     t = performance.now();
-    const parsed = parseRequest(request);
-    const data = decodeSamples((parsed as { input: Parameters<typeof decodeSamples>[0] }).input);
-    const pixels = returnedPixels({ width, height, data });
-    const resultText = JSON.stringify({ ...answer, output: encodeFloat32(packPixels(output, pixels, width * height)) });
+    const parsed = parseRequest(request) as Extract<ReturnType<typeof parseRequest>, { type: 'run-tile' }>;
+    const data = decodeSamples(parsed.input);
+    const pixels = returnedPixels({ width, height, data, used: parsed.used });
+    const packed = encodeNetworkOutput(packPixels(output, pixels, width * height));
+    const resultText = JSON.stringify({ ...answers[k], output: packed });
     s.page += seconds(t);
-    // The client: the answer in, expanded.
     t = performance.now();
     const result = parseResponse(resultText) as Response & { type: 'result' };
-    expandPixels(decodeFloat32(result.output), returnedPixels(tile), width * height);
+    expandPixels(decodeNetworkOutput(result.output), returnedPixels(tile), width * height);
     s.decode += seconds(t);
-    s.bytes += request.length + resultText.length;
+    s.bytesIn += request.length;
+    s.bytesOut += JSON.stringify(answers[k]).length;
+    s.network += answers[k].networkMs / 1000;
     const v2Request = JSON.stringify({
       type: 'run-tile',
       id: 1,
@@ -114,13 +126,10 @@ class StagedBackend implements InferenceBackend {
       height,
       input: encodeFloat32(tile.data),
     });
-    const { pixels: _pixels, ...rest } = answer;
+    const { pixels: _pixels, networkMs: _ms, ...rest } = answers[k];
     s.v2Bytes += v2Request.length + JSON.stringify({ ...rest, version: 2, output: encodeFloat32(output) }).length;
-    s.replay += seconds(replayed); // the round trip did this work once already
-    return output;
-  }
-
-  async dispose(): Promise<void> {}
+    s.runs++;
+  });
 }
 
 async function photo(file: string): Promise<{ width: number; height: number; data: Uint8Array }> {
@@ -155,13 +164,13 @@ export async function benchPlugin(filters: string[] = []): Promise<void> {
     const stages: Stages = {
       photoshop: 0,
       read: 0,
+      write: 0,
       encode: 0,
       page: 0,
       decode: 0,
-      roundTrip: 0,
-      write: 0,
-      replay: 0,
-      bytes: 0,
+      network: 0,
+      bytesIn: 0,
+      bytesOut: 0,
       v2Bytes: 0,
       runs: 0,
     };
@@ -213,34 +222,38 @@ export async function benchPlugin(filters: string[] = []): Promise<void> {
         stages.photoshop += seconds(put);
       },
     };
-    const backend = new StagedBackend(client, engine.sent, stages);
+    const backend = new RecordingBackend(client);
+    const answersBefore = engine.sent.length;
     const started = performance.now();
     await core.executeAsModal(() => reconstructTiles(reader, writer, backend), { commandName: 'bench' });
-    const total = seconds(started) - stages.replay;
+    const wall = seconds(started);
+    const answers = engine.sent
+      .slice(answersBefore)
+      .filter((m): m is Response & { type: 'result' } => (m as Response).type === 'result');
+    replay(backend.crossings, answers, stages);
     const s = stages;
-    const network = s.roundTrip - s.encode - s.page - s.decode;
-    const blend = total - s.photoshop - s.read - s.write - s.roundTrip;
     const mp = (img.width * img.height) / 1e6;
+    const overhead = wall - s.network;
     totals.mp += mp;
-    totals.bytes += s.bytes;
+    totals.bytes += s.bytesIn + s.bytesOut;
     totals.v2Bytes += s.v2Bytes;
-    totals.network += network;
-    // Photoshop's own reading and writing (the simulator's here) are neither the plugin's overhead nor the network.
-    const overhead = total - network - s.photoshop;
+    totals.network += s.network;
     totals.overhead += overhead;
     rows.push([
       file,
       s.runs,
       s.photoshop / mp,
       s.read / mp,
+      s.write / mp,
       s.encode / mp,
       s.page / mp,
-      network / mp,
       s.decode / mp,
-      blend / mp,
-      s.write / mp,
+      s.network / mp,
+      wall / mp,
       overhead / mp,
-      s.bytes / mp / 1e6,
+      s.bytesIn / mp / 1e6,
+      s.bytesOut / mp / 1e6,
+      (s.bytesIn + s.bytesOut) / mp / 1e6,
       s.v2Bytes / mp / 1e6,
     ]);
   }
@@ -253,13 +266,15 @@ export async function benchPlugin(filters: string[] = []): Promise<void> {
       'runs',
       'Photoshop (simulator)',
       'read',
+      'write',
       'encode',
       'page',
-      'network',
       'decode',
-      'blend',
-      'write',
-      'overhead (≤ 0.15)',
+      'network (page)',
+      'wall',
+      'overhead = wall − network (≤ 0.15)',
+      'bridge in MB/MP',
+      'out',
       'bridge MB/MP (≤ 3)',
       'v2 MB/MP',
     ],

@@ -4,6 +4,7 @@
  * network planar tiles; the runtime knows nothing about images or tiling.
  */
 import type { CancelSignal } from './cancellation';
+import type { Rect } from './image';
 import type { WindowCostModel } from './tile-cost';
 
 /** Planar (NCHW, N = 1) RGB: the R plane, then G, then B. */
@@ -11,6 +12,11 @@ export interface PlanarTile {
   readonly width: number;
   readonly height: number;
   readonly data: Float32Array;
+  /**
+   * The part of the tile (its own coordinates) whose output the caller reads; unset: all of it.
+   * A backend may leave the output elsewhere zero (the engine page does not send it back).
+   */
+  readonly used?: Rect;
 }
 
 export interface InferenceBackend {

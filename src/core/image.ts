@@ -17,6 +17,20 @@ export interface RgbImage {
   readonly data: Float32Array;
 }
 
+/** The pixels of `r` inside `frame`, in `frame`'s own coordinates (empty: zero width or height). */
+export function partWithin(r: Rect, frame: Rect): Rect {
+  const left = Math.max(r.left, frame.left);
+  const top = Math.max(r.top, frame.top);
+  const right = Math.min(r.left + r.width, frame.left + frame.width);
+  const bottom = Math.min(r.top + r.height, frame.top + frame.height);
+  return {
+    left: left - frame.left,
+    top: top - frame.top,
+    width: Math.max(0, right - left),
+    height: Math.max(0, bottom - top),
+  };
+}
+
 export function createRgbImage(width: number, height: number, data?: Float32Array): RgbImage {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`image size must be positive integers, got ${width}×${height}`);

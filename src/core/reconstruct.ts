@@ -25,7 +25,7 @@ import {
   outputSample,
   type HdrcnnSettings,
 } from './hdrcnn';
-import { createRgbImage, type Rect, type RgbImage } from './image';
+import { createRgbImage, partWithin, type Rect, type RgbImage } from './image';
 import { planReconstruction } from './reconstruction-plan';
 import type { WindowCostModel } from './tile-cost';
 import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type Tile, type TileSettings } from './tile-plan';
@@ -193,7 +193,9 @@ export async function reconstructTile(
   if (!mask.bounds) return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma), computed: false };
   const window =
     tileSettings.fitToHighlights === false ? tile.window : fitWindow(tile, mask.bounds, tileSettings.margin);
-  const net = { window, logHdr: checkNetworkOutput(await backend.run(readWindow(patch, window), signal), window) };
+  // Only the core's pixels are blended: the margin's answer need not come back.
+  const input = { ...readWindow(patch, window), used: partWithin(tile.core, window) };
+  const net = { window, logHdr: checkNetworkOutput(await backend.run(input, signal), window) };
   throwIfCancelled(signal);
   return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma, net), computed: true };
 }
@@ -278,7 +280,11 @@ async function reconstructPlanned(
     // The cores' pixels outside the highlights are blended too, so the patch holds them as well as the window.
     const cores = touched.map((t) => tiles[t].core);
     const read = await readPatch(boundingRect([sourceRect(window, width, height), ...cores]));
-    const logHdr = checkNetworkOutput(await backend.run(readWindow(read.patch, window), signal), window);
+    const input = {
+      ...readWindow(read.patch, window),
+      used: partWithin(boundingRect(mine.map((p) => parts[p].rect)), window),
+    };
+    const logHdr = checkNetworkOutput(await backend.run(input, signal), window);
     const net = { window, logHdr };
     for (const t of touched) {
       throwIfCancelled(signal);

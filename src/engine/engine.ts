@@ -21,7 +21,7 @@ import {
   type Request,
   type Response,
 } from '../protocol/messages';
-import { decodeSamples, encodeFloat32, packPixels, returnedPixels } from '../protocol/payload';
+import { decodeSamples, encodeNetworkOutput, packPixels, returnedPixels } from '../protocol/payload';
 import type { GpuChoice, GpuDevice } from './gpu';
 import { ModelAssembly } from './model-assembly';
 
@@ -212,10 +212,12 @@ export class Engine {
   private async runTile(request: Extract<Request, { type: 'run-tile' }>, signal: AbortSignal): Promise<void> {
     const session = this.session;
     if (!session) throw new EngineError('not-ready', 'no model is loaded yet: send init first');
-    const tile: PlanarTile = { width: request.width, height: request.height, data: decodeSamples(request.input) };
+    const { width, height, used } = request;
+    const tile: PlanarTile = { width, height, data: decodeSamples(request.input), used };
     let current = session;
     let output: Float32Array;
     let notice: string | undefined;
+    const started = performance.now();
     try {
       output = await compute(session, tile);
     } catch (e) {
@@ -229,6 +231,7 @@ export class Engine {
       void close(session);
       output = await current.backend.run(tile);
     }
+    const networkMs = performance.now() - started;
     if (output.length !== tile.data.length)
       throw new EngineError('inference', `the model gave ${output.length} values for ${tile.data.length}`);
     // Only the returned pixels travel: a broken model is refused here, where its whole answer is seen.
@@ -241,7 +244,8 @@ export class Engine {
       width: tile.width,
       height: tile.height,
       pixels: pixels.length,
-      output: encodeFloat32(packPixels(output, pixels, tile.width * tile.height)),
+      output: encodeNetworkOutput(packPixels(output, pixels, tile.width * tile.height)),
+      networkMs,
       provider: current.provider,
       notice,
     });

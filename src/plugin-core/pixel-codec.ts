@@ -45,6 +45,32 @@ export interface SourceFormat {
   readonly convertedFrom?: 8 | 16;
 }
 
+/** Display and linear value of every code of an integer depth, as float32 (the arrays decoding fills are float32). */
+interface CodeTable {
+  readonly display: Float32Array;
+  readonly linear: Float32Array;
+}
+
+// A window decodes hundreds of thousands of samples; a depth has at most 32769 codes, each curve evaluated once.
+const codeTables = new WeakMap<ToneCurve, Map<number, CodeTable>>();
+
+function codeTable(curve: ToneCurve, max: number): CodeTable {
+  const byDepth = codeTables.get(curve) ?? new Map<number, CodeTable>();
+  codeTables.set(curve, byDepth);
+  let table = byDepth.get(max);
+  if (!table) {
+    const display = new Float32Array(max + 1);
+    const linear = new Float32Array(max + 1);
+    for (let v = 0; v <= max; v++) {
+      display[v] = v / max;
+      linear[v] = curve.toLinear(v / max);
+    }
+    table = { display, linear };
+    byDepth.set(max, table);
+  }
+  return table;
+}
+
 export function decodePixels(
   data: ArrayLike<number>,
   width: number,
@@ -58,6 +84,7 @@ export function decodePixels(
     throw new RangeError(`expected ${count * stride} samples for ${width}×${height}×${stride}, got ${data.length}`);
   const max = MAX_VALUE[format.depth];
   const grid = format.convertedFrom ? MAX_VALUE[format.convertedFrom] : 0;
+  const table = format.depth === 32 ? undefined : codeTable(format.curve, max);
   const display = new Float32Array(count * 3);
   const linear = new Float32Array(count * 3);
   const alpha = format.hasAlpha ? new Float32Array(count) : null;
@@ -71,6 +98,10 @@ export function decodePixels(
         l = v;
         x = format.curve.toDisplay(v);
         if (grid) x = Math.round(x * grid) / grid;
+      } else if (table!.display[v] !== undefined) {
+        // Photoshop's codes are integers in 0..max: looked up; anything else is computed.
+        x = table!.display[v];
+        l = table!.linear[v];
       } else {
         x = v / max;
         l = format.curve.toLinear(x);
@@ -89,7 +120,6 @@ export function decodePixels(
   return { width, height, colorComponents: n, display, linear, alpha };
 }
 
-/** Chunky output samples of `hdr` (the core's values): grey as the channels' mean, then `alpha` when given. */
 /** The alpha of `core` out of the alpha of `rect` around it (`core` inside `rect`). */
 export function cropAlpha(alpha: Float32Array, rect: Rect, core: Rect): Float32Array {
   const out = new Float32Array(core.width * core.height);
@@ -100,6 +130,7 @@ export function cropAlpha(alpha: Float32Array, rect: Rect, core: Rect): Float32A
   return out;
 }
 
+/** Chunky output samples of `hdr` (the core's values): grey as the channels' mean, then `alpha` when given. */
 export function encodeOutput(hdr: RgbImage, colorComponents: 1 | 3, alpha: Float32Array | null): Float32Array {
   const stride = colorComponents + (alpha ? 1 : 0);
   const count = hdr.width * hdr.height;

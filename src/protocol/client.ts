@@ -20,7 +20,7 @@ import {
   type Request,
   type Response,
 } from './messages';
-import { decodeFloat32, encodeBytes, encodeSamples, expandPixels, returnedPixels } from './payload';
+import { decodeNetworkOutput, encodeBytes, encodeSamples, expandPixels, returnedPixels } from './payload';
 
 // The host-free build has no DOM or Node typings; every host has these two.
 declare function setTimeout(callback: () => void, ms: number): unknown;
@@ -167,12 +167,14 @@ export class EngineClient implements InferenceBackend {
 
   /**
    * Runs a tile in the engine page; when `signal` aborts it rejects with EngineError('cancelled') and the page
-   * drops the tile. The answer holds the network's values where the blend reads them (returnedPixels), zeros elsewhere.
+   * drops the tile. The answer holds the network's values where the blend reads them (returnedPixels, within
+   * `tile.used`), on the log grid of payload.ts, zeros elsewhere.
    */
   async run(tile: PlanarTile, signal?: CancelSignal): Promise<Float32Array> {
     const input = encodeSamples(tile.data);
+    const used = tile.used ? { used: tile.used } : {};
     const result = await this.request(
-      { type: 'run-tile', width: tile.width, height: tile.height, input },
+      { type: 'run-tile', width: tile.width, height: tile.height, input, ...used },
       'result',
       signal,
     );
@@ -192,7 +194,7 @@ export class EngineClient implements InferenceBackend {
       );
     }
     try {
-      return expandPixels(decodeFloat32(result.output), pixels, tile.width * tile.height);
+      return expandPixels(decodeNetworkOutput(result.output), pixels, tile.width * tile.height);
     } catch (e) {
       throw new EngineError('bad-message', `malformed result from the engine page: ${(e as Error).message}`);
     }

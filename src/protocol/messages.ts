@@ -17,13 +17,24 @@
  * instead.
  */
 import { ERROR_CODES, ProtocolError, type ErrorCode } from './errors';
-import { base64Length, INDEX_BYTES, PALETTE_SIZES, type EncodedFloat32, type EncodedSamples } from './payload';
+import type { Rect } from '../core/image';
+import {
+  base64Length,
+  deflatedBase64Length,
+  INDEX_BYTES,
+  PALETTE_SIZES,
+  type EncodedFloat32,
+  type EncodedOutput,
+  type EncodedSamples,
+} from './payload';
 
 /**
  * 2: the model arrives in chunks from the plugin (no download in the page); `chunk`, `echo`, self-test.
  * 3: compact pixels: `run-tile` input as a palette when it can be, `result` only the returned pixels.
+ * 4: palette indices and answers deflated, answers on a log grid (`log-q24`), `run-tile` names the part it reads
+ *    (`used`), `result` says how long the network took (`networkMs`).
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /**
  * Model bytes per `model-chunk`: its base64 (4/3 the size) plus the envelope stays under 4 MB,
@@ -69,6 +80,8 @@ export type Request =
       readonly width: number;
       readonly height: number;
       readonly input: EncodedSamples;
+      /** The part of the tile whose answer the plugin reads (tile coordinates); unset: all of it. */
+      readonly used?: Rect;
     }
   /** Part `index` of the model announced by the init request `target`, as base64. */
   | {
@@ -133,7 +146,9 @@ export type Response =
       /** Pixels the output holds: those `returnedPixels` picks from the input, in order. */
       readonly pixels: number;
       /** The network's values at those pixels, planar (all R, then G, then B). */
-      readonly output: EncodedFloat32;
+      readonly output: EncodedOutput;
+      /** The network's own time on this tile, in the page (what the bridge and the codecs add is the rest). */
+      readonly networkMs: number;
       readonly provider: Provider;
       /** Set when the engine changed provider while running this tile (e.g. GPU device lost). */
       readonly notice?: string;
@@ -226,10 +241,40 @@ const isPalette = (v: unknown): v is Extract<EncodedSamples, { palette: unknown 
     palette.length > 0 &&
     palette.length <= PALETTE_SIZES[o.encoding] &&
     isString(o.indices) &&
-    o.indices.length === base64Length(INDEX_BYTES[o.encoding] * o.length)
+    o.indices.length <= deflatedBase64Length(INDEX_BYTES[o.encoding] * o.length)
   );
 };
 const isSamples = (v: unknown): v is EncodedSamples => isFloat32(v) || isPalette(v);
+const isLog = (v: unknown): v is Extract<EncodedOutput, { encoding: 'log-q24' }> => {
+  const o = v as Obj;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    o.encoding === 'log-q24' &&
+    isCount(o.length) &&
+    typeof o.offset === 'number' &&
+    Number.isFinite(o.offset) &&
+    isString(o.data) &&
+    o.data.length <= deflatedBase64Length(3 * o.length)
+  );
+};
+const isOutput = (v: unknown): v is EncodedOutput => isFloat32(v) || isLog(v);
+/** A rectangle inside a tile of `width`×`height`, with at least one pixel. */
+const isPartOf =
+  (width: number, height: number) =>
+  (v: unknown): v is Rect => {
+    const r = v as Obj;
+    return (
+      typeof v === 'object' &&
+      v !== null &&
+      isCount(r.left) &&
+      isCount(r.top) &&
+      isSize(r.width) &&
+      isSize(r.height) &&
+      (r.left as number) + (r.width as number) <= width &&
+      (r.top as number) + (r.height as number) <= height
+    );
+  };
 
 /** A copy made of the checked values only. */
 function copySamples(s: EncodedSamples): EncodedSamples {
@@ -237,6 +282,8 @@ function copySamples(s: EncodedSamples): EncodedSamples {
   if (s.encoding === 'base64-f32le') return f32(s);
   return { encoding: s.encoding, length: s.length, palette: f32(s.palette), indices: s.indices };
 }
+
+const copyRect = (r: Rect): Rect => ({ left: r.left, top: r.top, width: r.width, height: r.height });
 
 /** Some bridges hand messages over as JSON text: accept both. */
 function decode(raw: unknown): unknown {
@@ -270,12 +317,13 @@ function checkTileInput(o: Readonly<Obj>): void {
     throw new ProtocolError(
       `'${String(o.type)}' message: ${input.length} samples for a ${o.width}×${o.height} RGB tile`,
     );
+  if (o.used !== undefined) field(o, 'used', isPartOf(o.width as number, o.height as number), 'a part of the tile');
 }
 
 function checkTileOutput(o: Readonly<Obj>): void {
   const most = tileSize(o);
   const pixels = field(o, 'pixels', (v): v is number => isCount(v) && v <= most, `at most ${most} pixels`);
-  const output = field(o, 'output', isFloat32, 'base64 float32 data of matching length');
+  const output = field(o, 'output', isOutput, 'float32 or log-q24 values of matching length');
   if (output.length !== 3 * pixels)
     throw new ProtocolError(`'${String(o.type)}' message: ${output.length} samples for ${pixels} RGB pixels`);
 }
@@ -320,9 +368,10 @@ function copyRequest(raw: unknown): Request {
     case 'run-tile': {
       checkTileInput(o);
       const input = copySamples(o.input as EncodedSamples);
+      const used = o.used === undefined ? {} : { used: copyRect(o.used as Rect) };
       // Checked again on the copy: the first reads may not be what the object answers now.
       const [width, height] = [o.width as number, o.height as number];
-      const tile = { type: 'run-tile', id, version, width, height, input } as const;
+      const tile = { type: 'run-tile', id, version, width, height, input, ...used } as const;
       checkTileInput(tile);
       return tile;
     }
@@ -358,6 +407,7 @@ export function parseResponse(raw: unknown): Response {
       break;
     case 'result':
       checkTileOutput(o);
+      field(o, 'networkMs', (v): v is number => typeof v === 'number' && v >= 0, 'a duration');
       field(o, 'provider', oneOf(PROVIDERS), listed(PROVIDERS));
       if (o.notice !== undefined) field(o, 'notice', isString, 'text');
       break;

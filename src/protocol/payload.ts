@@ -1,16 +1,21 @@
 /**
  * Pixel payloads for the webview bridge, which carries JSON-safe values only, as base64
- * (base64-js: small, maintained, and the same code in UXP, the webview and Node). Every
- * encoding is lossless, bit for bit:
- * - the network's input as a palette of its distinct float32 values and one index per
- *   sample (`palette-u8` for at most 256 values, `palette-u16` for at most 65536; an 8-bit
- *   source has at most 256 distinct x', a 16-bit one at most 32769), else plain float32;
- * - the network's answer only where the blend reads it: the pixels {@link returnedPixels}
- *   picks, which both sides compute from the same float32 input.
+ * (base64-js: small, maintained, and the same code in UXP, the webview and Node).
+ * - The network's input, losslessly: a palette of its distinct float32 values, sorted, and
+ *   one index per sample (`palette-u8` for at most 256 values, `palette-u16` for at most
+ *   65536; an 8-bit source has at most 256 distinct x', a 16-bit one at most 32769), each
+ *   index stored as the difference from the one before and deflated (neighbouring samples
+ *   of a photo are close, so the differences are small); else plain float32.
+ * - The network's answer only where the blend reads it (the pixels {@link returnedPixels}
+ *   picks, which both sides compute from the same float32 input), as log values on a grid
+ *   of {@link LOG_STEP} (`log-q24`: steps from an offset, differenced and deflated): every
+ *   value within LOG_STEP/2 of the network's, so the blended output is within γ·LOG_STEP/2
+ *   ≈ 6.1e-5 relative at γ = 2. Answers whose range the grid cannot hold go as float32.
  */
 import { fromByteArray, toByteArray } from 'base64-js';
 import type { PlanarTile } from '../core/backend';
 import { ALPHA_THRESHOLD } from '../core/hdrcnn';
+import { deflate, deflateBound, inflateExactly } from '../deflate/deflate';
 import { ProtocolError } from './errors';
 
 export interface EncodedFloat32 {
@@ -26,11 +31,35 @@ export interface EncodedPalette {
   /** Number of samples (indices). */
   readonly length: number;
   readonly palette: EncodedFloat32;
-  /** base64 of one little-endian index per sample. */
+  /**
+   * base64 of the deflated index differences (each index less the one before, modulo 2^8 or
+   * 2^16; 16-bit ones as all low bytes, then all high bytes).
+   */
   readonly indices: string;
 }
 
 export type EncodedSamples = EncodedFloat32 | EncodedPalette;
+
+/** Log values as steps of LOG_STEP above `offset`, at most 2^24 of them. */
+export interface EncodedLog {
+  readonly encoding: 'log-q24';
+  /** Number of values. */
+  readonly length: number;
+  /** The smallest value's grid point: each value is offset + q·LOG_STEP. */
+  readonly offset: number;
+  /** base64 of the deflated differences of q (modulo 2^24; all low bytes, then the middle ones, then the high ones). */
+  readonly data: string;
+}
+
+export type EncodedOutput = EncodedFloat32 | EncodedLog;
+
+/**
+ * The answer's grid: 2^-14 in log, so a value is off by at most 3.1e-5 (relative, once exponentiated),
+ * a quarter of the 1e-4 the plugin keeps to the CLI by; 2^24 steps span 1024 log units (e^1024 is past float32).
+ * Measured on the sample photos (`bench plugin`): 2^-12 made answers 20 % smaller, at 4× the error.
+ */
+export const LOG_STEP = 2 ** -14;
+const MAX_STEPS = 2 ** 24 - 1;
 
 /** The most palette entries each index width can address. */
 export const PALETTE_SIZES = { 'palette-u8': 256, 'palette-u16': 65536 } as const;
@@ -38,6 +67,9 @@ export const INDEX_BYTES = { 'palette-u8': 1, 'palette-u16': 2 } as const;
 
 /** Characters of padded base64 for `bytes` bytes: what a payload's text must measure. */
 export const base64Length = (bytes: number): number => 4 * Math.ceil(bytes / 3);
+
+/** The longest base64 text a deflated payload of `bytes` raw bytes can have: longer is refused before inflating. */
+export const deflatedBase64Length = (bytes: number): number => base64Length(deflateBound(bytes));
 
 // Typed arrays are little-endian on every platform Photoshop and browsers run on.
 const bytesOf = (values: ArrayBufferView): Uint8Array =>
@@ -71,11 +103,56 @@ export function encodeSamples(values: Float32Array): EncodedSamples {
     }
     indices[i] = slots[h] - 1;
   }
-  const narrow = size <= PALETTE_SIZES['palette-u8'];
-  const packed = narrow ? Uint8Array.from(indices) : indices;
-  const encoding = narrow ? 'palette-u8' : 'palette-u16';
+  // Sorted, so that close values get close indices and their differences stay small.
   const entries = new Float32Array(palette.buffer, 0, size);
-  return { encoding, length: values.length, palette: encodeFloat32(entries), indices: fromByteArray(bytesOf(packed)) };
+  const order = Array.from({ length: size }, (_, k) => k).sort(
+    (a, b) => entries[a] - entries[b] || palette[a] - palette[b],
+  );
+  const rank = new Uint16Array(size);
+  order.forEach((k, r) => (rank[k] = r));
+  for (let i = 0; i < indices.length; i++) indices[i] = rank[indices[i]];
+  const narrow = size <= PALETTE_SIZES['palette-u8'];
+  const encoding = narrow ? 'palette-u8' : 'palette-u16';
+  const sorted = Float32Array.from(order, (k) => entries[k]);
+  const packed = differences(indices, narrow ? 1 : 2);
+  return { encoding, length: values.length, palette: encodeFloat32(sorted), indices: fromByteArray(deflate(packed)) };
+}
+
+/**
+ * Each value less the one before (the first as is), modulo 2^(8·width), as bytes in planes: every
+ * difference's low byte, then every next byte (small differences leave the upper planes nearly constant).
+ */
+function differences(values: ArrayLike<number>, width: 1 | 2 | 3): Uint8Array {
+  const n = values.length;
+  const out = new Uint8Array(n * width);
+  let previous = 0;
+  for (let i = 0; i < n; i++) {
+    const d = values[i] - previous;
+    previous = values[i];
+    for (let b = 0; b < width; b++) out[b * n + i] = d >> (8 * b);
+  }
+  return out;
+}
+
+/** {@link differences} undone: the values, modulo 2^(8·width). */
+function undoDifferences(bytes: Uint8Array, n: number, width: 1 | 2 | 3): Uint32Array {
+  const out = new Uint32Array(n);
+  const mask = 2 ** (8 * width) - 1;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    let d = 0;
+    for (let b = 0; b < width; b++) d |= bytes[b * n + i] << (8 * b);
+    value = (value + d) & mask;
+    out[i] = value;
+  }
+  return out;
+}
+
+/** Deflated bytes out of base64: exactly `size` bytes, however the payload lies. */
+function inflated(text: string, size: number, what: string): Uint8Array {
+  if (text.length > deflatedBase64Length(size))
+    throw new ProtocolError(`${what}: ${text.length} characters is more than ${size} bytes can deflate to`);
+  return inflateExactly(strictBase64(text, what), size, (why) => new ProtocolError(`${what}: ${why}`));
 }
 
 /** Standard base64 with padding, nothing else: base64-js decodes any other character as zero bits. */
@@ -106,13 +183,12 @@ export function decodeSamples(encoded: EncodedSamples): Float32Array {
       `a ${encoded.encoding} palette holds ${palette.length} values, more than its indices reach`,
     );
   }
-  const bytes = strictBase64(encoded.indices, 'palette indices');
   const width = INDEX_BYTES[encoded.encoding];
-  if (bytes.byteLength !== encoded.length * width) {
-    throw new ProtocolError(`palette indices hold ${bytes.byteLength} bytes, expected ${encoded.length * width}`);
-  }
-  // toByteArray's buffer is its own and starts at 0, so 16-bit indices can be viewed in place.
-  const indices = width === 1 ? bytes : new Uint16Array(bytes.buffer, bytes.byteOffset, encoded.length);
+  const indices = undoDifferences(
+    inflated(encoded.indices, encoded.length * width, 'palette indices'),
+    encoded.length,
+    width,
+  );
   const out = new Float32Array(encoded.length);
   for (let i = 0; i < indices.length; i++) {
     const k = indices[i];
@@ -124,21 +200,42 @@ export function decodeSamples(encoded: EncodedSamples): Float32Array {
   return out;
 }
 
+/** The answer's values on the LOG_STEP grid when 2^24 steps of it hold their range, else as float32. */
+export function encodeNetworkOutput(values: Float32Array): EncodedOutput {
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  if (!values.length) return encodeFloat32(values);
+  const offset = Math.floor(lo / LOG_STEP) * LOG_STEP;
+  if (!Number.isFinite(hi) || Math.round((hi - offset) / LOG_STEP) > MAX_STEPS) return encodeFloat32(values);
+  const steps = Uint32Array.from(values, (v) => Math.round((v - offset) / LOG_STEP));
+  return { encoding: 'log-q24', length: values.length, offset, data: fromByteArray(deflate(differences(steps, 3))) };
+}
+
+export function decodeNetworkOutput(encoded: EncodedOutput): Float32Array {
+  if (encoded.encoding === 'base64-f32le') return decodeFloat32(encoded);
+  const steps = undoDifferences(inflated(encoded.data, 3 * encoded.length, 'log payload'), encoded.length, 3);
+  return Float32Array.from(steps, (q) => encoded.offset + q * LOG_STEP);
+}
+
 /**
- * Where the blend can read the network's answer: pixels of the window whose brightest input
- * is at least fround(ALPHA_THRESHOLD). The core's mask (highlightAlpha > 0) is computed on
- * the doubles this float32 tile was rounded from; rounding is monotone, so every double above
- * the threshold rounds to at least fround(threshold): this set holds the core's (a few
- * pixels just below it come along, never read). Both sides run it on the same float32 values.
+ * Where the blend can read the network's answer: pixels of the tile's `used` part (all of
+ * it when unset) whose brightest input is at least fround(ALPHA_THRESHOLD). The core's mask
+ * (highlightAlpha > 0) is computed on the doubles this float32 tile was rounded from; rounding
+ * is monotone, so every double above the threshold rounds to at least fround(threshold): this
+ * set holds the core's (a few pixels just below it come along, never read). Both sides run it
+ * on the same float32 values and the same rectangle.
  */
 export function returnedPixels(tile: PlanarTile): Uint32Array {
-  const plane = tile.width * tile.height;
+  const { width, height, data } = tile;
+  const plane = width * height;
+  const used = tile.used ?? { left: 0, top: 0, width, height };
   const floor = Math.fround(ALPHA_THRESHOLD);
-  const { data } = tile;
-  const picked = new Uint32Array(plane);
+  const picked = new Uint32Array(used.width * used.height);
   let n = 0;
-  for (let p = 0; p < plane; p++) {
-    if (Math.max(data[p], data[p + plane], data[p + 2 * plane]) >= floor) picked[n++] = p;
+  for (let y = used.top; y < used.top + used.height; y++) {
+    for (let p = y * width + used.left, end = p + used.width; p < end; p++) {
+      if (Math.max(data[p], data[p + plane], data[p + 2 * plane]) >= floor) picked[n++] = p;
+    }
   }
   return picked.slice(0, n);
 }

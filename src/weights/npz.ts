@@ -7,7 +7,8 @@
  * lying member costs at most a slice's worth of output. Stored and deflated
  * members, zip64 sizes and offsets.
  */
-import { Inflate, strFromU8 } from 'fflate';
+import { strFromU8 } from 'fflate';
+import { inflateExactly } from '../deflate/deflate';
 import { crc32 } from './crc32';
 import { WeightsFormatError } from './errors';
 
@@ -19,8 +20,6 @@ const MAX_MEMBERS = 64;
 const MIN_ZIP_BYTES = 22;
 /** Deflate cannot expand more than ~1032:1, so a larger declared ratio is a lie. */
 const MAX_DEFLATE_RATIO = 1032;
-/** Compressed bytes fed to the inflater at a time: at most ~16 MB of output per step. */
-const INFLATE_SLICE = 16 * 1024;
 
 interface Entry {
   readonly name: string;
@@ -67,7 +66,10 @@ export function readNpz(bytes: Uint8Array): Map<string, Uint8Array> {
     if (total > MAX_NPZ_BYTES)
       throw new WeightsFormatError(`${where}: uncompressed contents exceed the ${MAX_NPZ_BYTES}-byte limit`);
     const raw = memberData(bytes, view, entry, where);
-    const data = entry.method === 0 ? raw : inflate(raw, entry.originalSize, where);
+    const data =
+      entry.method === 0
+        ? raw
+        : inflateExactly(raw, entry.originalSize, (why) => new WeightsFormatError(`${where}: ${why}`));
     if (data.length !== entry.originalSize) {
       throw new WeightsFormatError(`${where}: extracted ${data.length} bytes, header declares ${entry.originalSize}`);
     }
@@ -170,27 +172,4 @@ function memberData(bytes: Uint8Array, view: DataView, entry: Entry, where: stri
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
   if (start + entry.size > bytes.length) throw notZip(`${where}: data runs past the end of the file`);
   return bytes.subarray(start, start + entry.size);
-}
-
-/** Inflates a member into exactly `declared` bytes; refuses as soon as the output passes them. */
-function inflate(data: Uint8Array, declared: number, where: string): Uint8Array {
-  const out = new Uint8Array(declared);
-  let length = 0;
-  const inflater = new Inflate((chunk) => {
-    if (length + chunk.length > declared)
-      throw new WeightsFormatError(`${where}: inflates past its declared size of ${declared} bytes`);
-    out.set(chunk, length);
-    length += chunk.length;
-  });
-  try {
-    let at = 0;
-    do {
-      inflater.push(data.subarray(at, at + INFLATE_SLICE), at + INFLATE_SLICE >= data.length);
-      at += INFLATE_SLICE;
-    } while (at < data.length);
-  } catch (e) {
-    if (e instanceof WeightsFormatError) throw e;
-    throw new WeightsFormatError(`${where}: bad deflate data (${e instanceof Error ? e.message : String(e)})`);
-  }
-  return out.subarray(0, length);
 }

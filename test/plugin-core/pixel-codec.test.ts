@@ -31,6 +31,38 @@ test('16-bit uses Photoshop’s 0..32768; grayscale is replicated to RGB; no alp
   expect(d.alpha).toBeNull();
 });
 
+test('every 8- and 16-bit code decodes to the curve of v/max, rounded to float32, whichever profile', () => {
+  for (const [depth, max] of [
+    [8, 255],
+    [16, 32768],
+  ] as const) {
+    for (const curve of [srgb, gray, toneCurve('ProPhoto RGB')]) {
+      const codes = Uint16Array.from({ length: max + 1 }, (_, v) => v);
+      const d = decodePixels(codes, max + 1, 1, { depth, colorComponents: 1, hasAlpha: false, curve });
+      let wrong = 0;
+      for (let v = 0; v <= max; v++) {
+        const ok =
+          d.display[3 * v] === Math.fround(v / max) && d.linear[3 * v] === Math.fround(curve.toLinear(v / max));
+        if (!ok) wrong++;
+      }
+      expect(wrong).toBe(0);
+    }
+  }
+});
+
+test('a sample that is not a code of its depth is computed, not looked up', () => {
+  const d = decodePixels(Float32Array.of(127.5, -1, 300), 3, 1, {
+    depth: 8,
+    colorComponents: 1,
+    hasAlpha: false,
+    curve: gray,
+  });
+  expect(d.display[0]).toBe(Math.fround(127.5 / 255));
+  expect(d.linear[0]).toBe(Math.fround((127.5 / 255) ** 2.2));
+  expect(d.linear[3]).toBe(0); // the power curve's own answer below 0
+  expect(d.display[6]).toBe(Math.fround(300 / 255));
+});
+
 test('32-bit converted from 8 bits: the display value snaps back to the original code', () => {
   const codes = [0, 1, 10, 128, 254, 255];
   const linear = Float32Array.from(codes, (v) => srgb.toLinear(v / 255));

@@ -22,7 +22,7 @@ function echoTile(width: number, height: number, input: EncodedSamples): object 
   const tile = { width, height, data: decodeSamples(input) };
   const pixels = returnedPixels(tile);
   const output = encodeFloat32(packPixels(tile.data, pixels, width * height));
-  return { type: 'result', width, height, pixels: pixels.length, output, provider: 'wasm' };
+  return { type: 'result', width, height, pixels: pixels.length, output, networkMs: 1, provider: 'wasm' };
 }
 
 export interface FakeEngine {

@@ -94,6 +94,7 @@ it('run sends the tile as a palette and decodes the returned pixels; a notice re
     height: 1,
     pixels: 2,
     output: encodeFloat32(tile.data.map((x) => -x)),
+    networkMs: 1,
     provider: 'wasm',
     notice: 'GPU lost',
   });
@@ -108,7 +109,17 @@ it('only the highlight pixels come back: zeros elsewhere', async () => {
   const dim = { width: 2, height: 1, data: new Float32Array([0.5, 0.96, 0.94, 0.2, 0.1, 0.3]) };
   const run = new EngineClient(endpoint).run(dim);
   const packed = encodeFloat32(new Float32Array([7, 8, 9]));
-  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, pixels: 1, output: packed, provider: 'wasm' });
+  answer({
+    type: 'result',
+    id: 1,
+    version: v,
+    width: 2,
+    height: 1,
+    pixels: 1,
+    output: packed,
+    networkMs: 1,
+    provider: 'wasm',
+  });
   expect(Array.from(await run)).toEqual([0, 7, 0, 8, 0, 9]);
 });
 
@@ -124,11 +135,21 @@ it('an error answer rejects with its code; answers for other ids are ignored', a
 it.each([
   [
     'a malformed answer',
-    { type: 'result', id: 1, version: v, width: 2, height: 1, pixels: 2, output: [1, 2], provider: 'wasm' },
+    {
+      type: 'result',
+      id: 1,
+      version: v,
+      width: 2,
+      height: 1,
+      pixels: 2,
+      output: [1, 2],
+      networkMs: 1,
+      provider: 'wasm',
+    },
     'bad-message',
-    /^malformed message from the engine page: 'result' message: 'output' must be base64 float32 data/,
+    /^malformed message from the engine page: 'result' message: 'output' must be float32 or log-q24 values/,
   ],
-  ['another protocol version', { type: 'result', id: 1, version: 2 }, 'version', /protocol version 2 is not 3/],
+  ['another protocol version', { type: 'result', id: 1, version: 2 }, 'version', /protocol version 2 is not 4/],
   [
     'the wrong answer type',
     {
@@ -154,6 +175,7 @@ it.each([
       height: 2,
       pixels: 2,
       output: encodeFloat32(tile.data),
+      networkMs: 1,
       provider: 'wasm',
     },
     'bad-message',
@@ -169,6 +191,7 @@ it.each([
       height: 1,
       pixels: 1,
       output: encodeFloat32(new Float32Array(3)),
+      networkMs: 1,
       provider: 'wasm',
     },
     'bad-message',
@@ -207,6 +230,7 @@ it('cancelAll rejects every pending request and tells the engine; late answers a
     height: 1,
     pixels: 2,
     output: encodeFloat32(tile.data),
+    networkMs: 1,
     provider: 'wasm',
   });
   await flush();
@@ -310,7 +334,7 @@ it('run rejects only with EngineError: a result whose payload is not base64, a b
   const client = new EngineClient(endpoint);
   const run = client.run(tile);
   const output = { ...encodeFloat32(new Float32Array(6)), data: '!'.repeat(32) };
-  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, pixels: 2, output, provider: 'wasm' });
+  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, pixels: 2, output, networkMs: 1, provider: 'wasm' });
   const text = 'malformed result from the engine page: pixel payload is not valid base64: character 0 is "!"';
   await expect(run).rejects.toThrow(new EngineError('bad-message', text));
   await expect(run).rejects.toBeInstanceOf(EngineError);

@@ -2,14 +2,18 @@
 import { ProtocolError } from '../../src/protocol/errors';
 import { highlightAlpha, networkValue } from '../../src/core/hdrcnn';
 import { fromByteArray } from 'base64-js';
+import { deflateSync } from 'fflate';
 import {
   decodeBytes,
   decodeFloat32,
+  decodeNetworkOutput,
   decodeSamples,
   encodeBytes,
   encodeFloat32,
+  encodeNetworkOutput,
   encodeSamples,
   expandPixels,
+  LOG_STEP,
   packPixels,
   returnedPixels,
   type EncodedSamples,
@@ -74,19 +78,64 @@ describe('input samples', () => {
 
   it('refuse an index past the palette, a palette longer than its indices reach, indices of the wrong length', () => {
     const palette = encodeFloat32(new Float32Array([0.25, 0.5]));
-    const indices = (bytes: number[]) => fromByteArray(Uint8Array.from(bytes));
-    const u8 = (idx: number[], length = idx.length) =>
-      ({ encoding: 'palette-u8', length, palette, indices: indices(idx) }) as const;
-    expect(Array.from(decodeSamples(u8([1, 0, 1])))).toEqual([0.5, 0.25, 0.5]);
-    expect(() => decodeSamples(u8([0, 2, 1]))).toThrow(
+    // Indices as differences from the one before, modulo 256, deflated (fflate itself, not our encoder).
+    const deflated = (bytes: ArrayLike<number>) => fromByteArray(deflateSync(Uint8Array.from(bytes)));
+    const u8 = (differences: number[], length = differences.length) =>
+      ({ encoding: 'palette-u8', length, palette, indices: deflated(differences) }) as const;
+    expect(Array.from(decodeSamples(u8([1, 255, 1])))).toEqual([0.5, 0.25, 0.5]);
+    expect(() => decodeSamples(u8([0, 2, 255]))).toThrow(
       new ProtocolError("palette index 2 at sample 1 is past the palette's 2 values"),
     );
-    expect(() => decodeSamples(u8([0, 1, 1], 4))).toThrow('palette indices hold 3 bytes, expected 4');
-    const long = { ...u8([0, 1, 1]), palette: encodeFloat32(new Float32Array(257)) };
+    expect(() => decodeSamples(u8([1, 255, 1], 4))).toThrow('palette indices: inflates to 3 bytes, not its declared 4');
+    expect(() => decodeSamples(u8([1, 255, 1], 2))).toThrow('palette indices: inflates past its declared size of 2');
+    const long = { ...u8([1, 255, 1]), palette: encodeFloat32(new Float32Array(257)) };
     expect(() => decodeSamples(long)).toThrow('a palette-u8 palette holds 257 values, more than its indices reach');
-    const u16 = { encoding: 'palette-u16', length: 2, palette, indices: indices([1, 0, 0, 1]) } as const;
+    // 16-bit: indices 1 and 256, differences 1 and 255: low bytes [1, 255], high bytes [0, 0].
+    const u16 = { encoding: 'palette-u16', length: 2, palette, indices: deflated([1, 255, 0, 0]) } as const;
     expect(() => decodeSamples(u16)).toThrow('palette index 256 at sample 1');
     expect(() => decodeSamples({ ...u16, indices: '!!!!' })).toThrow('palette indices is not valid base64');
+    expect(() => decodeSamples({ ...u16, indices: deflated([1, 2, 3]).slice(0, 4) })).toThrow(
+      /palette indices: bad deflate data/,
+    );
+  });
+
+  it('refuse a deflate bomb as soon as it passes the declared size, and text no deflate of it could be', () => {
+    const bomb = deflateSync(new Uint8Array(64 * 2 ** 20)); // 64 MiB of zeros in ~64 KB
+    const samples = { encoding: 'palette-u8', length: 3, palette: encodeFloat32(new Float32Array([0])) } as const;
+    expect(() => decodeSamples({ ...samples, indices: fromByteArray(bomb) })).toThrow(
+      /more than 3 bytes can deflate to/,
+    );
+    const length = bomb.length; // a declared size the text fits, and the output still 1000 times past it
+    expect(() => decodeSamples({ ...samples, length, indices: fromByteArray(bomb) })).toThrow(
+      `palette indices: inflates past its declared size of ${length} bytes`,
+    );
+  });
+});
+
+describe('network answers on the log grid', () => {
+  it('are within LOG_STEP / 2 of the values, survive JSON, and cost far less text than float32', () => {
+    const values = Float32Array.from({ length: 30_000 }, (_, i) => Math.log(0.9 + i / 3000) + Math.sin(i) * 1e-3);
+    const encoded = encodeNetworkOutput(values);
+    expect(encoded.encoding).toBe('log-q24');
+    const decoded = decodeNetworkOutput(JSON.parse(JSON.stringify(encoded)));
+    const worst = values.reduce((w, v, i) => Math.max(w, Math.abs(decoded[i] - v)), 0);
+    expect(worst).toBeLessThanOrEqual(LOG_STEP / 2 + 1e-6);
+    expect(worst).toBeGreaterThan(LOG_STEP / 8); // on the grid, not passed through
+    expect(JSON.stringify(encoded).length / JSON.stringify(encodeFloat32(values)).length).toBeLessThan(0.5);
+  });
+
+  it('go as float32 when the grid cannot hold their range, or a value is not finite', () => {
+    expect(encodeNetworkOutput(Float32Array.of(-600, 600)).encoding).toBe('base64-f32le');
+    expect(encodeNetworkOutput(Float32Array.of(1, Infinity)).encoding).toBe('base64-f32le');
+    expect(Array.from(decodeNetworkOutput(encodeNetworkOutput(Float32Array.of(-500, 500))))).toEqual([-500, 500]);
+    expect(decodeNetworkOutput(encodeNetworkOutput(new Float32Array(0)))).toHaveLength(0);
+  });
+
+  it('refuse a payload that inflates to the wrong number of steps', () => {
+    const encoded = encodeNetworkOutput(Float32Array.of(0.5, 0.75, 1));
+    expect(() => decodeNetworkOutput({ ...encoded, length: 4 })).toThrow(
+      'log payload: inflates to 9 bytes, not its declared 12',
+    );
   });
 });
 

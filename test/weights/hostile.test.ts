@@ -293,7 +293,7 @@ describe('the zip container', () => {
     const compressed = fixture('compressed.npz');
     refuse(
       patchCentral(compressed, { originalSize: 900 }),
-      /zip member 0 \("params.npy"\): extracted 791 bytes, header declares 900/,
+      /zip member 0 \("params.npy"\): inflates to 791 bytes, not its declared 900/,
     );
     // Sizes smaller than the data: the inflation stops there; a stored member fails its CRC.
     const short = patchCentral(compressed, { originalSize: 700 });
