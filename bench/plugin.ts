@@ -100,7 +100,7 @@ function replay(crossings: readonly Crossing[], answers: ReadonlyArray<Response 
       version: PROTOCOL_VERSION,
       width,
       height,
-      input: encodeSamples(tile.data),
+      input: encodeSamples(tile.data, { width, planes: 3 }),
       ...used,
     });
     s.encode += seconds(t);

@@ -171,7 +171,7 @@ export class EngineClient implements InferenceBackend {
    * `tile.used`), on the log grid of payload.ts, zeros elsewhere.
    */
   async run(tile: PlanarTile, signal?: CancelSignal): Promise<Float32Array> {
-    const input = encodeSamples(tile.data);
+    const input = encodeSamples(tile.data, { width: tile.width, planes: 3 });
     const used = tile.used ? { used: tile.used } : {};
     const result = await this.request(
       { type: 'run-tile', width: tile.width, height: tile.height, input, ...used },

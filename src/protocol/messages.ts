@@ -241,7 +241,10 @@ const isPalette = (v: unknown): v is Extract<EncodedSamples, { palette: unknown 
     palette.length > 0 &&
     palette.length <= PALETTE_SIZES[o.encoding] &&
     isString(o.indices) &&
-    o.indices.length <= deflatedBase64Length(INDEX_BYTES[o.encoding] * o.length)
+    o.indices.length <= deflatedBase64Length(INDEX_BYTES[o.encoding] * o.length) &&
+    isSize(o.width) &&
+    (o.planes === 1 || o.planes === 3) &&
+    o.length % ((o.width as number) * o.planes) === 0
   );
 };
 const isSamples = (v: unknown): v is EncodedSamples => isFloat32(v) || isPalette(v);
@@ -280,7 +283,8 @@ const isPartOf =
 function copySamples(s: EncodedSamples): EncodedSamples {
   const f32 = (e: EncodedFloat32): EncodedFloat32 => ({ encoding: 'base64-f32le', length: e.length, data: e.data });
   if (s.encoding === 'base64-f32le') return f32(s);
-  return { encoding: s.encoding, length: s.length, palette: f32(s.palette), indices: s.indices };
+  const { encoding, length, width, planes, indices } = s;
+  return { encoding, length, palette: f32(s.palette), width, planes, indices };
 }
 
 const copyRect = (r: Rect): Rect => ({ left: r.left, top: r.top, width: r.width, height: r.height });

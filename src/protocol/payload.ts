@@ -3,9 +3,9 @@
  * (base64-js: small, maintained, and the same code in UXP, the webview and Node).
  * - The network's input, losslessly: a palette of its distinct float32 values, sorted, and
  *   one index per sample (`palette-u8` for at most 256 values, `palette-u16` for at most
- *   65536; an 8-bit source has at most 256 distinct x', a 16-bit one at most 32769), each
- *   index stored as the difference from the one before and deflated (neighbouring samples
- *   of a photo are close, so the differences are small); else plain float32.
+ *   65536; an 8-bit source has at most 256 distinct x', a 16-bit one at most 32769), the
+ *   indices predicted from their neighbours (index-prediction.ts) and the residuals deflated;
+ *   else plain float32.
  * - The network's answer only where the blend reads it (the pixels {@link returnedPixels}
  *   picks, which both sides compute from the same float32 input), as log values on a grid
  *   of {@link LOG_STEP} (`log-q24`: steps from an offset, differenced and deflated): every
@@ -17,6 +17,7 @@ import type { PlanarTile } from '../core/backend';
 import { ALPHA_THRESHOLD } from '../core/hdrcnn';
 import { deflate, deflateBound, inflateExactly } from '../deflate/deflate';
 import { ProtocolError } from './errors';
+import { residualBytes, valuesFromResiduals, type SampleLayout } from './index-prediction';
 
 export interface EncodedFloat32 {
   readonly encoding: 'base64-f32le';
@@ -31,10 +32,10 @@ export interface EncodedPalette {
   /** Number of samples (indices). */
   readonly length: number;
   readonly palette: EncodedFloat32;
-  /**
-   * base64 of the deflated index differences (each index less the one before, modulo 2^8 or
-   * 2^16; 16-bit ones as all low bytes, then all high bytes).
-   */
+  /** How the samples lie, for the prediction: `planes` planes of rows `width` long. */
+  readonly width: number;
+  readonly planes: SampleLayout['planes'];
+  /** base64 of the deflated residuals of the indices (index-prediction.ts), modulo 2^8 or 2^16. */
   readonly indices: string;
 }
 
@@ -82,8 +83,14 @@ export function encodeFloat32(values: Float32Array): EncodedFloat32 {
 /** Slots of the palette's hash table: a power of two, twice the most entries, so probes stay short. */
 const TABLE_SIZE = 2 * PALETTE_SIZES['palette-u16'];
 
-/** A palette encoding when `values` has at most 65536 distinct values (by bits: -0 and NaNs kept), else float32. */
-export function encodeSamples(values: Float32Array): EncodedSamples {
+/**
+ * A palette encoding when `values` has at most 65536 distinct values (by bits: -0 and NaNs kept), else float32.
+ * `layout`: how they lie (a tile: its 3 planes of rows of its width); by default one row.
+ */
+export function encodeSamples(
+  values: Float32Array,
+  layout: SampleLayout = { width: Math.max(1, values.length), planes: 1 },
+): EncodedSamples {
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   // Open addressing on the bits (a Map costs several times more per sample): keys, and slot + 1 (0: empty).
   const keys = new Uint32Array(TABLE_SIZE);
@@ -103,7 +110,7 @@ export function encodeSamples(values: Float32Array): EncodedSamples {
     }
     indices[i] = slots[h] - 1;
   }
-  // Sorted, so that close values get close indices and their differences stay small.
+  // Sorted, so that close values get close indices and the prediction's residuals stay small.
   const entries = new Float32Array(palette.buffer, 0, size);
   const order = Array.from({ length: size }, (_, k) => k).sort(
     (a, b) => entries[a] - entries[b] || palette[a] - palette[b],
@@ -114,35 +121,40 @@ export function encodeSamples(values: Float32Array): EncodedSamples {
   const narrow = size <= PALETTE_SIZES['palette-u8'];
   const encoding = narrow ? 'palette-u8' : 'palette-u16';
   const sorted = Float32Array.from(order, (k) => entries[k]);
-  const packed = differences(indices, narrow ? 1 : 2);
-  return { encoding, length: values.length, palette: encodeFloat32(sorted), indices: fromByteArray(deflate(packed)) };
+  const residuals = residualBytes(indices, layout, narrow ? 8 : 16);
+  const { width, planes } = layout;
+  const packed = fromByteArray(deflate(residuals));
+  return { encoding, length: values.length, palette: encodeFloat32(sorted), width, planes, indices: packed };
 }
 
+/** Bytes per grid step count: 2^24 steps. */
+const STEP_BYTES = 3;
+
 /**
- * Each value less the one before (the first as is), modulo 2^(8·width), as bytes in planes: every
- * difference's low byte, then every next byte (small differences leave the upper planes nearly constant).
+ * Each step count less the one before (the first as is), modulo 2^24, in byte planes: every
+ * difference's low byte, then every middle one, then every high one (small differences leave
+ * the upper planes nearly constant).
  */
-function differences(values: ArrayLike<number>, width: 1 | 2 | 3): Uint8Array {
+function differences(values: Uint32Array): Uint8Array {
   const n = values.length;
-  const out = new Uint8Array(n * width);
+  const out = new Uint8Array(n * STEP_BYTES);
   let previous = 0;
   for (let i = 0; i < n; i++) {
     const d = values[i] - previous;
     previous = values[i];
-    for (let b = 0; b < width; b++) out[b * n + i] = d >> (8 * b);
+    for (let b = 0; b < STEP_BYTES; b++) out[b * n + i] = d >> (8 * b);
   }
   return out;
 }
 
-/** {@link differences} undone: the values, modulo 2^(8·width). */
-function undoDifferences(bytes: Uint8Array, n: number, width: 1 | 2 | 3): Uint32Array {
+/** {@link differences} undone. */
+function undoDifferences(bytes: Uint8Array, n: number): Uint32Array {
   const out = new Uint32Array(n);
-  const mask = 2 ** (8 * width) - 1;
   let value = 0;
   for (let i = 0; i < n; i++) {
     let d = 0;
-    for (let b = 0; b < width; b++) d |= bytes[b * n + i] << (8 * b);
-    value = (value + d) & mask;
+    for (let b = 0; b < STEP_BYTES; b++) d |= bytes[b * n + i] << (8 * b);
+    value = (value + d) & 0xffffff;
     out[i] = value;
   }
   return out;
@@ -183,12 +195,12 @@ export function decodeSamples(encoded: EncodedSamples): Float32Array {
       `a ${encoded.encoding} palette holds ${palette.length} values, more than its indices reach`,
     );
   }
+  const { width: rows, planes } = encoded;
+  if (!Number.isSafeInteger(rows) || rows < 1 || (planes !== 1 && planes !== 3) || encoded.length % (rows * planes))
+    throw new ProtocolError(`${encoded.length} samples do not lie in ${planes} planes of rows ${rows} long`);
   const width = INDEX_BYTES[encoded.encoding];
-  const indices = undoDifferences(
-    inflated(encoded.indices, encoded.length * width, 'palette indices'),
-    encoded.length,
-    width,
-  );
+  const residuals = inflated(encoded.indices, encoded.length * width, 'palette indices');
+  const indices = valuesFromResiduals(residuals, encoded.length, encoded, width === 1 ? 8 : 16);
   const out = new Float32Array(encoded.length);
   for (let i = 0; i < indices.length; i++) {
     const k = indices[i];
@@ -208,12 +220,12 @@ export function encodeNetworkOutput(values: Float32Array): EncodedOutput {
   const offset = Math.floor(lo / LOG_STEP) * LOG_STEP;
   if (!Number.isFinite(hi) || Math.round((hi - offset) / LOG_STEP) > MAX_STEPS) return encodeFloat32(values);
   const steps = Uint32Array.from(values, (v) => Math.round((v - offset) / LOG_STEP));
-  return { encoding: 'log-q24', length: values.length, offset, data: fromByteArray(deflate(differences(steps, 3))) };
+  return { encoding: 'log-q24', length: values.length, offset, data: fromByteArray(deflate(differences(steps))) };
 }
 
 export function decodeNetworkOutput(encoded: EncodedOutput): Float32Array {
   if (encoded.encoding === 'base64-f32le') return decodeFloat32(encoded);
-  const steps = undoDifferences(inflated(encoded.data, 3 * encoded.length, 'log payload'), encoded.length, 3);
+  const steps = undoDifferences(inflated(encoded.data, STEP_BYTES * encoded.length, 'log payload'), encoded.length);
   return Float32Array.from(steps, (q) => encoded.offset + q * LOG_STEP);
 }
 

@@ -83,7 +83,7 @@ it('run sends the tile as a palette and decodes the returned pixels; a notice re
     version: v,
     width: 2,
     height: 1,
-    input: encodeSamples(tile.data),
+    input: encodeSamples(tile.data, { width: tile.width, planes: 3 }),
   });
   expect(sent[0]).toMatchObject({ input: { encoding: 'palette-u8', length: 6 } });
   answer({

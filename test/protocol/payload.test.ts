@@ -81,7 +81,7 @@ describe('input samples', () => {
     // Indices as differences from the one before, modulo 256, deflated (fflate itself, not our encoder).
     const deflated = (bytes: ArrayLike<number>) => fromByteArray(deflateSync(Uint8Array.from(bytes)));
     const u8 = (differences: number[], length = differences.length) =>
-      ({ encoding: 'palette-u8', length, palette, indices: deflated(differences) }) as const;
+      ({ encoding: 'palette-u8', length, palette, width: length, planes: 1, indices: deflated(differences) }) as const;
     expect(Array.from(decodeSamples(u8([1, 255, 1])))).toEqual([0.5, 0.25, 0.5]);
     expect(() => decodeSamples(u8([0, 2, 255]))).toThrow(
       new ProtocolError("palette index 2 at sample 1 is past the palette's 2 values"),
@@ -91,7 +91,7 @@ describe('input samples', () => {
     const long = { ...u8([1, 255, 1]), palette: encodeFloat32(new Float32Array(257)) };
     expect(() => decodeSamples(long)).toThrow('a palette-u8 palette holds 257 values, more than its indices reach');
     // 16-bit: indices 1 and 256, differences 1 and 255: low bytes [1, 255], high bytes [0, 0].
-    const u16 = { encoding: 'palette-u16', length: 2, palette, indices: deflated([1, 255, 0, 0]) } as const;
+    const u16 = { ...u8([]), encoding: 'palette-u16', length: 2, width: 2, indices: deflated([1, 255, 0, 0]) } as const;
     expect(() => decodeSamples(u16)).toThrow('palette index 256 at sample 1');
     expect(() => decodeSamples({ ...u16, indices: '!!!!' })).toThrow('palette indices is not valid base64');
     expect(() => decodeSamples({ ...u16, indices: deflated([1, 2, 3]).slice(0, 4) })).toThrow(
@@ -101,13 +101,59 @@ describe('input samples', () => {
 
   it('refuse a deflate bomb as soon as it passes the declared size, and text no deflate of it could be', () => {
     const bomb = deflateSync(new Uint8Array(64 * 2 ** 20)); // 64 MiB of zeros in ~64 KB
-    const samples = { encoding: 'palette-u8', length: 3, palette: encodeFloat32(new Float32Array([0])) } as const;
+    const palette = encodeFloat32(new Float32Array([0]));
+    const samples = { encoding: 'palette-u8', length: 3, palette, width: 3, planes: 1 } as const;
     expect(() => decodeSamples({ ...samples, indices: fromByteArray(bomb) })).toThrow(
       /more than 3 bytes can deflate to/,
     );
     const length = bomb.length; // a declared size the text fits, and the output still 1000 times past it
-    expect(() => decodeSamples({ ...samples, length, indices: fromByteArray(bomb) })).toThrow(
+    expect(() => decodeSamples({ ...samples, length, width: length, indices: fromByteArray(bomb) })).toThrow(
       `palette indices: inflates past its declared size of ${length} bytes`,
+    );
+  });
+});
+
+describe('index prediction', () => {
+  /** A seeded photo-like tile: smooth gradients, an edge, a little noise, channels moving together. */
+  function tile(width: number, height: number, levels: number): Float32Array {
+    let seed = 7;
+    const noise = () => ((seed = (seed * 48271) % 2147483647) / 2147483647 - 0.5) * 0.01;
+    const data = new Float32Array(3 * width * height);
+    for (let c = 0; c < 3; c++) {
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const v = 0.3 + 0.3 * Math.sin(x / 9) * Math.cos(y / 11) + (x > width / 2 ? 0.2 : 0) + 0.05 * c + noise();
+          data[(c * height + y) * width + x] = Math.round(Math.min(1, Math.max(0, v)) * levels) / levels;
+        }
+      }
+    }
+    return data;
+  }
+
+  it.each([
+    ['8-bit', 255, 'palette-u8'],
+    ['16-bit', 32768, 'palette-u16'],
+  ])('gives back every %s sample exactly, in planes or as one row', (_what, levels, encoding) => {
+    const values = tile(37, 23, levels);
+    for (const layout of [{ width: 37, planes: 3 } as const, undefined]) {
+      const encoded = encodeSamples(values, layout);
+      expect(encoded.encoding).toBe(encoding);
+      expect(bits(decodeSamples(viaJson(encoded)))).toEqual(bits(values));
+    }
+  });
+
+  it('makes a photo-like tile smaller than left differences alone do', () => {
+    const values = tile(320, 320, 255);
+    const length = (e: EncodedSamples) => (e as { indices: string }).indices.length;
+    const planes = length(encodeSamples(values, { width: 320, planes: 3 }));
+    const row = length(encodeSamples(values)); // one row: the prediction is the left neighbour
+    expect(planes / row).toBeLessThan(0.95);
+  });
+
+  it('refuses a layout the samples do not fill', () => {
+    const encoded = encodeSamples(tile(4, 2, 255), { width: 4, planes: 3 });
+    expect(() => decodeSamples({ ...encoded, width: 5 } as EncodedSamples)).toThrow(
+      '24 samples do not lie in 3 planes of rows 5 long',
     );
   });
 });
