@@ -3,7 +3,7 @@
  * promise the test settles by hand, so the order of events is the test's to choose and to check.
  */
 import type { InferenceBackend, PlanarTile } from '../../src/core/backend';
-import { CancelledError, type CancelSignal } from '../../src/core/cancellation';
+import { CancelledError, LinkedCancelSource, type CancelSignal } from '../../src/core/cancellation';
 import { createRgbImage, type Rect, type RgbImage } from '../../src/core/image';
 import { DEFAULT_SETTINGS } from '../../src/core/hdrcnn';
 import {
@@ -308,5 +308,26 @@ describe('the fixed plan’s pipeline', () => {
     expect(h.pending).toEqual([]);
     const after = h.events.slice(h.events.indexOf(`${failing} failed`) + 1);
     expect(after.filter((e) => !e.endsWith(' done') && !e.endsWith(' failed'))).toEqual([]); // nothing begun after
+  });
+});
+
+describe('LinkedCancelSource', () => {
+  it('aborts with its parent, or alone without touching the parent, and lets go of the parent on dispose', () => {
+    const parent = new AbortController();
+    const [a, b] = [new LinkedCancelSource(parent.signal), new LinkedCancelSource(parent.signal)];
+    const heard: string[] = [];
+    a.signal.addEventListener('abort', () => {
+      heard.push('a1');
+      throw new Error('a listener that throws');
+    });
+    a.signal.addEventListener('abort', () => heard.push('a2'));
+    b.signal.addEventListener('abort', () => heard.push('b'));
+    b.cancel();
+    expect([parent.signal.aborted, a.signal.aborted, b.signal.aborted, heard]).toEqual([false, false, true, ['b']]);
+    const gone = new LinkedCancelSource(parent.signal);
+    gone.dispose();
+    parent.abort();
+    expect([a.signal.aborted, gone.signal.aborted, heard]).toEqual([true, false, ['b', 'a1', 'a2']]);
+    expect(new LinkedCancelSource(parent.signal).signal.aborted).toBe(true); // an aborted parent: aborted at once
   });
 });
