@@ -199,7 +199,7 @@ describe('Photoshop linearisation (default)', () => {
     for (let i = 3; i < out.data.length; i += 4) expect(out.data[i]).toBe(source.data[i]);
   });
 
-  test('a transparent layer of several tiles: Photoshop is read once per tile window, and for nothing else', async () => {
+  test('a transparent layer of several tiles: Photoshop is read once per tile window, and no more', async () => {
     const [w, h] = [600, 400];
     const data = new Uint8Array(w * h * 4);
     for (let i = 0; i < w * h; i++) data.set([(i % w) % 200, 90, 60, i % 7 === 0 ? 128 : 255], i * 4);
