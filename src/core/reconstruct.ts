@@ -1,7 +1,7 @@
 /**
  * HDR reconstruction, tile by tile: the one loop that the CLI, the plugin and
  * the benchmarks share. Pixels come from a {@link PixelSource} and go to a
- * {@link PixelSink} one tile at a time, so memory is one window in flight, not
+ * {@link PixelSink} a tile at a time, so memory is a window or two in flight, not
  * the image: the plugin streams from Photoshop, the CLI reads an array.
  *
  * Tiles whose core has no pixel inside the highlight mask are never sent to
@@ -10,7 +10,8 @@
  *
  * Two plans, one blend. Without a cost model (the plugin's engine reports none) the
  * fixed tile plan runs: one read per tile window, each tile on its own fitted window
- * ({@link reconstructTile}, which the panel's preview shares). With one (the CLI's
+ * ({@link reconstructTile}, which the panel's preview shares), the next tile read and sent
+ * to the engine while it runs the current one (tile-pipeline.ts). With one (the CLI's
  * onnxruntime-node, or `options.cost`) the network's windows are chosen by cost before
  * any run (reconstruction-plan.ts): one window may write parts of several tiles, and a
  * tile whose parts lie in several windows is written when its last one has run.
@@ -28,6 +29,7 @@ import {
 import { createRgbImage, partWithin, type Rect, type RgbImage } from './image';
 import { planReconstruction } from './reconstruction-plan';
 import type { WindowCostModel } from './tile-cost';
+import { pipeTiles } from './tile-pipeline';
 import { DEFAULT_TILE_SETTINGS, fitWindow, planTiles, type Tile, type TileSettings } from './tile-plan';
 import { readWindow, sourceRect, type ImagePatch } from './window';
 
@@ -65,7 +67,10 @@ export interface PixelSource {
   read(rect: Rect): Promise<SourcePixels> | SourcePixels;
 }
 
-/** Receives the linear HDR result, a tile core at a time; cores partition the image. Needs no earlier read. */
+/**
+ * Receives the linear HDR result, a tile core at a time; cores partition the image. Needs no earlier read
+ * (the fixed plan writes a core after reading its window and at most the next tile's).
+ */
 export interface PixelSink {
   write(rect: Rect, pixels: RgbImage): Promise<void> | void;
 }
@@ -200,7 +205,10 @@ export async function reconstructTile(
   return { pixels: blendCore(patch, read.linear, tile.core, mask, settings.gamma, net), computed: true };
 }
 
-/** The fixed plan: each tile read once over its window and computed on its own ({@link reconstructTile}). */
+/**
+ * The fixed plan: each tile read once over its window and computed on its own ({@link reconstructTile}),
+ * one tile ahead of the writes (tile-pipeline.ts), so the engine works while the host reads and writes.
+ */
 async function reconstructFixed(
   source: PixelSource,
   sink: PixelSink,
@@ -211,18 +219,22 @@ async function reconstructFixed(
 ): Promise<TileCounts> {
   const { width, height } = source;
   const plan = planTiles(width, height, tileSettings);
+  const rects = plan.map((tile) => sourceRect(tile.window, width, height));
   let computed = 0;
-  for (let t = 0; t < plan.length; t++) {
-    throwIfCancelled(options.signal);
-    const tile = plan[t];
-    const rect = sourceRect(tile.window, width, height);
-    const read = await source.read(rect);
-    throwIfCancelled(options.signal);
-    const result = await reconstructTile(read, rect, tile, source, backend, settings, tileSettings, options.signal);
-    if (result.computed) computed++;
-    await sink.write(tile.core, result.pixels);
-    options.onProgress?.({ done: t + 1, total: plan.length, computed });
-  }
+  await pipeTiles(
+    {
+      count: plan.length,
+      read: (t) => source.read(rects[t]),
+      compute: (t, read, signal) =>
+        reconstructTile(read, rects[t], plan[t], source, backend, settings, tileSettings, signal),
+      write: async (t, result) => {
+        await sink.write(plan[t].core, result.pixels);
+        if (result.computed) computed++;
+        options.onProgress?.({ done: t + 1, total: plan.length, computed });
+      },
+    },
+    options.signal,
+  );
   return { tiles: plan.length, computedTiles: computed, networkRuns: computed };
 }
 

@@ -19,7 +19,7 @@ import { reconstructTiles, type PixelSink, type PixelSource, type SourcePixels }
 import { encodeGainMapJpegPureJs, type RgbaPhoto } from '../gain-map-jpeg/pure-js';
 import { UserError } from '../plugin-core/errors';
 import { writeIntoFolder } from './export-folder';
-import { readPatch, type LayerRef } from './layer-stream';
+import { readPatch, RecentWindows, type LayerRef } from './layer-stream';
 import { encodeOutput, type SourceFormat, type SourcePatch } from '../plugin-core/pixel-codec';
 import { modalStep, type RunFeedback } from './reconstruct-layer';
 import type { LineariseChoice, Settings } from '../plugin-core/settings';
@@ -53,7 +53,7 @@ export interface ExportSummary {
 class GainMapStream implements PixelSource, PixelSink {
   readonly photo: RgbaPhoto;
   readonly cells: GainMapCells;
-  private last?: SourcePatch;
+  private readonly recent = new RecentWindows<SourcePatch>();
 
   constructor(
     private readonly layer: LayerRef,
@@ -70,8 +70,9 @@ class GainMapStream implements PixelSource, PixelSink {
   }
 
   async read(rect: Rect): Promise<SourcePixels> {
-    this.last = await readPatch(this.layer, this.origin, rect, this.format, this.hasAlpha);
-    const { display, linear } = this.last.pixels;
+    const patch = await readPatch(this.layer, this.origin, rect, this.format, this.hasAlpha);
+    this.recent.remember(rect, patch);
+    const { display, linear } = patch.pixels;
     return {
       width: rect.width,
       height: rect.height,
@@ -81,16 +82,9 @@ class GainMapStream implements PixelSource, PixelSink {
   }
 
   async write(rect: Rect, hdr: RgbImage): Promise<void> {
-    // The loop writes each core right after reading the window around it; any other core is read again.
-    const inLast = (p?: SourcePatch): p is SourcePatch =>
-      !!p &&
-      rect.left >= p.rect.left &&
-      rect.top >= p.rect.top &&
-      rect.left + rect.width <= p.rect.left + p.rect.width &&
-      rect.top + rect.height <= p.rect.top + p.rect.height;
-    const patch = inLast(this.last)
-      ? this.last
-      : await readPatch(this.layer, this.origin, rect, this.format, this.hasAlpha);
+    // The loop writes each core after reading its window and at most the next; any other core is read again.
+    const patch =
+      this.recent.find(rect)?.value ?? (await readPatch(this.layer, this.origin, rect, this.format, this.hasAlpha));
     const { pixels } = patch;
     const [dx, dy] = [rect.left - patch.rect.left, rect.top - patch.rect.top];
     const n = pixels.colorComponents;

@@ -118,16 +118,33 @@ export interface LayerReaderOptions {
   readonly linearise: LineariseChoice;
 }
 
-/** The source layer as the core's PixelSource: display values, and Photoshop's linear values when asked. */
 const inside = (r: Rect, outer: Rect): boolean =>
   r.left >= outer.left &&
   r.top >= outer.top &&
   r.left + r.width <= outer.left + outer.width &&
   r.top + r.height <= outer.top + outer.height;
 
+/**
+ * The last two windows read: the core's fixed plan writes a tile's core after reading its window
+ * and at most the next tile's (tile-pipeline.ts), so a sink finds the core's source in one of them.
+ */
+export class RecentWindows<T> {
+  private kept: Array<{ readonly rect: Rect; readonly value: T }> = [];
+
+  remember(rect: Rect, value: T): void {
+    this.kept = [{ rect, value }, ...this.kept.slice(0, 1)];
+  }
+
+  /** The latest window holding all of `rect`, or undefined. */
+  find(rect: Rect): { readonly rect: Rect; readonly value: T } | undefined {
+    return this.kept.find((k) => inside(rect, k.rect));
+  }
+}
+
+/** The source layer as the core's PixelSource: display values, and Photoshop's linear values when asked. */
 export class LayerReader implements PixelSource {
-  /** The last window's alpha: the cores written after a read lie inside it, so no second getPixels. */
-  private last?: { rect: Rect; alpha: Float32Array };
+  /** The recent windows' alpha: the cores written lie inside them, so no second getPixels. */
+  private readonly recent = new RecentWindows<Float32Array>();
 
   constructor(private readonly options: LayerReaderOptions) {}
 
@@ -142,7 +159,7 @@ export class LayerReader implements PixelSource {
   async read(rect: Rect): Promise<SourcePixels> {
     const o = this.options;
     const { pixels } = await readPatch(o.source, o.origin, rect, o.format, o.hasAlpha);
-    this.last = pixels.alpha ? { rect, alpha: pixels.alpha } : undefined;
+    if (pixels.alpha) this.recent.remember(rect, pixels.alpha);
     const linear = o.linearise === 'photoshop' ? pixels.linear : undefined;
     return { width: rect.width, height: rect.height, data: pixels.display, linear };
   }
@@ -151,8 +168,8 @@ export class LayerReader implements PixelSource {
   async alpha(rect: Rect): Promise<Float32Array | null> {
     const o = this.options;
     if (!o.hasAlpha) return null;
-    const last = this.last;
-    if (last && inside(rect, last.rect)) return cropAlpha(last.alpha, last.rect, rect);
+    const window = this.recent.find(rect);
+    if (window) return cropAlpha(window.value, window.rect, rect);
     return (await readPatch(o.source, o.origin, rect, o.format, true)).pixels.alpha;
   }
 }

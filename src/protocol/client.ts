@@ -46,7 +46,7 @@ export interface EngineEvents {
  */
 export const CHUNKS_IN_FLIGHT = 3;
 
-/** No word from the engine for this long fails the request; progress and status messages count as words. */
+/** No word from the engine for this long fails the request; progress, status and other requests' answers count. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** Where the silence timers come from: the platform's by default, a test's clock otherwise. */
@@ -289,13 +289,14 @@ export class EngineClient implements InferenceBackend {
     }
     const entry = this.pending.get(message.id);
     if (!entry) return;
+    // Any word restarts every silence timer: the page serves requests in turn, so a tile queued
+    // behind another (the fixed plan sends the next one early) waits for that one's time as well as its own.
+    for (const [id, other] of this.pending) this.touch(id, other);
     switch (message.type) {
       case 'model-status':
-        this.touch(message.id, entry);
         this.events.onModelStatus?.(message.state, message.message);
         return;
       case 'progress':
-        this.touch(message.id, entry);
         this.events.onProgress?.(message.stage, message.loaded, message.total);
         return;
       case 'error':

@@ -1,5 +1,5 @@
 import type { InferenceBackend, PlanarTile } from '../../src/core/backend';
-import { CancelledError } from '../../src/core/cancellation';
+import { CancelledError, type CancelSignal } from '../../src/core/cancellation';
 import { createRgbImage, type RgbImage } from '../../src/core/image';
 import { cropImage, reconstruct, reconstructTiles } from '../../src/core/reconstruct';
 import { ORT_NODE_BYTES_PER_PIXEL, ortNodeCost, type WindowCostModel } from '../../src/core/tile-cost';
@@ -10,12 +10,14 @@ import { fixtureInput, tinyModelBytes } from '../helpers/fixture';
 import { mirrorTile, seamErrors } from '../helpers/images';
 
 /** A stand-in network that predicts log-HDR = 3 everywhere and records its calls. */
-function constantBackend(): InferenceBackend & { calls: PlanarTile[] } {
+function constantBackend(): InferenceBackend & { calls: PlanarTile[]; signals: Array<CancelSignal | undefined> } {
   const calls: PlanarTile[] = [];
+  const signals: Array<CancelSignal | undefined> = [];
   return {
     name: 'constant',
     calls,
-    run: async (tile) => (calls.push(tile), new Float32Array(tile.data.length).fill(3)),
+    signals,
+    run: async (tile, signal) => (calls.push(tile), signals.push(signal), new Float32Array(tile.data.length).fill(3)),
     dispose: async () => undefined,
   };
 }
@@ -134,7 +136,9 @@ describe('reconstruct', () => {
     });
     await expect(result).rejects.toBeInstanceOf(CancelledError);
     expect(seen).toEqual([1, 2]);
-    expect(backend.calls).toHaveLength(2);
+    // The fixed plan had already sent the third tile (tile-pipeline.ts); its run was cancelled with the caller's.
+    expect(backend.calls).toHaveLength(cost ? 2 : 3);
+    expect(backend.signals.map((s) => s?.aborted)).toEqual(cost ? [true, true] : [true, true, true]);
   });
 
   it('without a cost model reads each tile window once and nothing else (no highlight pass)', async () => {

@@ -9,6 +9,8 @@ const { sim, photoshop, byId, openPanel, runFromPanel } = setupPlugin();
 import { main } from '../../src/cli/main';
 import { toneCurve } from '../../src/plugin-core/tone-curve';
 import { pixelAlpha } from '../../src/core/hdrcnn';
+import { planTiles } from '../../src/core/tile-plan';
+import { sourceRect } from '../../src/core/window';
 import { fixturePath } from '../helpers/fixture';
 import { captureIo } from '../helpers/cli-io';
 import { decodePfm } from '../helpers/pfm';
@@ -195,6 +197,41 @@ describe('Photoshop linearisation (default)', () => {
     expect(out.bounds).toEqual({ left: 18, top: 7, right: 53, bottom: 37 }); // alpha-0 columns are outside the pixel bounds
     expect(out.bounds).toEqual(source.bounds);
     for (let i = 3; i < out.data.length; i += 4) expect(out.data[i]).toBe(source.data[i]);
+  });
+
+  test('a transparent layer of several tiles: Photoshop is read once per tile window, and no more', async () => {
+    const [w, h] = [600, 400];
+    const data = new Uint8Array(w * h * 4);
+    for (let i = 0; i < w * h; i++) data.set([(i % w) % 200, 90, 60, i % 7 === 0 ? 128 : 255], i * 4);
+    for (const [x, y] of [
+      [30, 40],
+      [500, 350],
+    ])
+      data.set([255, 255, 255, 255], (y * w + x) * 4);
+    sim.addDocument({
+      width: 640,
+      height: 420,
+      layers: [{ name: 'cut-out', pixels: { left: 11, top: 9, width: w, height: h, data } }, { background: true }],
+    });
+    await configure({});
+    const reads: Array<{ left: number; top: number; width: number; height: number }> = [];
+    const getPixels = photoshop.imaging.getPixels;
+    const spy = jest.spyOn(photoshop.imaging, 'getPixels').mockImplementation((options) => {
+      const b = options.sourceBounds as { left: number; top: number; right: number; bottom: number };
+      reads.push({ left: b.left - 11, top: b.top - 9, width: b.right - b.left, height: b.bottom - b.top });
+      return getPixels(options);
+    });
+    try {
+      expect(await runFromPanel()).toMatch(/^Added/);
+    } finally {
+      spy.mockRestore();
+    }
+    const windows = planTiles(w, h).map((t) => sourceRect(t.window, w, h));
+    expect(windows.length).toBeGreaterThan(2);
+    // The clipping measure's full-width strips first, then each tile's window; the writer's transparency comes
+    // from those windows although the pipeline has read one tile ahead when it writes.
+    const strips = reads.filter((r) => r.left === 0 && r.width === w && r.height < h);
+    expect(reads).toEqual([...strips, ...windows]);
   });
 
   test('output to a new document: the source stays as it was; the new 32-bit document matches Photoshop’s conversion outside highlights', async () => {

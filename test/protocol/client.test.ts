@@ -259,6 +259,36 @@ it('a silent engine times the request out after 120 s; progress keeps it alive',
   }
 });
 
+it('a tile queued behind another is timed from the answer ahead of it, not from when it was sent', async () => {
+  jest.useFakeTimers();
+  try {
+    const { endpoint, answer } = scripted();
+    const client = new EngineClient(endpoint);
+    const first = client.run(tile);
+    const second = client.run(tile).catch((e: unknown) => e);
+    jest.advanceTimersByTime(100_000);
+    const packed = encodeFloat32(tile.data);
+    answer({
+      type: 'result',
+      id: 1,
+      version: v,
+      width: 2,
+      height: 1,
+      pixels: 2,
+      output: packed,
+      networkMs: 1,
+      provider: 'wasm',
+    });
+    await first;
+    jest.advanceTimersByTime(119_999); // 219.999 s after it was sent, 119.999 s of silence
+    expect(jest.getTimerCount()).toBe(1);
+    jest.advanceTimersByTime(1);
+    expect(await second).toEqual(new EngineError('timeout', 'the engine page did not answer for 120 s'));
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
 it('an aborted signal rejects its request only, tells the engine, and is let go of', async () => {
   const { endpoint, sent } = scripted();
   const client = new EngineClient(endpoint);
