@@ -142,7 +142,7 @@ function differences(values: Uint32Array): Uint8Array {
   for (let i = 0; i < n; i++) {
     const d = values[i] - previous;
     previous = values[i];
-    for (let b = 0; b < STEP_BYTES; b++) out[b * n + i] = d >> (8 * b);
+    [out[i], out[n + i], out[2 * n + i]] = [d, d >> 8, d >> 16];
   }
   return out;
 }
@@ -152,9 +152,7 @@ function undoDifferences(bytes: Uint8Array, n: number): Uint32Array {
   const out = new Uint32Array(n);
   let value = 0;
   for (let i = 0; i < n; i++) {
-    let d = 0;
-    for (let b = 0; b < STEP_BYTES; b++) d |= bytes[b * n + i] << (8 * b);
-    value = (value + d) & 0xffffff;
+    value = (value + (bytes[i] | (bytes[n + i] << 8) | (bytes[2 * n + i] << 16))) & 0xffffff;
     out[i] = value;
   }
   return out;
@@ -214,19 +212,26 @@ export function decodeSamples(encoded: EncodedSamples): Float32Array {
 
 /** The answer's values on the LOG_STEP grid when 2^24 steps of it hold their range, else as float32. */
 export function encodeNetworkOutput(values: Float32Array): EncodedOutput {
-  let [lo, hi] = [Infinity, -Infinity];
-  for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
   if (!values.length) return encodeFloat32(values);
+  let [lo, hi] = [Infinity, -Infinity];
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < lo) lo = values[i];
+    if (values[i] > hi) hi = values[i];
+  }
   const offset = Math.floor(lo / LOG_STEP) * LOG_STEP;
   if (!Number.isFinite(hi) || Math.round((hi - offset) / LOG_STEP) > MAX_STEPS) return encodeFloat32(values);
-  const steps = Uint32Array.from(values, (v) => Math.round((v - offset) / LOG_STEP));
+  const steps = new Uint32Array(values.length);
+  for (let i = 0; i < values.length; i++) steps[i] = Math.round((values[i] - offset) / LOG_STEP);
   return { encoding: 'log-q24', length: values.length, offset, data: fromByteArray(deflate(differences(steps))) };
 }
 
 export function decodeNetworkOutput(encoded: EncodedOutput): Float32Array {
   if (encoded.encoding === 'base64-f32le') return decodeFloat32(encoded);
-  const steps = undoDifferences(inflated(encoded.data, STEP_BYTES * encoded.length, 'log payload'), encoded.length);
-  return Float32Array.from(steps, (q) => encoded.offset + q * LOG_STEP);
+  const bytes = inflated(encoded.data, STEP_BYTES * encoded.length, 'log payload');
+  const steps = undoDifferences(bytes, encoded.length);
+  const values = new Float32Array(encoded.length);
+  for (let i = 0; i < values.length; i++) values[i] = encoded.offset + steps[i] * LOG_STEP;
+  return values;
 }
 
 /**
