@@ -12,8 +12,14 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { MAX_INPUT_PIXELS, readImage } from '../src/cli/image-input';
 import { ProtocolError } from '../src/protocol/errors';
-import { parseRequest, PROTOCOL_VERSION } from '../src/protocol/messages';
-import { decodeSamples, encodeFloat32 } from '../src/protocol/payload';
+import { parseRequest, parseResponse, PROTOCOL_VERSION } from '../src/protocol/messages';
+import {
+  decodeNetworkOutput,
+  decodeSamples,
+  encodeFloat32,
+  encodeNetworkOutput,
+  encodeSamples,
+} from '../src/protocol/payload';
 import { WeightsFormatError } from '../src/weights/errors';
 import { convertWeights } from '../src/weights/load-model';
 import { readNpz } from '../src/weights/npz';
@@ -110,8 +116,46 @@ export async function fuzzTargets(root: string): Promise<{ targets: FuzzTarget[]
     },
     { type: 'model-chunk', id: 2, version: v, target: 1, index: 0, data: 'UEsDBA==' },
     { type: 'run-tile', id: 3, version: v, width: 2, height: 2, input: encodeFloat32(new Float32Array(12).fill(0.5)) },
+    {
+      type: 'run-tile',
+      id: 3,
+      version: v,
+      width: 4,
+      height: 2,
+      input: encodeSamples(
+        Float32Array.from({ length: 24 }, (_, i) => (i % 7) / 7),
+        { width: 4, planes: 3 },
+      ),
+      used: { left: 1, top: 0, width: 3, height: 2 },
+    },
+    {
+      type: 'run-tile',
+      id: 3,
+      version: v,
+      width: 20,
+      height: 5,
+      input: encodeSamples(
+        Float32Array.from({ length: 300 }, (_, i) => i / 300),
+        { width: 20, planes: 3 },
+      ),
+    },
     { type: 'cancel', id: 4, version: v, target: 3 },
     { type: 'echo', id: 5, version: v, payload: 'abc' },
+  ].map((r) => new TextEncoder().encode(JSON.stringify(r)));
+  const result = (output: ReturnType<typeof encodeNetworkOutput>, pixels: number) => ({
+    type: 'result',
+    id: 3,
+    version: v,
+    width: 4,
+    height: 2,
+    pixels,
+    output,
+    networkMs: 12.5,
+    provider: 'wasm',
+  });
+  const responses = [
+    result(encodeNetworkOutput(Float32Array.from({ length: 15 }, (_, i) => Math.log(1 + i / 3))), 5),
+    result(encodeFloat32(new Float32Array(6).fill(0.25)), 2),
   ].map((r) => new TextEncoder().encode(JSON.stringify(r)));
 
   const targets: FuzzTarget[] = [
@@ -163,6 +207,15 @@ export async function fuzzTargets(root: string): Promise<{ targets: FuzzTarget[]
       async run(bytes) {
         const request = parseRequest(new TextDecoder().decode(bytes));
         if (request.type === 'run-tile') decodeSamples(request.input);
+      },
+      clean: (e) => e instanceof ProtocolError,
+    },
+    {
+      name: 'protocol (answers)',
+      seeds: responses,
+      async run(bytes) {
+        const response = parseResponse(new TextDecoder().decode(bytes));
+        if (response.type === 'result') decodeNetworkOutput(response.output);
       },
       clean: (e) => e instanceof ProtocolError,
     },

@@ -12,7 +12,8 @@ const CASES: Record<string, number> = {
   'weights (pickle)': 700,
   'ONNX model check': 300,
   'images (PNG, JPEG, TIFF)': 1200,
-  'protocol (requests)': 10000,
+  'protocol (requests)': 8000,
+  'protocol (answers)': 4000,
 };
 
 describe('fuzz', () => {
