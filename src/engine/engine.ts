@@ -235,7 +235,8 @@ export class Engine {
     if (output.length !== tile.data.length)
       throw new EngineError('inference', `the model gave ${output.length} values for ${tile.data.length}`);
     // Only the returned pixels travel: a broken model is refused here, where its whole answer is seen.
-    const bad = output.reduce((n, v) => (Number.isFinite(v) ? n : n + 1), 0);
+    let bad = 0;
+    for (let i = 0; i < output.length; i++) if (!Number.isFinite(output[i])) bad++;
     if (bad) throw new EngineError('inference', `the model gave ${bad} non-finite values (NaN or Inf); it is broken`);
     if (signal.aborted) throw cancelled();
     const pixels = returnedPixels(tile);

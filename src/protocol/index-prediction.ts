@@ -20,22 +20,11 @@ function predict(left: number, up: number, upLeft: number): number {
   return left + up - upLeft;
 }
 
-/**
- * Visits every sample in order with its prediction from the samples before it in `v`; `visit`
- * may write `v[i]` (decoding does), which the next predictions then read.
- */
-function walk(v: Uint16Array, layout: SampleLayout, visit: (i: number, prediction: number) => void): void {
-  const { width } = layout;
-  const plane = v.length / layout.planes;
-  for (let start = 0; start < v.length; start += plane) {
-    for (let i = start, y = 0; i < start + plane; y++) {
-      for (let x = 0; x < width; x++, i++) {
-        const left = x > 0 ? v[i - 1] : y > 0 ? v[i - width] : 0;
-        const up = y > 0 ? v[i - width] : left;
-        visit(i, predict(left, up, x > 0 && y > 0 ? v[i - width - 1] : up));
-      }
-    }
-  }
+/** The prediction of sample `i`, at (x, y) of its plane, from the samples before it in `v`. */
+function predictionAt(v: Uint16Array, i: number, x: number, y: number, width: number): number {
+  const left = x > 0 ? v[i - 1] : y > 0 ? v[i - width] : 0;
+  const up = y > 0 ? v[i - width] : left;
+  return predict(left, up, x > 0 && y > 0 ? v[i - width - 1] : up);
 }
 
 /**
@@ -46,7 +35,12 @@ export function residualBytes(values: Uint16Array, layout: SampleLayout, bits: 8
   const n = values.length;
   const plane = n / layout.planes;
   const residuals = new Uint16Array(n);
-  walk(values, layout, (i, prediction) => (residuals[i] = values[i] - prediction));
+  const { width } = layout;
+  for (let start = 0; start < n; start += plane) {
+    for (let i = start, y = 0; i < start + plane; y++) {
+      for (let x = 0; x < width; x++, i++) residuals[i] = values[i] - predictionAt(values, i, x, y, width);
+    }
+  }
   if (layout.planes === 3) {
     for (let i = 0; i < plane; i++) {
       residuals[i] -= residuals[plane + i];
@@ -74,6 +68,12 @@ export function valuesFromResiduals(bytes: Uint8Array, n: number, layout: Sample
     }
   }
   const values = new Uint16Array(n);
-  walk(values, layout, (i, prediction) => (values[i] = (residuals[i] + prediction) & mask));
+  const { width } = layout;
+  // Each sample is known before the ones after it, which its prediction serves.
+  for (let start = 0; start < n; start += plane) {
+    for (let i = start, y = 0; i < start + plane; y++) {
+      for (let x = 0; x < width; x++, i++) values[i] = (residuals[i] + predictionAt(values, i, x, y, width)) & mask;
+    }
+  }
   return values;
 }

@@ -17,7 +17,7 @@ import {
 import { reconstruct } from '../../src/core/reconstruct';
 import { wholeImageSettings } from '../../src/core/tile-plan';
 import { CHUNK_BYTES, parseSelfTestReport, type Provider } from '../../src/protocol/messages';
-import { packPixels, returnedPixels } from '../../src/protocol/payload';
+import { LOG_STEP, packPixels, returnedPixels } from '../../src/protocol/payload';
 import { createOrtNodeBackend } from '../../src/runtime/ort-node';
 import { parseHdrcnnParams } from '../../src/weights/hdrcnn-structure';
 import { buildHdrcnnOnnx } from '../../src/weights/onnx-builder';
@@ -88,13 +88,19 @@ it('a model of several chunks arrives whole: the page gives what onnxruntime-nod
   const node = await createOrtNodeBackend(model);
   const expected = await node.run(tile);
   await node.dispose();
-  // Only the pixels the blend reads come back (protocol v3); zeros elsewhere.
+  // Only the pixels the blend reads come back, on the log grid; zeros elsewhere.
   const output = await engine.client.run(tile);
   const pixels = returnedPixels(tile);
   expect(pixels.length).toBeGreaterThan(0);
   const plane = 64 * 64;
   const got = packPixels(output, pixels, plane);
-  expect(maxRelativeError(got, packPixels(expected, pixels, plane), 1e-3)).toBeLessThan(1e-4);
+  const want = packPixels(expected, pixels, plane);
+  // The grid's half step, then onnxruntime-web against -node as before (1e-4 relative, floor 1e-3).
+  const worst = got.reduce(
+    (w, v, i) => Math.max(w, (Math.abs(v - want[i]) - LOG_STEP / 2) / Math.max(Math.abs(want[i]), 1e-3)),
+    0,
+  );
+  expect(worst).toBeLessThan(1e-4);
   expect(output.reduce((n, v) => n + Math.abs(v), 0)).toBe(got.reduce((n, v) => n + Math.abs(v), 0));
   expect(engine.refused).toEqual([]);
 });
