@@ -41,6 +41,12 @@ export const PROTOCOL_VERSION = 4;
  * the most one bridge message carries here (no limit is documented; messages are JSON text).
  */
 export const CHUNK_BYTES = 3_000_000;
+/**
+ * The largest tile either side accepts: 2048² (WASM runs at most about 1024², and the plugin sends
+ * 320² windows). Deflated payloads are small whatever they declare, so this, not the message's
+ * length, bounds what a message can make the reader allocate (a 4 MP tile: 25 MB of 16-bit indices).
+ */
+export const MAX_TILE_PIXELS = 2 ** 22;
 /** Larger than any HDRCNN model (fp32 full width: ~118 MB); bounds what an offer can make the page allocate. */
 export const MAX_MODEL_BYTES = 512 * 2 ** 20;
 
@@ -311,7 +317,12 @@ function envelope(raw: unknown, types: readonly string[]): Obj {
 }
 
 function tileSize(o: Readonly<Obj>): number {
-  return field(o, 'width', isSize, 'a size in pixels') * field(o, 'height', isSize, 'a size in pixels');
+  const pixels = field(o, 'width', isSize, 'a size in pixels') * field(o, 'height', isSize, 'a size in pixels');
+  if (pixels > MAX_TILE_PIXELS)
+    throw new ProtocolError(
+      `'${String(o.type)}' message: a ${o.width}×${o.height} tile is over ${MAX_TILE_PIXELS} pixels`,
+    );
+  return pixels;
 }
 
 function checkTileInput(o: Readonly<Obj>): void {

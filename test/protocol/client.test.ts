@@ -24,6 +24,19 @@ function scripted() {
 }
 
 const tile = { width: 2, height: 1, data: new Float32Array([1, 2, 3, 4, 5, 6]) };
+/** The page's answer to request 1 for a 2×1 tile; `fields` override any of its fields. */
+const result = (output: unknown, pixels: number, fields: Record<string, unknown> = {}) => ({
+  type: 'result',
+  id: 1,
+  version: v,
+  width: 2,
+  height: 1,
+  pixels,
+  output,
+  networkMs: 1,
+  provider: 'wasm',
+  ...fields,
+});
 /** Lets every pending promise callback run (no timer involved). */
 const flush = () => new Promise((r) => setImmediate(r));
 
@@ -86,18 +99,7 @@ it('run sends the tile as a palette and decodes the returned pixels; a notice re
     input: encodeSamples(tile.data, { width: tile.width, planes: 3 }),
   });
   expect(sent[0]).toMatchObject({ input: { encoding: 'palette-u8', length: 6 } });
-  answer({
-    type: 'result',
-    id: 1,
-    version: v,
-    width: 2,
-    height: 1,
-    pixels: 2,
-    output: encodeFloat32(tile.data.map((x) => -x)),
-    networkMs: 1,
-    provider: 'wasm',
-    notice: 'GPU lost',
-  });
+  answer(result(encodeFloat32(tile.data.map((x) => -x)), 2, { notice: 'GPU lost' }));
   expect(Array.from(await output)).toEqual([-1, -2, -3, -4, -5, -6]);
   expect(notices).toEqual(['GPU lost']);
   expect(client.name).toBe('onnxruntime-web (wasm)');
@@ -109,17 +111,7 @@ it('only the highlight pixels come back: zeros elsewhere', async () => {
   const dim = { width: 2, height: 1, data: new Float32Array([0.5, 0.96, 0.94, 0.2, 0.1, 0.3]) };
   const run = new EngineClient(endpoint).run(dim);
   const packed = encodeFloat32(new Float32Array([7, 8, 9]));
-  answer({
-    type: 'result',
-    id: 1,
-    version: v,
-    width: 2,
-    height: 1,
-    pixels: 1,
-    output: packed,
-    networkMs: 1,
-    provider: 'wasm',
-  });
+  answer(result(packed, 1));
   expect(Array.from(await run)).toEqual([0, 7, 0, 8, 0, 9]);
 });
 
@@ -135,17 +127,7 @@ it('an error answer rejects with its code; answers for other ids are ignored', a
 it.each([
   [
     'a malformed answer',
-    {
-      type: 'result',
-      id: 1,
-      version: v,
-      width: 2,
-      height: 1,
-      pixels: 2,
-      output: [1, 2],
-      networkMs: 1,
-      provider: 'wasm',
-    },
+    result([1, 2], 2),
     'bad-message',
     /^malformed message from the engine page: 'result' message: 'output' must be float32 or log-q24 values/,
   ],
@@ -167,33 +149,13 @@ it.each([
   ],
   [
     'a tile of another size',
-    {
-      type: 'result',
-      id: 1,
-      version: v,
-      width: 1,
-      height: 2,
-      pixels: 2,
-      output: encodeFloat32(tile.data),
-      networkMs: 1,
-      provider: 'wasm',
-    },
+    result(encodeFloat32(tile.data), 2, { width: 1, height: 2 }),
     'bad-message',
     /answered a 2×1 tile with 1×2/,
   ],
   [
     "fewer pixels than the tile's highlights",
-    {
-      type: 'result',
-      id: 1,
-      version: v,
-      width: 2,
-      height: 1,
-      pixels: 1,
-      output: encodeFloat32(new Float32Array(3)),
-      networkMs: 1,
-      provider: 'wasm',
-    },
+    result(encodeFloat32(new Float32Array(3)), 1),
     'bad-message',
     /the engine returned 1 pixels of the 2 asked for/,
   ],
@@ -222,17 +184,7 @@ it('cancelAll rejects every pending request and tells the engine; late answers a
     { type: 'cancel', id: 3, version: v, target: 1 },
     { type: 'cancel', id: 4, version: v, target: 2 },
   ]);
-  answer({
-    type: 'result',
-    id: 1,
-    version: v,
-    width: 2,
-    height: 1,
-    pixels: 2,
-    output: encodeFloat32(tile.data),
-    networkMs: 1,
-    provider: 'wasm',
-  });
+  answer(result(encodeFloat32(tile.data), 2));
   await flush();
 });
 
@@ -268,17 +220,7 @@ it('a tile queued behind another is timed from the answer ahead of it, not from 
     const second = client.run(tile).catch((e: unknown) => e);
     jest.advanceTimersByTime(100_000);
     const packed = encodeFloat32(tile.data);
-    answer({
-      type: 'result',
-      id: 1,
-      version: v,
-      width: 2,
-      height: 1,
-      pixels: 2,
-      output: packed,
-      networkMs: 1,
-      provider: 'wasm',
-    });
+    answer(result(packed, 2));
     await first;
     jest.advanceTimersByTime(119_999); // 219.999 s after it was sent, 119.999 s of silence
     expect(jest.getTimerCount()).toBe(1);
@@ -364,7 +306,7 @@ it('run rejects only with EngineError: a result whose payload is not base64, a b
   const client = new EngineClient(endpoint);
   const run = client.run(tile);
   const output = { ...encodeFloat32(new Float32Array(6)), data: '!'.repeat(32) };
-  answer({ type: 'result', id: 1, version: v, width: 2, height: 1, pixels: 2, output, networkMs: 1, provider: 'wasm' });
+  answer(result(output, 2));
   const text = 'malformed result from the engine page: pixel payload is not valid base64: character 0 is "!"';
   await expect(run).rejects.toThrow(new EngineError('bad-message', text));
   await expect(run).rejects.toBeInstanceOf(EngineError);

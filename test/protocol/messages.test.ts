@@ -10,7 +10,7 @@ import {
   type Request,
   type Response,
 } from '../../src/protocol/messages';
-import { encodeFloat32, encodeSamples } from '../../src/protocol/payload';
+import { encodeFloat32, encodeNetworkOutput, encodeSamples } from '../../src/protocol/payload';
 
 const v = PROTOCOL_VERSION;
 const tile = encodeFloat32(new Float32Array(12));
@@ -183,6 +183,11 @@ describe('parseRequest', () => {
       "'input' must be float32 or palette samples of matching lengths",
     ],
     [
+      'a tile larger than any window, whose deflated indices would claim gigabytes',
+      { type: 'run-tile', id: 1, version: v, width: 65536, height: 65536, input: narrow },
+      "'run-tile' message: a 65536×65536 tile is over 4194304 pixels",
+    ],
+    [
       'a palette payload of the wrong size',
       { type: 'run-tile', id: 1, version: v, width: 2, height: 3, input: narrow },
       '12 samples for a 2×3 RGB tile',
@@ -250,6 +255,20 @@ describe('parseRequest on hostile objects', () => {
   });
 });
 
+/** A result for a 2×2 tile; `fields` override any of its fields. */
+const result = <T extends object>(fields: T = {} as T) => ({
+  type: 'result' as const,
+  id: 2,
+  version: v,
+  width: 2,
+  height: 2,
+  pixels: 4,
+  output: tile,
+  networkMs: 1,
+  provider: 'wasm' as const,
+  ...fields,
+});
+
 describe('parseResponse', () => {
   it.each<Response>([
     { type: 'model-status', id: 1, version: v, state: 'downloading', message: 'downloading' },
@@ -265,40 +284,10 @@ describe('parseResponse', () => {
       crossOriginIsolated: false,
     },
     { type: 'chunk', id: 3, version: v, index: 0, received: 10 },
-    {
-      type: 'result',
-      id: 2,
-      version: v,
-      width: 2,
-      height: 2,
-      pixels: 2,
-      output: returned,
-      networkMs: 1,
-      provider: 'wasm',
-    },
-    {
-      type: 'result',
-      id: 2,
-      version: v,
-      width: 2,
-      height: 2,
-      pixels: 0,
-      output: encodeFloat32(new Float32Array(0)),
-      networkMs: 1,
-      provider: 'wasm',
-    },
-    {
-      type: 'result',
-      id: 2,
-      version: v,
-      width: 2,
-      height: 2,
-      pixels: 4,
-      output: tile,
-      networkMs: 1,
-      provider: 'wasm',
-      notice: 'GPU lost',
-    },
+    result({ pixels: 2, output: returned }),
+    result({ pixels: 0, output: encodeFloat32(new Float32Array(0)) }),
+    result({ notice: 'GPU lost' }),
+    result({ pixels: 2, output: encodeNetworkOutput(Float32Array.of(0.5, 1, 1.5, 2, 2.5, 3)), networkMs: 20.25 }),
     { type: 'error', id: 0, version: v, code: 'bad-message', message: 'what' },
     { type: 'error', id: 4, version: v, code: 'busy', message: 'the engine already has 32 requests in hand' },
     { type: 'echo', id: 6, version: v, payload: 'abc' },
@@ -328,65 +317,25 @@ describe('parseResponse', () => {
       { type: 'ready', id: 1, version: v, provider: 'wasm', reason: '', model: '' },
       "'wasmThreads' must be a thread count",
     ],
+    ['a notice that is not text', result({ notice: 1 }), "'notice' must be text"],
+    ['more pixels than the tile has', result({ pixels: 5 }), "'pixels' must be at most 4 pixels"],
+    ['an output of another length than its pixels', result({ pixels: 3 }), '12 samples for 3 RGB pixels'],
+    ['a negative network time', result({ networkMs: -1 }), "'networkMs' must be a duration"],
+    ['no network time', result({ networkMs: undefined }), "'networkMs' must be a duration"],
     [
-      'a notice that is not text',
-      {
-        type: 'result',
-        id: 2,
-        version: v,
-        width: 2,
-        height: 2,
-        pixels: 4,
-        output: tile,
-        networkMs: 1,
-        provider: 'wasm',
-        notice: 1,
-      },
-      "'notice' must be text",
+      'log steps longer than any deflate of their count',
+      result({ pixels: 1, output: { ...encodeNetworkOutput(Float32Array.of(1, 2, 3)), data: 'AAAA'.repeat(30) } }),
+      "'output' must be float32 or log-q24 values of matching length",
     ],
     [
-      'more pixels than the tile has',
-      {
-        type: 'result',
-        id: 2,
-        version: v,
-        width: 2,
-        height: 2,
-        pixels: 5,
-        output: tile,
-        networkMs: 1,
-        provider: 'wasm',
-      },
-      "'pixels' must be at most 4 pixels",
+      'a log offset that is not finite',
+      result({ pixels: 1, output: { ...encodeNetworkOutput(Float32Array.of(1, 2, 3)), offset: null } }),
+      "'output' must be float32 or log-q24 values of matching length",
     ],
-    [
-      'an output of another length than its pixels',
-      {
-        type: 'result',
-        id: 2,
-        version: v,
-        width: 2,
-        height: 2,
-        pixels: 3,
-        output: tile,
-        networkMs: 1,
-        provider: 'wasm',
-      },
-      '12 samples for 3 RGB pixels',
-    ],
+
     [
       'an output whose text is longer than its length',
-      {
-        type: 'result',
-        id: 2,
-        version: v,
-        width: 2,
-        height: 2,
-        pixels: 2,
-        output: { ...returned, data: returned.data + 'AAAA' },
-        networkMs: 1,
-        provider: 'wasm',
-      },
+      result({ pixels: 2, output: { ...returned, data: returned.data + 'AAAA' } }),
       "'output' must be float32 or log-q24 values of matching length",
     ],
     [
