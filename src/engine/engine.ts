@@ -6,7 +6,11 @@
  *
  * Requests are served one at a time, in arrival order (a session runs one
  * tile at a time anyway); model chunks are taken as they come, for the init
- * they belong to, queued or running. `cancel` aborts an init, skips a queued tile and
+ * they belong to, queued or running. The page's own work on a tile overlaps the
+ * network where the network leaves the page's thread free (WebGPU): a tile that
+ * arrives while one other request is in hand is decoded at once, and a WebGPU
+ * tile's answer is packed after the next queued tile has started. On WASM the
+ * network holds the thread, and each answer goes out at once. `cancel` aborts an init, skips a queued tile and
  * turns a running tile's result into a 'cancelled' error: the network cannot
  * be interrupted mid-run. A WebGPU session whose device is lost, or whose run
  * fails, is replaced by a WASM session and the tile runs again there.
@@ -120,10 +124,20 @@ export class Engine {
         return;
       }
     }
+    let input: Float32Array | undefined;
+    if (request.type === 'run-tile' && this.requests.size <= 1) {
+      // Decoded now, while the request ahead runs; at most two decoded tiles are ever held.
+      try {
+        input = decodeSamples(request.input);
+      } catch (e) {
+        this.send(request.id, { type: 'error', code: 'bad-message', message: message(e) });
+        return;
+      }
+    }
     const controller = new AbortController();
     this.requests.set(request.id, controller);
     // serve() answers its own failures; a bridge that throws on reply has no one left to tell.
-    this.queue = this.queue.then(() => this.serve(request as Work, controller.signal)).catch(() => undefined);
+    this.queue = this.queue.then(() => this.serve(request as Work, controller.signal, input)).catch(() => undefined);
   }
 
   /** Adds a chunk to its init's model; a chunk that does not fit fails that init too. */
@@ -149,27 +163,47 @@ export class Engine {
     this.reply({ ...body, id, version: PROTOCOL_VERSION } as Response);
   }
 
-  private async serve(request: Work, signal: AbortSignal): Promise<void> {
+  private async serve(request: Work, signal: AbortSignal, input?: Float32Array): Promise<void> {
+    let later = false;
     try {
       if (signal.aborted) throw cancelled();
       if (request.type === 'init') await this.init(request, signal);
-      else await this.runTile(request, signal);
+      else {
+        const { answer, provider } = await this.runTile(request, signal, input);
+        later = provider === 'webgpu';
+        if (!later) return answer();
+        // A task later: the queue's next tile starts first, and its GPU work runs while this answer is packed.
+        setTimeout(() => {
+          try {
+            answer();
+          } catch (e) {
+            this.fail(request, signal, e);
+          } finally {
+            this.requests.delete(request.id);
+          }
+        }, 0);
+      }
     } catch (e) {
-      const code: ErrorCode =
-        e instanceof EngineError
-          ? e.code
-          : e instanceof ProtocolError
-            ? 'bad-message'
-            : request.type === 'init'
-              ? 'model'
-              : 'inference';
-      const text = signal.aborted ? 'cancelled' : message(e);
-      if (request.type === 'init') this.send(request.id, { type: 'model-status', state: 'failed', message: text });
-      this.send(request.id, { type: 'error', code: signal.aborted ? 'cancelled' : code, message: text });
+      this.fail(request, signal, e);
     } finally {
-      this.requests.delete(request.id);
+      if (!later) this.requests.delete(request.id);
       this.assemblies.delete(request.id);
     }
+  }
+
+  /** Answers a failed request: its error, and for an init the model's 'failed' status first. */
+  private fail(request: Work, signal: AbortSignal, e: unknown): void {
+    const code: ErrorCode =
+      e instanceof EngineError
+        ? e.code
+        : e instanceof ProtocolError
+          ? 'bad-message'
+          : request.type === 'init'
+            ? 'model'
+            : 'inference';
+    const text = signal.aborted ? 'cancelled' : message(e);
+    if (request.type === 'init') this.send(request.id, { type: 'model-status', state: 'failed', message: text });
+    this.send(request.id, { type: 'error', code: signal.aborted ? 'cancelled' : code, message: text });
   }
 
   private async init(request: Extract<Request, { type: 'init' }>, signal: AbortSignal): Promise<void> {
@@ -209,11 +243,16 @@ export class Engine {
     return { backend: await this.deps.createBackend(model, 'wasm'), provider: 'wasm' };
   }
 
-  private async runTile(request: Extract<Request, { type: 'run-tile' }>, signal: AbortSignal): Promise<void> {
+  /** The network on a tile; resolves when it has run, with the sending of its answer still to do. */
+  private async runTile(
+    request: Extract<Request, { type: 'run-tile' }>,
+    signal: AbortSignal,
+    input?: Float32Array,
+  ): Promise<{ answer: () => void; provider: Provider }> {
     const session = this.session;
     if (!session) throw new EngineError('not-ready', 'no model is loaded yet: send init first');
     const { width, height, used } = request;
-    const tile: PlanarTile = { width, height, data: decodeSamples(request.input), used };
+    const tile: PlanarTile = { width, height, data: input ?? decodeSamples(request.input), used };
     let current = session;
     let output: Float32Array;
     let notice: string | undefined;
@@ -232,24 +271,27 @@ export class Engine {
       output = await current.backend.run(tile);
     }
     const networkMs = performance.now() - started;
-    if (output.length !== tile.data.length)
-      throw new EngineError('inference', `the model gave ${output.length} values for ${tile.data.length}`);
-    // Only the returned pixels travel: a broken model is refused here, where its whole answer is seen.
-    let bad = 0;
-    for (let i = 0; i < output.length; i++) if (!Number.isFinite(output[i])) bad++;
-    if (bad) throw new EngineError('inference', `the model gave ${bad} non-finite values (NaN or Inf); it is broken`);
-    if (signal.aborted) throw cancelled();
-    const pixels = returnedPixels(tile);
-    this.send(request.id, {
-      type: 'result',
-      width: tile.width,
-      height: tile.height,
-      pixels: pixels.length,
-      output: encodeNetworkOutput(packPixels(output, pixels, tile.width * tile.height)),
-      networkMs,
-      provider: current.provider,
-      notice,
-    });
+    const answer = (): void => {
+      if (output.length !== tile.data.length)
+        throw new EngineError('inference', `the model gave ${output.length} values for ${tile.data.length}`);
+      // Only the returned pixels travel: a broken model is refused here, where its whole answer is seen.
+      let bad = 0;
+      for (let i = 0; i < output.length; i++) if (!Number.isFinite(output[i])) bad++;
+      if (bad) throw new EngineError('inference', `the model gave ${bad} non-finite values (NaN or Inf); it is broken`);
+      if (signal.aborted) throw cancelled();
+      const pixels = returnedPixels(tile);
+      this.send(request.id, {
+        type: 'result',
+        width: tile.width,
+        height: tile.height,
+        pixels: pixels.length,
+        output: encodeNetworkOutput(packPixels(output, pixels, tile.width * tile.height)),
+        networkMs,
+        provider: current.provider,
+        notice,
+      });
+    };
+    return { answer, provider: current.provider };
   }
 }
 

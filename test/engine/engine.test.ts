@@ -264,6 +264,48 @@ describe('results', () => {
   });
 });
 
+describe('the page’s own work beside the network', () => {
+  /** Tiles whose first sample says which they are; the backend records when each starts. */
+  const numbered = (id: number, n: number) => ({ ...tile(id), input: encodeSamples(new Float32Array(6).fill(n)) });
+
+  it.each([
+    ['WebGPU', true, 0],
+    ['WASM', false, 1],
+  ])('on %s, the next tile starts before the answer ahead is sent: %s', async (_what, gpu, answeredFirst) => {
+    const started: number[] = [];
+    const results = () => replies.filter((r) => r.type === 'result').length;
+    const run = async (t: PlanarTile) => (started.push(results()), t.data);
+    const { ask, replies } = harness(
+      gpu
+        ? { gpu: () => ({ device: fakeDevice(), description: 'test adapter' }), gpuRun: run }
+        : { createBackend: async () => fakeBackend(WASM, run) },
+    );
+    await ask(init(1, gpu ? 'webgpu' : 'wasm'));
+    const answers = [ask(numbered(2, 0.25)), ask(numbered(3, 0.5))];
+    expect(await Promise.all(answers)).toMatchObject([{ type: 'result' }, { type: 'result' }]);
+    // Results sent when the second tile started: none on WebGPU (its answer is packed after), one on WASM.
+    expect(started).toEqual([0, answeredFirst]);
+  });
+
+  it('a tile that arrives while another runs is decoded at once: a damaged one is refused before the other answers', async () => {
+    let finish!: () => void;
+    let gate = new Promise<void>((r) => (finish = r));
+    const { ask, replies } = harness({
+      createBackend: async () => fakeBackend(WASM, async (t) => (await gate, t.data)),
+    });
+    await ask(init(1));
+    finish(); // one tile through first, so that nothing but the next one is in hand
+    await ask(tile(9));
+    gate = new Promise<void>((r) => (finish = r));
+    const running = ask(tile(2));
+    const damaged = { ...tile(3), input: { ...encodeSamples(new Float32Array(6).fill(0.5)), indices: 'AAAA' } };
+    expect(await ask(damaged)).toMatchObject({ type: 'error', code: 'bad-message' });
+    expect(replies.some((r) => r.type === 'result' && r.id === 2)).toBe(false);
+    finish();
+    expect(await running).toMatchObject({ type: 'result' });
+  });
+});
+
 describe('cancel', () => {
   it('skips a queued tile and answers a running one with cancelled', async () => {
     let finish!: () => void;
