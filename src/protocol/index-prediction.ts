@@ -33,6 +33,8 @@ function predictionAt(v: Uint16Array, i: number, x: number, y: number, width: nu
  */
 export function residualBytes(values: Uint16Array, layout: SampleLayout, bits: 8 | 16): Uint8Array {
   const n = values.length;
+  if (n % (layout.planes * layout.width))
+    throw new RangeError(`${n} samples do not lie in ${layout.planes} planes of rows ${layout.width} long`);
   const plane = n / layout.planes;
   const residuals = new Uint16Array(n);
   const { width } = layout;

@@ -150,7 +150,10 @@ describe('index prediction', () => {
     expect(planes / row).toBeLessThan(0.95);
   });
 
-  it('refuses a layout the samples do not fill', () => {
+  it('refuses a layout the samples do not fill, on either side', () => {
+    expect(() => encodeSamples(tile(4, 2, 255), { width: 5, planes: 3 })).toThrow(
+      new RangeError('24 samples do not lie in 3 planes of rows 5 long'),
+    );
     const encoded = encodeSamples(tile(4, 2, 255), { width: 4, planes: 3 });
     expect(() => decodeSamples({ ...encoded, width: 5 } as EncodedSamples)).toThrow(
       '24 samples do not lie in 3 planes of rows 5 long',
