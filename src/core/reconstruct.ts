@@ -118,7 +118,10 @@ function highlightMask(patch: ImagePatch, core: Rect): CoreMask {
       const a = highlightAlpha(data[i], data[i + 1], data[i + 2]);
       if (a === 0) continue;
       alpha[k] = a;
-      [left, top, right, bottom] = [Math.min(left, x), Math.min(top, y), Math.max(right, x), Math.max(bottom, y)];
+      left = Math.min(left, x);
+      top = Math.min(top, y);
+      right = Math.max(right, x);
+      bottom = Math.max(bottom, y);
     }
   }
   const bounds = left === Infinity ? undefined : { left, top, width: right - left + 1, height: bottom - top + 1 };

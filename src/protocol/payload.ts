@@ -143,7 +143,9 @@ function differences(values: Uint32Array): Uint8Array {
   for (let i = 0; i < n; i++) {
     const d = values[i] - previous;
     previous = values[i];
-    [out[i], out[n + i], out[2 * n + i]] = [d, d >> 8, d >> 16];
+    out[i] = d;
+    out[n + i] = d >> 8;
+    out[2 * n + i] = d >> 16;
   }
   return out;
 }
@@ -222,7 +224,8 @@ export function encodeNetworkOutput(values: Float32Array): EncodedOutput {
   const offset = Math.floor(lo / LOG_STEP) * LOG_STEP;
   if (!Number.isFinite(hi) || Math.round((hi - offset) / LOG_STEP) > MAX_STEPS) return encodeFloat32(values);
   const steps = new Uint32Array(values.length);
-  for (let i = 0; i < values.length; i++) steps[i] = Math.round((values[i] - offset) / LOG_STEP);
+  const perStep = 1 / LOG_STEP; // a power of two: the same steps as dividing
+  for (let i = 0; i < values.length; i++) steps[i] = Math.round((values[i] - offset) * perStep);
   return { encoding: 'log-q24', length: values.length, offset, data: fromByteArray(deflate(differences(steps))) };
 }
 
