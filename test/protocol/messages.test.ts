@@ -19,6 +19,17 @@ const wide = encodeSamples(Float32Array.from({ length: 300 }, (_, i) => i / 300)
 const returned = encodeFloat32(new Float32Array(6)); // 2 pixels
 const offer = { label: 'model', bytes: 10, chunks: 1, sha256: 'ab'.repeat(32) };
 
+/** A run-tile request for a 2×2 tile of `narrow` input; `fields` override any of its fields. */
+const runTile = (fields: Record<string, unknown> = {}) => ({
+  type: 'run-tile',
+  id: 1,
+  version: v,
+  width: 2,
+  height: 2,
+  input: narrow,
+  ...fields,
+});
+
 describe('parseRequest', () => {
   it.each<Request>([
     { type: 'init', id: 1, version: v, model: offer, provider: 'auto' },
@@ -122,64 +133,27 @@ describe('parseRequest', () => {
     ],
     [
       'a used part past the tile',
-      {
-        type: 'run-tile',
-        id: 1,
-        version: v,
-        width: 2,
-        height: 2,
-        input: narrow,
-        used: { left: 1, top: 0, width: 2, height: 1 },
-      },
+      runTile({ used: { left: 1, top: 0, width: 2, height: 1 } }),
       "'run-tile' message: 'used' must be a part of the tile",
     ],
     [
       'an empty used part',
-      {
-        type: 'run-tile',
-        id: 1,
-        version: v,
-        width: 2,
-        height: 2,
-        input: narrow,
-        used: { left: 0, top: 0, width: 0, height: 1 },
-      },
+      runTile({ used: { left: 0, top: 0, width: 0, height: 1 } }),
       "'used' must be a part of the tile",
     ],
     [
       'indices longer than any deflate of the samples',
-      {
-        type: 'run-tile',
-        id: 1,
-        version: v,
-        width: 2,
-        height: 2,
-        input: { ...narrow, indices: 'AAAA'.repeat(30) },
-      },
+      runTile({ input: { ...narrow, indices: 'AAAA'.repeat(30) } }),
       "'input' must be float32 or palette samples of matching lengths",
     ],
     [
       'a palette longer than 8-bit indices reach',
-      {
-        type: 'run-tile',
-        id: 1,
-        version: v,
-        width: 2,
-        height: 2,
-        input: { ...narrow, palette: encodeFloat32(new Float32Array(257)) },
-      },
+      runTile({ input: { ...narrow, palette: encodeFloat32(new Float32Array(257)) } }),
       "'input' must be float32 or palette samples of matching lengths",
     ],
     [
       'an empty palette',
-      {
-        type: 'run-tile',
-        id: 1,
-        version: v,
-        width: 2,
-        height: 2,
-        input: { ...narrow, palette: encodeFloat32(new Float32Array(0)) },
-      },
+      runTile({ input: { ...narrow, palette: encodeFloat32(new Float32Array(0)) } }),
       "'input' must be float32 or palette samples of matching lengths",
     ],
     [
