@@ -17,6 +17,15 @@ export interface RgbImage {
   readonly data: Float32Array;
 }
 
+/** The smallest rectangle holding every pixel of `rects`. */
+export function boundingRect(rects: readonly Rect[]): Rect {
+  const left = Math.min(...rects.map((r) => r.left));
+  const top = Math.min(...rects.map((r) => r.top));
+  const right = Math.max(...rects.map((r) => r.left + r.width));
+  const bottom = Math.max(...rects.map((r) => r.top + r.height));
+  return { left, top, width: right - left, height: bottom - top };
+}
+
 /** The pixels of `r` inside `frame`, in `frame`'s own coordinates (empty: zero width or height). */
 export function partWithin(r: Rect, frame: Rect): Rect {
   const left = Math.max(r.left, frame.left);

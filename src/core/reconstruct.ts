@@ -26,7 +26,7 @@ import {
   outputSample,
   type HdrcnnSettings,
 } from './hdrcnn';
-import { createRgbImage, partWithin, type Rect, type RgbImage } from './image';
+import { boundingRect, createRgbImage, partWithin, type Rect, type RgbImage } from './image';
 import { planReconstruction } from './reconstruction-plan';
 import type { WindowCostModel } from './tile-cost';
 import { pipeTiles } from './tile-pipeline';
@@ -239,15 +239,6 @@ async function reconstructFixed(
     options.signal,
   );
   return { tiles: plan.length, computedTiles: computed, networkRuns: computed };
-}
-
-/** The rectangle holding every pixel of `rects`. */
-function boundingRect(rects: readonly Rect[]): Rect {
-  const left = Math.min(...rects.map((r) => r.left));
-  const top = Math.min(...rects.map((r) => r.top));
-  const right = Math.max(...rects.map((r) => r.left + r.width));
-  const bottom = Math.max(...rects.map((r) => r.top + r.height));
-  return { left, top, width: right - left, height: bottom - top };
 }
 
 /** Writes `piece` (a part of `image`'s area at `rect`) into `image`, which covers `area`. */

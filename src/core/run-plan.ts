@@ -14,7 +14,7 @@
  * included, picks among them, so a backend that pays dearly for new shapes
  * meets few of them.
  */
-import type { Rect } from './image';
+import { boundingRect, type Rect } from './image';
 import { planSeconds, type WindowCostModel, type WindowShape } from './tile-cost';
 
 /** One run of the network and the parts written from its output. */
@@ -43,14 +43,6 @@ const SHAPE_GRIDS = [32, 128];
 const MERGE_REACH = 128;
 
 const area = (r: Rect): number => r.width * r.height;
-
-function union(a: Rect, b: Rect): Rect {
-  const left = Math.min(a.left, b.left);
-  const top = Math.min(a.top, b.top);
-  const right = Math.max(a.left + a.width, b.left + b.width);
-  const bottom = Math.max(a.top + a.height, b.top + b.height);
-  return { left, top, width: right - left, height: bottom - top };
-}
 
 const shapeKey = (r: WindowShape): string => `${r.width}x${r.height}`;
 
@@ -149,7 +141,7 @@ function mergeRuns(
   const offer = (i: number, j: number) => {
     const [a, b] = [runs[i]!.window, runs[j]!.window];
     if (!near(a, b)) return;
-    const window = snap(union(a, b), grid, padded);
+    const window = snap(boundingRect([a, b]), grid, padded);
     if (area(window) > model.maxWindowPixels) return;
     const s = saving(a, b, window);
     if (s > 0) heap.push({ saving: s, i, j, window });

@@ -106,26 +106,14 @@ describe('parseRequest', () => {
       { type: 'model-chunk', id: 1, version: v, target: 1, index: 0 },
       "'model-chunk' message: 'data' must be base64 text",
     ],
-    [
-      'a zero width',
-      { type: 'run-tile', id: 1, version: v, width: 0, height: 2, input: tile },
-      "'width' must be a size in pixels",
-    ],
-    [
-      'a huge height',
-      { type: 'run-tile', id: 1, version: v, width: 2, height: 1e6, input: tile },
-      "'height' must be a size in pixels",
-    ],
+    ['a zero width', runTile({ width: 0, input: tile }), "'width' must be a size in pixels"],
+    ['a huge height', runTile({ height: 1e6, input: tile }), "'height' must be a size in pixels"],
     [
       'raw numbers as input',
       { type: 'run-tile', id: 1, version: v, width: 2, height: 2, input: [1, 2, 3] },
       "'input' must be float32 or palette samples of matching lengths",
     ],
-    [
-      'a payload of the wrong size',
-      { type: 'run-tile', id: 1, version: v, width: 3, height: 2, input: tile },
-      '12 samples for a 3×2 RGB tile',
-    ],
+    ['a payload of the wrong size', runTile({ width: 3, input: tile }), '12 samples for a 3×2 RGB tile'],
     [
       'float32 text longer than its length says',
       { type: 'run-tile', id: 1, version: v, width: 2, height: 2, input: { ...tile, data: tile.data + 'AAAA' } },
@@ -158,14 +146,10 @@ describe('parseRequest', () => {
     ],
     [
       'a tile larger than any window, whose deflated indices would claim gigabytes',
-      { type: 'run-tile', id: 1, version: v, width: 65536, height: 65536, input: narrow },
+      runTile({ width: 65536, height: 65536 }),
       "'run-tile' message: a 65536×65536 tile is over 4194304 pixels",
     ],
-    [
-      'a palette payload of the wrong size',
-      { type: 'run-tile', id: 1, version: v, width: 2, height: 3, input: narrow },
-      '12 samples for a 2×3 RGB tile',
-    ],
+    ['a palette payload of the wrong size', runTile({ height: 3 }), '12 samples for a 2×3 RGB tile'],
   ])('refuses %s', (_what, raw, text) => {
     expect(() => parseRequest(raw)).toThrow(ProtocolError);
     expect(() => parseRequest(raw)).toThrow(text);
