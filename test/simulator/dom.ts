@@ -305,16 +305,9 @@ const DEFAULT_PROFILE: Record<string, string> = {
   bitmapMode: '',
 };
 
-export interface NewDocState {
-  name: string;
-  width: number;
-  height: number;
-  resolution: number;
-  mode: DocumentModeValue;
-  depth: Depth;
-  profile: string;
-  untagged?: boolean;
-}
+/** What a new document is made from: its state's own fields, untagged by default false. */
+export type NewDocState = Pick<DocState, 'name' | 'width' | 'height' | 'resolution' | 'mode' | 'depth' | 'profile'> &
+  Partial<Pick<DocState, 'untagged'>>;
 
 /** A new document in the World; `fill` as in DocumentCreateOptions ('transparent' makes "Layer 1"). */
 export function addDocState(world: World, spec: NewDocState, fill: string): DocState {
