@@ -80,7 +80,7 @@ describe('writeOutputs', () => {
   /** Runs STALLED_CHILD writing into a fresh folder; `stop` ends it once its third file stalls. */
   async function interrupted(mode: 'signal' | 'exit', stop: (child: ReturnType<typeof spawn>) => void) {
     const dir = fresh();
-    const child = spawn(process.execPath, ['-e', STALLED_CHILD, dir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', STALLED_CHILD, dir, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
     const said = new Promise<void>((resolve) =>
       child.stdout!.on('data', (d: Buffer) => d.includes('stalled') && resolve()),
     );
@@ -101,7 +101,8 @@ describe('writeOutputs', () => {
   });
 
   it('removes them too when something else calls process.exit mid-frame', async () => {
-    const { during, exit, after } = await interrupted('exit', () => undefined);
+    // The child exits only when told, so that the folder is read while the frame is still stalled.
+    const { during, exit, after } = await interrupted('exit', (child) => child.stdin!.end('exit\n'));
     expect(during).toBe(3);
     expect(exit).toEqual([3, null]);
     expect(after).toEqual([]);
@@ -143,8 +144,8 @@ const stalling = {
     if (!file.includes('_out.exr')) return handle;
     const stall = () => {
       console.log('stalled');
-      // 'exit': another part of the program ends it (as a CLI's own SIGINT handler might).
-      if (process.argv[2] === 'exit') setImmediate(() => process.exit(3));
+      // 'exit': another part of the program ends it (as a CLI's own SIGINT handler might), when the test says.
+      if (process.argv[2] === 'exit') process.stdin.once('data', () => process.exit(3));
       return new Promise(() => setInterval(() => {}, 1000));
     };
     return { writeFile: stall, close: () => handle.close() };
