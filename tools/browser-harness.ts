@@ -135,6 +135,8 @@ export interface EnginePage {
   readonly console: string[];
   /** Every message the page posted, parsed: self-test reports land here too. */
   readonly received: unknown[];
+  /** Resolves once `count` messages have been received (jest's own timeout ends a wait that never does). */
+  receivedCount(count: number): Promise<void>;
   /** Bytes of JSON of each message, by direction; refused ones are listed in `refused`. */
   readonly sizes: { toPage: number[]; toPlugin: number[] };
   readonly refused: string[];
@@ -189,6 +191,12 @@ export async function openEngine(browser: Browser, server: TestServer, options: 
     client,
     console,
     received,
+    receivedCount: (count) =>
+      new Promise<void>((resolve) => {
+        const check = () => received.length >= count && (listeners.delete(check), resolve());
+        listeners.add(check);
+        check();
+      }),
     sizes,
     refused,
     close: async () => {
@@ -208,14 +216,25 @@ export const THROWING_STORAGE = `
 /** Stubs WebGPU out of the page: navigator.gpu.requestAdapter() gives null. */
 export const NO_ADAPTER = `if (navigator.gpu) navigator.gpu.requestAdapter = async () => null;`;
 
-/** Keeps every GPUDevice the page creates in window.__devices, so a test can destroy the engine's. */
+/**
+ * Keeps every GPUDevice the page creates in window.__devices, so a test can destroy the engine's;
+ * setting window.__destroyOnNextSubmit destroys them just after the next GPU submission.
+ */
 export const CAPTURE_DEVICES = `
   window.__devices = [];
+  window.__destroyOnNextSubmit = false;
   if (self.GPUAdapter) {
     const request = GPUAdapter.prototype.requestDevice;
     GPUAdapter.prototype.requestDevice = async function (...args) {
       const device = await request.apply(this, args);
       window.__devices.push(device);
       return device;
+    };
+    const submit = GPUQueue.prototype.submit;
+    GPUQueue.prototype.submit = function (...args) {
+      submit.apply(this, args);
+      if (!window.__destroyOnNextSubmit) return;
+      window.__destroyOnNextSubmit = false;
+      window.__devices.forEach((d) => d.destroy());
     };
   }`;

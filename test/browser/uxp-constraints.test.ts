@@ -107,8 +107,7 @@ it('a model of several chunks arrives whole: the page gives what onnxruntime-nod
 
 it('?self-test builds, runs and checks a small model in the page and posts its report', async () => {
   const engine = await open('self-test');
-  const deadline = Date.now() + 120_000;
-  while (!engine.received.length && Date.now() < deadline) await engine.page.waitForTimeout(100);
+  await engine.receivedCount(1);
   expect(engine.received).toHaveLength(1);
   const report = parseSelfTestReport(engine.received[0]);
   expect(report).toMatchObject({

@@ -64,21 +64,18 @@ it('reconstructs the golden fixture within 1e-3', async () => {
 
 it('survives the GPU device being destroyed mid-run: the tile is rerun on WASM', async () => {
   const input = await fixtureInput();
-  let sent = false;
+  let armed = false;
   const destroyWhileRunning: InferenceBackend = {
     name: 'the engine, whose GPU device goes during the first tile',
-    run: (tile) => {
-      const output = engine.client.run(tile);
-      if (!sent) {
-        sent = true;
-        // The tile is on its way; destroy the engine's device while the network runs.
-        void new Promise((r) => setTimeout(r, 300)).then(() =>
-          engine.page.evaluate(() =>
-            (window as unknown as { __devices: Array<{ destroy(): void }> }).__devices.forEach((d) => d.destroy()),
-          ),
-        );
+    run: async (tile, signal) => {
+      if (!armed) {
+        armed = true;
+        // The device goes right after the network's first GPU submission for this tile: mid-run, not mid-idle.
+        await engine.page.evaluate(() => {
+          (window as unknown as { __destroyOnNextSubmit: boolean }).__destroyOnNextSubmit = true;
+        });
       }
-      return output;
+      return engine.client.run(tile, signal);
     },
     dispose: async () => undefined,
   };

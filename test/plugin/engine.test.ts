@@ -61,16 +61,15 @@ async function addPhoto() {
 test('without a bundled model the plugin downloads the official weights, with progress in the panel, converts and sends them', async () => {
   const npz = readFileSync(fixturePath('params.npz'));
   let server!: Server;
+  let progressSeen!: () => void;
+  const seenProgress = new Promise<void>((r) => (progressSeen = r));
   const port = await new Promise<number>((resolve) => {
     server = createServer((_req, res) => {
       res.writeHead(200, { 'content-length': String(npz.length), 'access-control-allow-origin': '*' });
-      // In pieces, so progress is seen.
-      let sent = 0;
-      const next = () => {
-        if (sent >= npz.length) return void res.end();
-        res.write(npz.subarray(sent, (sent += 256 * 1024)), () => setTimeout(next, 5));
-      };
-      next();
+      // A first piece, then the rest only once the panel has shown the progress of it.
+      const first = 256 * 1024;
+      res.write(npz.subarray(0, first));
+      void seenProgress.then(() => res.end(npz.subarray(first)));
     }).listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
   });
   // The plugin's own fetch (UXP's, here Node's): the official URL is served by the local server.
@@ -90,6 +89,7 @@ test('without a bundled model the plugin downloads the official weights, with pr
   await waitFor(() => {
     seen.add(byId('hdr-model').textContent.replace(/[\d.]+ of/, 'N of'));
     if (byId('hdr-model-progress').style.display === 'block') seen.add('progress bar shown');
+    if (seen.has('progress bar shown') && [...seen].some((line) => line.includes('N of'))) progressSeen();
     return byId('hdr-model').textContent.startsWith('Ready');
   }, 'the download');
   server.close();

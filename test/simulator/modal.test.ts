@@ -117,13 +117,26 @@ describe('modal state held by someone else', () => {
   test('another plugin: the call retries for timeOut seconds (25.10+) and succeeds when released in time', async () => {
     const slow = createPhotoshopSimulator(); // no modalWaitMs: the documented timeOut applies
     slow.sim.modal.holdByOtherPlugin('com.example.other');
-    const started = Date.now();
-    await expect(
-      slow.photoshop.core.executeAsModal(async () => 1, { commandName: 'x', timeOut: 0.05 }),
-    ).rejects.toMatchObject({ number: 9, message: 'Plugin: com.example.other is running a modal command' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
-    setTimeout(() => slow.sim.modal.releaseOtherPlugin(), 10);
-    expect(await slow.photoshop.core.executeAsModal(async () => 'ran', { commandName: 'x', timeOut: 1 })).toBe('ran');
+    jest.useFakeTimers();
+    try {
+      let settled = false;
+      const refused = slow.photoshop.core
+        .executeAsModal(async () => 1, { commandName: 'x', timeOut: 0.05 })
+        .finally(() => (settled = true));
+      await jest.advanceTimersByTimeAsync(49);
+      expect(settled).toBe(false); // still retrying
+      await jest.advanceTimersByTimeAsync(1);
+      await expect(refused).rejects.toMatchObject({
+        number: 9,
+        message: 'Plugin: com.example.other is running a modal command',
+      });
+      const ran = slow.photoshop.core.executeAsModal(async () => 'ran', { commandName: 'x', timeOut: 1 });
+      await jest.advanceTimersByTimeAsync(999);
+      slow.sim.modal.releaseOtherPlugin();
+      expect(await ran).toBe('ran');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('nested executeAsModal inside a target function is allowed and shares the modal state', async () => {
@@ -271,11 +284,15 @@ describe('cancellation', () => {
     const doc = newPhoto();
     const onCancel = jest.fn();
     let context: ExecutionContext | undefined;
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    let engineDone!: () => void;
     const run = s.photoshop.core.executeAsModal(
       async (ctx) => {
         context = ctx;
         ctx.onCancel = onCancel;
-        await new Promise((r) => setTimeout(r, 5)); // waiting on something that is not Photoshop (e.g. the engine)
+        started();
+        await new Promise<void>((r) => (engineDone = r)); // waiting on something that is not Photoshop (e.g. the engine)
         expect(ctx.isCancelled).toBe(true);
         expect(() => {
           doc.layers[0].visible = false;
@@ -284,8 +301,9 @@ describe('cancellation', () => {
       },
       { commandName: 'long' },
     );
-    await new Promise((r) => setTimeout(r, 1));
+    await running;
     expect(s.sim.modal.cancel('user pressed Escape')).toBe(true);
+    engineDone();
     await expect(run).rejects.toMatchObject({ simKind: 'cancelled' });
     expect(onCancel).toHaveBeenCalledWith({ reason: 'user pressed Escape' });
     expect([context!.isCancelled, s.sim.modal.cancel()]).toEqual([false, false]);

@@ -41,8 +41,15 @@ describe('entrypoints', () => {
 
   test('bad entrypoint data throws; slow panel callbacks break the 300 ms limit', async () => {
     expect(() => s.uxp.entrypoints.setup({ panels: { p: {} } })).toThrow(/create or show/);
-    s.uxp.entrypoints.setup({ panels: { p: { show: () => new Promise((r) => setTimeout(r, 400)) } } });
-    await expect(s.sim.entrypoints.showPanel('p')).rejects.toThrow(/300 ms/);
+    jest.useFakeTimers();
+    try {
+      s.uxp.entrypoints.setup({ panels: { p: { show: () => new Promise((r) => setTimeout(r, 301)) } } });
+      const shown = expect(s.sim.entrypoints.showPanel('p')).rejects.toThrow(/300 ms/);
+      await jest.advanceTimersByTimeAsync(300);
+      await shown;
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 
