@@ -3,9 +3,9 @@
  *
  * Each file is written to a temporary name in the output folder itself (so the final
  * rename stays on one file system), created exclusively (`wx`: never through an existing
- * name or link), and closed; only when every file of the frame is written are they renamed
- * into place, the last one (the HDR result) last. A failure, a SIGINT/SIGTERM or a
- * process.exit() before that removes the temporaries and leaves the folder as it was.
+ * name or link), flushed to disk and closed; only when every file of the frame is written
+ * are they renamed into place, the last one (the HDR result) last. A failure, a SIGINT/SIGTERM
+ * or a process.exit() before that removes the temporaries and leaves the folder as it was.
  *
  * A symbolic link at a final name is refused rather than replaced: rename() would replace
  * the link, not write through it, so its target is safe either way, but whatever the link
@@ -96,6 +96,7 @@ async function writeTemporary(fs: OutputFs, final: string, bytes: Uint8Array): P
   try {
     handle = await fs.open(temporary, 'wx', 0o644); // exclusive: fails on any existing name, link or not
     await handle.writeFile(bytes);
+    await handle.sync(); // a crash after the rename then leaves the new file, never an empty one
     await handle.close();
     handle = undefined;
   } catch (e) {

@@ -46,6 +46,31 @@ describe('writeOutputs', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
+  it('flushes every file to disk before the first rename', async () => {
+    const calls: string[] = [];
+    const recording: OutputFs = {
+      ...nodeFs,
+      open: (async (file: string, flags: string, mode: number) => {
+        const handle = await nodeFs.open(file, flags, mode);
+        const name = path.basename(file).split('.tmp')[0];
+        return Object.assign(Object.create(handle), {
+          sync: async () => (calls.push(`sync ${name}`), handle.sync()),
+          close: () => handle.close(),
+        });
+      }) as OutputFs['open'],
+      rename: async (from, to) => (calls.push(`rename ${path.basename(String(to))}`), nodeFs.rename(from, to)),
+    };
+    await writeOutputs(fresh(), frame, jest.fn(), recording);
+    expect(calls.map((c) => c.replace(/\.\d+-\d+$/, ''))).toEqual([
+      'sync .000001_in.png',
+      'sync .000001_out.png',
+      'sync .000001_out.exr',
+      'rename 000001_in.png',
+      'rename 000001_out.png',
+      'rename 000001_out.exr',
+    ]);
+  });
+
   it('on a full disk writes nothing, names the file, and leaves an earlier output as it was', async () => {
     const dir = fresh();
     writeFileSync(path.join(dir, '000001_in.png'), 'previous run');
