@@ -2,6 +2,7 @@
 import { ProtocolError } from '../../src/protocol/errors';
 import { highlightAlpha, networkValue } from '../../src/core/hdrcnn';
 import { fromByteArray } from 'base64-js';
+import { residualBytes, valuesFromResiduals } from '../../src/protocol/index-prediction';
 import { deflateSync } from 'fflate';
 import {
   decodeBytes,
@@ -148,6 +149,30 @@ describe('index prediction', () => {
     const planes = length(encodeSamples(values, { width: 320, planes: 3 }));
     const row = length(encodeSamples(values)); // one row: the prediction is the left neighbour
     expect(planes / row).toBeLessThan(0.95);
+  });
+
+  it("predicts as JPEG-LS's median edge detector, the first row from the left and the first column from above", () => {
+    // Second rows of 2 × 2 planes: below an edge (upper-left ≤ both: the larger), above one (≥ both: the
+    // smaller), between (the gradient left + up − upper-left); the last residual −3 is sent modulo 256.
+    const cases: Array<[number[], number[]]> = [
+      [
+        [10, 12, 14, 11],
+        [10, 2, 4, 253],
+      ],
+      [
+        [10, 8, 6, 9],
+        [10, 254, 252, 3],
+      ],
+      [
+        [10, 8, 12, 13],
+        [10, 254, 2, 3],
+      ],
+    ];
+    for (const [values, residuals] of cases) {
+      const bytes = residualBytes(Uint16Array.from(values), { width: 2, planes: 1 }, 8);
+      expect([...bytes]).toEqual(residuals);
+      expect([...valuesFromResiduals(bytes, 4, { width: 2, planes: 1 }, 8)]).toEqual(values);
+    }
   });
 
   it('refuses a layout the samples do not fill, on either side', () => {
