@@ -9,7 +9,8 @@
  *   else plain float32.
  * - The network's answer only where the blend reads it (the pixels {@link returnedPixels}
  *   picks, which both sides compute from the same float32 input), as log values on a grid
- *   of {@link LOG_STEP} (`log-q24`: steps from an offset, differenced and deflated): every
+ *   of {@link LOG_STEP} (`log-q24`: steps from an offset, differenced, and deflated Huffman-only,
+ *   since string matching finds little in them: literal-deflate.ts): every
  *   value within LOG_STEP/2 of the network's, so the blended output is within γ·LOG_STEP/2
  *   ≈ 6.1e-5 relative at γ = 2. Answers whose range the grid cannot hold go as float32.
  */
@@ -17,6 +18,7 @@ import { fromByteArray, toByteArray } from 'base64-js';
 import type { PlanarTile } from '../core/backend';
 import { ALPHA_THRESHOLD } from '../core/hdrcnn';
 import { deflate, deflateBound, inflateExactly } from '../deflate/deflate';
+import { deflateLiterals } from '../deflate/literal-deflate';
 import { ProtocolError } from './errors';
 import { residualBytes, valuesFromResiduals, type SampleLayout } from './index-prediction';
 
@@ -236,7 +238,7 @@ export function encodeNetworkOutput(values: Float32Array): EncodedOutput {
   const steps = new Uint32Array(values.length);
   const perStep = 1 / LOG_STEP; // a power of two: the same steps as dividing
   for (let i = 0; i < values.length; i++) steps[i] = Math.round((values[i] - offset) * perStep);
-  return { encoding: 'log-q24', length: values.length, offset, data: toBase64(deflate(differences(steps))) };
+  return { encoding: 'log-q24', length: values.length, offset, data: toBase64(deflateLiterals(differences(steps))) };
 }
 
 export function decodeNetworkOutput(encoded: EncodedOutput): Float32Array {
