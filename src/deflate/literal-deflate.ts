@@ -29,9 +29,10 @@ export function codeLengths(counts: ArrayLike<number>, limit: number): Uint8Arra
     const used = weights.flatMap((w, symbol) => (w > 0 ? [symbol] : []));
     if (used.length === 1) lengths[used[0]] = 1; // one symbol still needs a one-bit code
     if (used.length <= 1) return lengths;
-    // Nodes: leaves first, then the joined ones; two sorted queues give the tree in O(n).
+    // Nodes: the leaves by weight, then the joined ones, which come out in weight order too:
+    // the two lightest are always at the front of one queue or the other, so no heap is needed.
     const leaves = used.sort((a, b) => weights[a] - weights[b] || a - b);
-    const weight = [...leaves.map((s) => weights[s])];
+    const weight = leaves.map((s) => weights[s]);
     const parent: number[] = [];
     let leaf = 0;
     let joined = leaves.length;
